@@ -1,0 +1,47 @@
+"""corridors: transport corridors as a weighted, geospatial graph.
+
+The Caspian Middle Corridor and its rivals as a :class:`networkx.MultiDiGraph` of places and
+links, with routing, capacity, criticality, scenarios and maps.
+"""
+
+from corridors.exceptions import (
+    CorridorsError,
+    DataError,
+    InfeasibleError,
+    NoRouteError,
+    ScenarioError,
+    UnknownPlaceError,
+)
+from corridors.expand import Avoid, expand
+from corridors.io import (
+    load_network,
+    network_from_gdfs,
+    network_to_gdfs,
+    read_network,
+    validate_network,
+    write_network,
+)
+from corridors.lookup import find_place
+from corridors.routing import Route, route
+
+__all__ = [
+    "Avoid",
+    "CorridorsError",
+    "DataError",
+    "InfeasibleError",
+    "NoRouteError",
+    "Route",
+    "ScenarioError",
+    "UnknownPlaceError",
+    "expand",
+    "find_place",
+    "load_network",
+    "network_from_gdfs",
+    "network_to_gdfs",
+    "read_network",
+    "route",
+    "validate_network",
+    "write_network",
+]
+
+__version__ = "0.1.0"

@@ -1,0 +1,113 @@
+"""The ``corridors`` Typer application and what its commands share."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from corridors.exceptions import CorridorsError
+
+if TYPE_CHECKING:
+    import networkx as nx
+    from rich.console import Console
+
+__all__ = ["LinksOpt", "PlacesOpt", "app", "console", "fail", "network", "print_json"]
+
+app = typer.Typer(
+    name="corridors",
+    help="Transport corridors as a weighted, geospatial graph: routes, capacity, maps.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+PlacesOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--places",
+        help="Places file (GeoJSON/GeoPackage) instead of the bundled network; needs --links.",
+        dir_okay=False,
+    ),
+]
+LinksOpt = Annotated[
+    Path | None, typer.Option("--links", help="Links file to go with --places.", dir_okay=False)
+]
+
+
+@app.callback()
+def _root(
+    verbose: Annotated[
+        int, typer.Option("--verbose", "-v", count=True, help="More log output (repeat for debug).")
+    ] = 0,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only errors.")] = False,
+) -> None:
+    level = (
+        logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
+    )
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+
+
+def console(stderr: bool = False) -> Console:
+    """A rich console (imported on first use, so ``--help`` stays fast)."""
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+class CommandError(CorridorsError):
+    """A bad command-line argument."""
+
+
+def fail(message: str) -> None:
+    """Stop the command with a one-line message (exit status 2 for bad arguments)."""
+    raise CommandError(message)
+
+
+def network(places: Path | None, links: Path | None) -> nx.MultiDiGraph:
+    """The network the command works on: the bundled one, or the given pair of files."""
+    from corridors.io import load_network, read_network
+
+    if places is None and links is None:
+        return load_network()
+    if places is None or links is None:
+        fail("--places and --links go together")
+    return read_network(places, links)  # type: ignore[arg-type]
+
+
+def print_json(data: Any) -> None:
+    """Write ``data`` as indented JSON on standard output."""
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n")
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Run the application and turn package errors into a one-line message and exit status."""
+    try:
+        app(args=argv, standalone_mode=False)
+    except CommandError as exc:
+        _error(str(exc))
+        return 2
+    except CorridorsError as exc:
+        _error(str(exc))
+        return 1
+    except typer.Exit as exc:
+        return exc.exit_code
+    except typer.Abort:
+        _error("aborted")
+        return 1
+    except Exception as exc:  # click's usage errors and the like
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            return exc.exit_code
+        raise
+    return 0
+
+
+def _error(message: str) -> None:
+    sys.stderr.write(f"error: {message}\n")

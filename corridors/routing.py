@@ -1,0 +1,322 @@
+"""Routes on the expanded network: best and k materially different alternatives."""
+
+from __future__ import annotations
+
+import itertools
+import weakref
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any
+
+import networkx as nx
+
+from corridors.exceptions import DataError, NoRouteError
+from corridors.expand import DST, SRC, Avoid, expand
+from corridors.lookup import find_place
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+__all__ = ["Border", "Leg", "Route", "Totals", "Transfer", "edge_weight", "route"]
+
+METRICS = {
+    "time": "time_h",
+    "cost": "cost_usd_per_t",
+    "distance": "length_km",
+    "co2": "co2_kg_per_t",
+}
+_BORDER = {"time_h": "border_h", "cost_usd_per_t": "border_usd_per_t"}
+MAX_CANDIDATES = 60
+
+Criterion = str | Mapping[str, float]
+
+
+@dataclass(frozen=True)
+class Leg:
+    """One link travelled: its id, mode, ends and figures per tonne."""
+
+    link: str
+    mode: str
+    from_: str
+    to: str
+    length_km: float
+    time_h: float
+    cost_usd_per_t: float
+    co2_kg_per_t: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """As a plain dict, with ``from`` for ``from_``."""
+        d = asdict(self)
+        d["from"] = d.pop("from_")
+        return {
+            k: d[k]
+            for k in (
+                "link",
+                "mode",
+                "from",
+                "to",
+                "length_km",
+                "time_h",
+                "cost_usd_per_t",
+                "co2_kg_per_t",
+            )
+        }
+
+
+@dataclass(frozen=True)
+class Transfer:
+    """A change of mode or of rail gauge at a place."""
+
+    place: str
+    kind: str
+    from_layer: str
+    to_layer: str
+    time_h: float
+    cost_usd_per_t: float
+
+
+@dataclass(frozen=True)
+class Border:
+    """A country boundary crossed on a link, with the dwell charged for it."""
+
+    link: str
+    from_country: str
+    to_country: str
+    time_h: float
+    cost_usd_per_t: float
+
+
+@dataclass(frozen=True)
+class Totals:
+    """Totals of a route per tonne: legs, transfers and borders together."""
+
+    length_km: float
+    time_h: float
+    cost_usd_per_t: float
+    co2_kg_per_t: float
+
+
+@dataclass(frozen=True)
+class Route:
+    """A route from an origin to a destination for one commodity."""
+
+    origin: str
+    destination: str
+    commodity: str
+    places: list[str]
+    legs: list[Leg]
+    transfers: list[Transfer]
+    borders: list[Border]
+    total: Totals
+
+    @property
+    def links(self) -> list[str]:
+        """Ids of the links travelled, in order."""
+        return [leg.link for leg in self.legs]
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict: places, legs, transfers, borders and total."""
+        return {
+            "origin": self.origin,
+            "destination": self.destination,
+            "commodity": self.commodity,
+            "places": list(self.places),
+            "legs": [leg.to_dict() for leg in self.legs],
+            "transfers": [asdict(t) for t in self.transfers],
+            "borders": [asdict(b) for b in self.borders],
+            "total": asdict(self.total),
+        }
+
+    def to_gdf(self, G: nx.MultiDiGraph) -> gpd.GeoDataFrame:
+        """The legs as a GeoDataFrame (EPSG:4326), one row per leg, geometry drawn from ``G``."""
+        import geopandas as gpd
+        from shapely.geometry import LineString
+
+        rows = [leg.to_dict() for leg in self.legs]
+        geometry = [LineString(G.edges[leg.from_, leg.to, leg.link]["coords"]) for leg in self.legs]
+        return gpd.GeoDataFrame(rows, geometry=geometry, crs="EPSG:4326")
+
+
+def _weights(by: Criterion) -> dict[str, float]:
+    if isinstance(by, str):
+        if by not in METRICS:
+            raise DataError(
+                f"unknown criterion '{by}'; expected one of {', '.join(METRICS)} "
+                "or a mapping of them to weights"
+            )
+        return {METRICS[by]: 1.0}
+    unknown = sorted(set(by) - set(METRICS))
+    if unknown or not by:
+        raise DataError(
+            f"unknown criterion {unknown or by!r}; expected weights of {', '.join(METRICS)}"
+        )
+    if any(w < 0 for w in by.values()):
+        raise DataError("criterion weights must be >= 0")
+    return {METRICS[k]: float(w) for k, w in sorted(by.items())}
+
+
+def edge_weight(attrs: Mapping[str, Any], weights: Mapping[str, float]) -> float:
+    """The generalised cost of one expanded edge (border dwell included)."""
+    return sum(w * (attrs[m] + attrs.get(_BORDER.get(m, ""), 0.0)) for m, w in weights.items())
+
+
+_SIMPLE: weakref.WeakKeyDictionary[nx.MultiDiGraph, dict[Any, nx.DiGraph]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _simple(X: nx.MultiDiGraph, weights: Mapping[str, float]) -> nx.DiGraph:
+    """Collapse parallel edges to the cheapest one, remembering its key (cached per X)."""
+    cache = _SIMPLE.setdefault(X, {})
+    key = tuple(sorted(weights.items()))
+    if key not in cache:
+        D = nx.DiGraph()
+        D.add_nodes_from(X)
+        for u, v, k, d in X.edges(keys=True, data=True):
+            w = edge_weight(d, weights)
+            if not D.has_edge(u, v) or (w, k) < (D[u][v]["weight"], D[u][v]["key"]):
+                D.add_edge(u, v, weight=w, key=k)
+        cache[key] = D
+    return cache[key]
+
+
+def _build_route(
+    X: nx.MultiDiGraph, D: nx.DiGraph, path: list[Any], origin: str, destination: str
+) -> Route:
+    legs, transfers, borders = [], [], []
+    places = [place for place, _ in itertools.groupby(node[0] for node in path)]
+    for u, v in itertools.pairwise(path):
+        d = X.edges[u, v, D[u][v]["key"]]
+        if d["kind"] == "link":
+            legs.append(
+                Leg(
+                    d["link"],
+                    d["mode"],
+                    d["from"],
+                    d["to"],
+                    d["length_km"],
+                    d["time_h"],
+                    d["cost_usd_per_t"],
+                    d["co2_kg_per_t"],
+                )
+            )
+            if d["border"]:
+                borders.append(
+                    Border(d["link"], *d["border"], d["border_h"], d["border_usd_per_t"])
+                )
+        elif d["kind"] != "access":
+            transfers.append(
+                Transfer(d["place"], d["kind"], u[1], v[1], d["time_h"], d["cost_usd_per_t"])
+            )
+    parts = [*legs, *transfers]
+    total = Totals(
+        length_km=sum(leg.length_km for leg in legs),
+        time_h=sum(p.time_h for p in parts) + sum(b.time_h for b in borders),
+        cost_usd_per_t=sum(p.cost_usd_per_t for p in parts)
+        + sum(b.cost_usd_per_t for b in borders),
+        co2_kg_per_t=sum(leg.co2_kg_per_t for leg in legs),
+    )
+    commodity = X.graph["commodity"]
+    return Route(origin, destination, commodity, places, legs, transfers, borders, total)
+
+
+def _differs(candidate: Route, accepted: Iterable[Route], min_difference: float) -> bool:
+    """Whether the candidate's links differ from each accepted route's by enough length."""
+    km = {leg.link: leg.length_km for leg in candidate.legs}
+    for other in accepted:
+        other_km = {leg.link: leg.length_km for leg in other.legs}
+        changed = sum(v for k, v in km.items() if k not in other_km) + sum(
+            v for k, v in other_km.items() if k not in km
+        )
+        if changed < min_difference * max(candidate.total.length_km, 1e-9):
+            return False
+    return True
+
+
+def route(
+    G: nx.MultiDiGraph,
+    origin: str,
+    destination: str,
+    *,
+    commodity: str = "container",
+    by: Criterion = "time",
+    year: int | None = None,
+    avoid: Avoid | None = None,
+    k: int = 1,
+    min_difference: float = 0.1,
+) -> list[Route]:
+    """Best route(s) from ``origin`` to ``destination``, best first.
+
+    Parameters
+    ----------
+    G
+        A network from :func:`~corridors.load_network` or :func:`~corridors.read_network`.
+    origin, destination
+        Place ids, names or aliases (case- and accent-insensitive).
+    commodity
+        One of the commodities table (``container``, ``general``, ``oil``, ``gas``).
+    by
+        ``"time"``, ``"cost"``, ``"distance"``, ``"co2"`` or a weighted mix such as
+        ``{"time": 10.0, "cost": 1.0}`` (USD per hour and per USD).
+    year
+        Network of that year (links by ``open_year``); None for what is operational now.
+    avoid
+        Countries, places, links, modes or corridors not to use.
+    k
+        How many routes: the best, then alternatives whose links differ from every route
+        already chosen by at least ``min_difference`` of the route length.
+
+    Raises
+    ------
+    UnknownPlaceError
+        An origin or destination matches no place (with suggestions).
+    NoRouteError
+        No route exists under the given conditions.
+
+    Examples
+    --------
+    >>> from corridors import load_network
+    >>> best = route(load_network(), "Alat", "Aktau")[0]
+    >>> [leg.mode for leg in best.legs]
+    ['sea']
+    """
+    if k < 1:
+        raise DataError(f"k is {k}; expected at least 1")
+    o, d = find_place(G, origin), find_place(G, destination)
+    if o == d:
+        raise DataError(f"origin and destination are the same place '{o}'")
+    weights = _weights(by)
+    X = expand(G, commodity=commodity, year=year, avoid=avoid)
+    D = _simple(X, weights)
+    source, target = (o, SRC), (d, DST)
+    if source not in D or target not in D:
+        missing = o if source not in D else d
+        raise NoRouteError(
+            f"no route from '{o}' to '{d}' for {commodity}: '{missing}' has no "
+            f"link in service for {commodity}{_conditions(year, avoid)}"
+        )
+    try:
+        if k == 1:
+            paths: Iterable[list[Any]] = [nx.dijkstra_path(D, source, target, weight="weight")]
+        else:
+            paths = nx.shortest_simple_paths(D, source, target, weight="weight")
+        routes: list[Route] = []
+        for path in itertools.islice(paths, MAX_CANDIDATES):
+            candidate = _build_route(X, D, path, o, d)
+            if _differs(candidate, routes, min_difference):
+                routes.append(candidate)
+                if len(routes) == k:
+                    break
+    except nx.NetworkXNoPath:
+        raise NoRouteError(
+            f"no route from '{o}' to '{d}' for {commodity}{_conditions(year, avoid)}"
+        ) from None
+    return routes
+
+
+def _conditions(year: int | None, avoid: Avoid | None) -> str:
+    parts = [f" in {year}" if year is not None else ""]
+    if avoid:
+        named = [f"{k} {', '.join(sorted(v))}" for k, v in vars(avoid).items() if v]
+        parts.append(f" avoiding {'; '.join(named)}" if named else "")
+    return "".join(parts)

@@ -1,0 +1,101 @@
+"""Routing on the tiny network (answers worked out by hand in tests/tiny.py) and the real one."""
+
+from __future__ import annotations
+
+import networkx as nx
+import pytest
+
+from corridors import Avoid, DataError, NoRouteError, UnknownPlaceError, route
+
+
+def test_fastest_route_goes_by_land_with_a_gauge_change(tiny_graph: nx.MultiDiGraph) -> None:
+    (best,) = route(tiny_graph, "station:a", "station:d", by="time")
+    assert best.links == ["rail:a-g", "rail:g-c", "rail:c-d"]
+    assert best.places == ["station:a", "border:g", "port:c", "station:d"]
+    assert [(t.place, t.kind, t.from_layer, t.to_layer) for t in best.transfers] == [
+        ("border:g", "gauge_change", "rail:1520", "rail:1435")
+    ]
+    assert [(b.link, b.from_country, b.to_country, b.time_h) for b in best.borders] == [
+        ("rail:g-c", "XA", "XB", 5.0)
+    ]
+    assert best.total.time_h == pytest.approx(16.0)
+    assert best.total.cost_usd_per_t == pytest.approx(50.0)
+    assert best.total.length_km == pytest.approx(450.0)
+
+
+def test_cheapest_route_goes_by_sea_with_two_transfers(tiny_graph: nx.MultiDiGraph) -> None:
+    (best,) = route(tiny_graph, "station:a", "station:d", by="cost")
+    assert best.links == ["rail:a-b", "sea:b-c", "rail:c-d"]
+    assert [(t.place, t.kind) for t in best.transfers] == [
+        ("port:b", "transfer"),
+        ("port:c", "transfer"),
+    ]
+    assert best.total.time_h == pytest.approx(21.0)
+    assert best.total.cost_usd_per_t == pytest.approx(28.0)
+
+
+def test_weighted_mix_trades_time_against_cost(tiny_graph: nx.MultiDiGraph) -> None:
+    # land: 50 USD + 16 h * w, sea: 28 USD + 21 h * w; land wins once w > 22/5 = 4.4 USD/h
+    def links(w: float) -> list[str]:
+        return route(tiny_graph, "station:a", "station:d", by={"cost": 1, "time": w})[0].links
+
+    assert links(4.0)[1] == "sea:b-c"
+    assert links(5.0)[1] == "rail:g-c"
+
+
+def test_k_alternatives_are_distinct_and_ordered(tiny_graph: nx.MultiDiGraph) -> None:
+    routes = route(tiny_graph, "Alpha", "Delta", k=3)
+    assert [r.links[1] for r in routes] == ["rail:g-c", "sea:b-c"]  # only two exist
+    assert routes[0].total.time_h <= routes[1].total.time_h
+
+
+def test_avoid_country_place_link_and_mode(tiny_graph: nx.MultiDiGraph) -> None:
+    def second(**avoid: list[str]) -> str:
+        return route(tiny_graph, "station:a", "station:d", avoid=Avoid.of(**avoid))[0].links[1]
+
+    assert second(places=["border:g"]) == "sea:b-c"
+    assert second(links=["rail:g-c"]) == "sea:b-c"
+    assert second(modes=["sea"]) == "rail:g-c"
+    with pytest.raises(NoRouteError, match="avoiding countries XB"):
+        route(tiny_graph, "station:a", "station:d", avoid=Avoid.of(countries=["XB"]))
+
+
+def test_commodity_decides_which_links_exist(tiny_graph: nx.MultiDiGraph) -> None:
+    (oil,) = route(tiny_graph, "terminal:p1", "terminal:p2", commodity="oil")
+    assert oil.links == ["pipeline:p1-p2"] and oil.total.time_h == pytest.approx(20.0)
+    with pytest.raises(NoRouteError):
+        route(tiny_graph, "terminal:p1", "terminal:p2", commodity="container")
+    with pytest.raises(NoRouteError):  # a one-way pipeline
+        route(tiny_graph, "terminal:p2", "terminal:p1", commodity="oil")
+
+
+def test_places_found_by_name_alias_case_and_accent(tiny_graph: nx.MultiDiGraph) -> None:
+    assert route(tiny_graph, "alpha", "DELTA")[0].destination == "station:d"
+    with pytest.raises(UnknownPlaceError, match="did you mean 'A'"):
+        route(tiny_graph, "Alpah", "station:d")
+
+
+def test_bad_arguments_raise_data_errors(tiny_graph: nx.MultiDiGraph) -> None:
+    with pytest.raises(DataError, match="unknown criterion"):
+        route(tiny_graph, "station:a", "station:d", by="speed")
+    with pytest.raises(DataError, match="unknown commodity"):
+        route(tiny_graph, "station:a", "station:d", commodity="coal")
+    with pytest.raises(DataError, match="same place"):
+        route(tiny_graph, "station:a", "Alpha")
+
+
+def test_route_converts_to_dict_and_geodataframe(tiny_graph: nx.MultiDiGraph) -> None:
+    (best,) = route(tiny_graph, "station:a", "station:d")
+    data = best.to_dict()
+    assert data["legs"][0] == {
+        "link": "rail:a-g",
+        "mode": "rail",
+        "from": "station:a",
+        "to": "border:g",
+        "length_km": 300.0,
+        "time_h": 5.0,
+        "cost_usd_per_t": 30.0,
+        "co2_kg_per_t": pytest.approx(7.5, rel=1),
+    }
+    gdf = best.to_gdf(tiny_graph)
+    assert list(gdf["link"]) == best.links and str(gdf.crs) == "EPSG:4326"
