@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 
@@ -28,4 +29,4 @@ def haversine_km(a: Sequence[float], b: Sequence[float]) -> float:
 
 def line_length_km(coords: Sequence[Sequence[float]]) -> float:
     """Length in km of a (lon, lat) polyline along great circles."""
-    return sum(haversine_km(a, b) for a, b in zip(coords, coords[1:], strict=False))
+    return sum(haversine_km(a, b) for a, b in itertools.pairwise(coords))

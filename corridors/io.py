@@ -6,6 +6,7 @@ imported only for GeoPackage files and GeoDataFrames.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import os
@@ -36,7 +37,7 @@ __all__ = [
 ]
 
 SOURCE_COLUMNS = ("id", "title", "publisher", "date", "url")
-_JSON_TYPES = {"list[str]", "list[int]", "sources", "ranges", "per_commodity"}
+_JSON_TYPES = {"list[str]", "list[int]", "sources", "ranges", "per_commodity", "bool"}
 
 
 def _read_geojson(path: Path) -> list[Any]:
@@ -77,10 +78,8 @@ def _decode_json_columns(props: dict[str, Any], feature: str) -> dict[str, Any]:
         ):
             value = int(value)
         if isinstance(value, str) and key in attrs and attrs[key].type in _JSON_TYPES:
-            try:
+            with contextlib.suppress(json.JSONDecodeError):  # else validation names it
                 value = json.loads(value)
-            except json.JSONDecodeError:
-                pass  # left as a string, validation names it
         out[key] = value
     return out
 

@@ -19,7 +19,7 @@ MODES = ("rail", "sea", "road", "pipeline")
 
 
 def data_dir() -> Path:
-    """Folder of the bundled network: inside the installed package, or ``geodata/`` of a checkout."""
+    """Folder of the bundled network: in the installed package, or ``geodata/`` of a checkout."""
     packaged = Path(__file__).parent / "geodata"
     return packaged if packaged.is_dir() else Path(__file__).parent.parent / "geodata"
 

@@ -183,7 +183,9 @@ def _simple(X: nx.MultiDiGraph, weights: Mapping[str, float]) -> nx.DiGraph:
 def _build_route(
     X: nx.MultiDiGraph, D: nx.DiGraph, path: list[Any], origin: str, destination: str
 ) -> Route:
-    legs, transfers, borders = [], [], []
+    legs: list[Leg] = []
+    transfers: list[Transfer] = []
+    borders: list[Border] = []
     places = [place for place, _ in itertools.groupby(node[0] for node in path)]
     for u, v in itertools.pairwise(path):
         d = X.edges[u, v, D[u][v]["key"]]
@@ -202,18 +204,23 @@ def _build_route(
             )
             if d["border"]:
                 borders.append(
-                    Border(d["link"], *d["border"], d["border_h"], d["border_usd_per_t"])
+                    Border(
+                        d["link"],
+                        d["border"][0],
+                        d["border"][1],
+                        d["border_h"],
+                        d["border_usd_per_t"],
+                    )
                 )
         elif d["kind"] != "access":
             transfers.append(
                 Transfer(d["place"], d["kind"], u[1], v[1], d["time_h"], d["cost_usd_per_t"])
             )
-    parts = [*legs, *transfers]
+    parts: list[Leg | Transfer | Border] = [*legs, *transfers, *borders]
     total = Totals(
         length_km=sum(leg.length_km for leg in legs),
-        time_h=sum(p.time_h for p in parts) + sum(b.time_h for b in borders),
-        cost_usd_per_t=sum(p.cost_usd_per_t for p in parts)
-        + sum(b.cost_usd_per_t for b in borders),
+        time_h=sum(p.time_h for p in parts),
+        cost_usd_per_t=sum(p.cost_usd_per_t for p in parts),
         co2_kg_per_t=sum(leg.co2_kg_per_t for leg in legs),
     )
     commodity = X.graph["commodity"]

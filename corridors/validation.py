@@ -93,11 +93,10 @@ class _Checker:
         self.provenance(fid, props, attrs)
 
     def provenance(self, fid: str, props: Mapping[str, Any], attrs: dict[str, Attribute]) -> None:
-        sources = props.get("sources") if isinstance(props.get("sources"), dict) else {}
+        sources: dict[str, Any] = _mapping(props.get("sources"))
         for name, attr in attrs.items():
-            if attr.type in _FIGURES and props.get(name) is not None:
-                if not sources.get(name):
-                    self.error(fid, "sources", f"no source for '{name}'; add sources.{name}")
+            if attr.type in _FIGURES and props.get(name) is not None and not sources.get(name):
+                self.error(fid, "sources", f"no source for '{name}'; add sources.{name}")
         for name, ids in sources.items():
             if name != "geometry" and name not in attrs:
                 self.error(fid, "sources", f"names unknown attribute '{name}'")
@@ -106,13 +105,17 @@ class _Checker:
                     if sid not in self.sources:
                         self.error(fid, "sources", f"source id '{sid}' is not in sources.csv")
         estimates = props.get("estimates") or []
-        ranges = props.get("ranges") if isinstance(props.get("ranges"), dict) else {}
+        ranges = _mapping(props.get("ranges"))
         for name in estimates if isinstance(estimates, list) else []:
             if name not in ranges:
                 self.error(fid, "ranges", f"estimate '{name}' has no [low, high] range")
         for name in ranges:
             if name not in attrs:
                 self.error(fid, "ranges", f"names unknown attribute '{name}'")
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 def _expected(attr: Attribute) -> str:
@@ -221,7 +224,7 @@ def _geometry(feature: Mapping[str, Any], expected: str) -> Any:
     coords = geometry.get("coordinates")
     if expected == "Point":
         return coords if _coords_ok(coords, 0) else None
-    return coords if _coords_ok(coords, 1) and len(coords) >= 2 else None
+    return coords if _coords_ok(coords, 1) and len(coords or ()) >= 2 else None
 
 
 def _feature_id(feature: Any, index: int) -> str:
@@ -308,13 +311,14 @@ def validate_features(
 
 def _check_link_consistency(check: _Checker, fid: str, props: Mapping[str, Any], line: Any) -> None:
     mode, length = props.get("mode"), props.get("length_km")
+    length = float(length) if _is_number(length) else None  # type: ignore[arg-type]
     if mode == "rail" and props.get("gauge_mm") is None:
         check.error(fid, "gauge_mm", "missing on a rail link; expected 1520, 1435 or 1668")
     if props.get("from") == props.get("to") and props.get("from") is not None:
         check.error(fid, "to", "equals 'from'; a link joins two different places")
-    if _is_number(length) and length == 0:
+    if length == 0:
         check.error(fid, "length_km", "is 0; expected a positive length")
-    if line is not None and _is_number(length) and length > 0:
+    if line is not None and length:
         drawn = line_length_km(line)
         if abs(drawn - length) > LENGTH_TOLERANCE * length:
             check.warn(

@@ -153,10 +153,10 @@ def write(
     return paths
 
 
-def modified(kind: str, fid: str, **changes: Any) -> tuple[list[dict], list[dict]]:
+def modified(feature: str, fid: str, **changes: Any) -> tuple[list[dict], list[dict]]:
     """The tiny features with one feature's properties changed (None deletes a property)."""
     places, links = features()
-    for f in places if kind == "place" else links:
+    for f in places if feature == "place" else links:
         if f["properties"]["id"] == fid:
             for key, value in changes.items():
                 if value is None:

@@ -85,27 +85,20 @@ def print_json(data: Any) -> None:
 
 
 def run(argv: list[str] | None = None) -> int:
-    """Run the application and turn package errors into a one-line message and exit status."""
+    """Run the application; package errors become a one-line message and an exit status.
+
+    Click handles usage errors itself (a usage line, exit status 2).
+    """
     try:
-        app(args=argv, standalone_mode=False)
+        app(args=argv, standalone_mode=True)
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else 0
     except CommandError as exc:
         _error(str(exc))
         return 2
     except CorridorsError as exc:
         _error(str(exc))
         return 1
-    except typer.Exit as exc:
-        return exc.exit_code
-    except typer.Abort:
-        _error("aborted")
-        return 1
-    except Exception as exc:  # click's usage errors and the like
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            return exc.exit_code
-        raise
     return 0
 
 

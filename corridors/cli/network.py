@@ -26,9 +26,10 @@ def _split(values: list[str] | None) -> list[str]:
 
 
 def _route_table(G: nx.MultiDiGraph, r: Route, title: str) -> None:
+    from rich.markup import escape
     from rich.table import Table
 
-    name = {n: d.get("name", n) for n, d in G.nodes(data=True)}
+    name = {n: escape(d.get("name", n)) for n, d in G.nodes(data=True)}
     table = Table(title=title, title_justify="left")
     for column, justify in (
         ("#", "right"),
@@ -65,11 +66,11 @@ def _route_table(G: nx.MultiDiGraph, r: Route, title: str) -> None:
             f"  border {b.from_country} -> {b.to_country} on {b.link}: "
             f"{b.time_h:,.1f} h, {b.cost_usd_per_t:,.2f} USD/t"
         )
-    t = r.total
+    total = r.total
     out.print(
-        f"  [bold]total[/bold]: {t.length_km:,.0f} km, {t.time_h / 24:,.1f} days "
-        f"({t.time_h:,.0f} h), {t.cost_usd_per_t:,.2f} USD/t, "
-        f"{t.co2_kg_per_t:,.1f} kg CO2/t\n"
+        f"  [bold]total[/bold]: {total.length_km:,.0f} km, {total.time_h / 24:,.1f} days "
+        f"({total.time_h:,.0f} h), {total.cost_usd_per_t:,.2f} USD/t, "
+        f"{total.co2_kg_per_t:,.1f} kg CO2/t\n"
     )
 
 

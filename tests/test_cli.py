@@ -1,0 +1,104 @@
+"""The command line through its real entry point: route, info, validate, export."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from corridors.cli.app import run
+from tests import tiny
+
+
+def _tiny_args(files: tuple[Path, Path]) -> list[str]:
+    return ["--places", str(files[0]), "--links", str(files[1])]
+
+
+def test_route_json_has_legs_transfers_borders_and_totals(
+    tiny_files: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = run(["route", "Alpha", "Delta", "--json", *_tiny_args(tiny_files)])
+    assert code == 0
+    (r,) = json.loads(capsys.readouterr().out)["routes"]
+    assert [leg["link"] for leg in r["legs"]] == ["rail:a-g", "rail:g-c", "rail:c-d"]
+    assert set(r["legs"][0]) >= {"link", "mode", "from", "to", "length_km", "time_h",
+                                 "cost_usd_per_t"}
+    assert r["transfers"][0]["kind"] == "gauge_change"
+    assert r["borders"][0]["from_country"] == "XA"
+    assert r["total"]["time_h"] == pytest.approx(16.0)
+    assert set(r["total"]) == {"length_km", "time_h", "cost_usd_per_t", "co2_kg_per_t"}
+
+
+def test_route_table_by_cost_with_k(tiny_files: tuple[Path, Path],
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["route", "station:a", "station:d", "--by", "cost", "--k", "2",
+                *_tiny_args(tiny_files)]) == 0
+    out = capsys.readouterr().out
+    assert "Route 1 of 2" in out and "Route 2 of 2" in out
+    assert "sea:b-c" in out and "gauge change at G" in out
+    assert "0.9 days (21 h), 28.00 USD/t" in out
+
+
+def test_route_avoid_and_weighted_criterion(tiny_files: tuple[Path, Path],
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["route", "station:a", "station:d", "--by", "cost=1,time=5", "--json",
+                "--avoid-place", "port:b", *_tiny_args(tiny_files)]) == 0
+    (r,) = json.loads(capsys.readouterr().out)["routes"]
+    assert r["legs"][1]["link"] == "rail:g-c"
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [(["route", "Alpah", "Delta"], 1, "error: unknown place 'Alpah'; did you mean 'A'?"),
+     (["route", "Alpha", "Delta", "--avoid-country", "XB"], 1, "error: no route from"),
+     (["route", "Alpha", "Delta", "--by", "speed"], 1, "error: unknown criterion 'speed'"),
+     (["route", "Alpha", "Delta", "--avoid-link", "rail:a-x"], 2,
+      "error: unknown link 'rail:a-x'; did you mean rail:a-g, rail:a-b"),
+     (["route", "Alpha", "Delta", "--by", "cost=x"], 2, "error: --by: weight of 'cost'")],
+)
+def test_bad_arguments_give_one_line_and_nonzero_exit(
+    tiny_files: tuple[Path, Path], capsys: pytest.CaptureFixture[str],
+    args: list[str], code: int, message: str,
+) -> None:
+    assert run([*args, *_tiny_args(tiny_files)]) == code
+    err = capsys.readouterr().err
+    assert err.startswith(message) and err.count("\n") == 1
+
+
+def test_validate_names_a_broken_link(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    files = tiny.write(tmp_path, *tiny.modified("link", "sea:b-c", to="port:nowhere"))
+    assert run(["validate", str(files[0]), str(files[1])]) == 1
+    out = capsys.readouterr().out
+    assert "'sea:b-c' field 'to': unknown place 'port:nowhere'" in out
+    assert "1 error(s)" in out
+
+
+def test_validate_clean_files_json(tiny_files: tuple[Path, Path],
+                                   capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["validate", *map(str, tiny_files), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"ok": True, "errors": [], "warnings": []}
+
+
+def test_info_counts(tiny_files: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["info", "--json", *_tiny_args(tiny_files)]) == 0
+    facts = json.loads(capsys.readouterr().out)
+    assert facts["places"] == 7 and facts["links"] == 6
+    assert facts["links_by_mode"] == {"pipeline": 1, "rail": 4, "sea": 1}
+    assert facts["places_by_country"] == {"XA": 5, "XB": 2}
+
+
+def test_export_writes_both_files(tiny_files: tuple[Path, Path], tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert run(["export", str(out), "--format", "gpkg", *_tiny_args(tiny_files)]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["links.gpkg", "places.gpkg"]
+
+
+def test_console_script_runs_without_traceback(tiny_files: tuple[Path, Path]) -> None:
+    done = subprocess.run([sys.executable, "-m", "corridors", "route", "Alpha", "Nowhere",
+                           *_tiny_args(tiny_files)], capture_output=True, text=True, check=False)
+    assert done.returncode == 1
+    assert done.stderr == "error: unknown place 'Nowhere'\n"
+    assert "Traceback" not in done.stderr

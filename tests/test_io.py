@@ -1,0 +1,171 @@
+"""Reading, writing and validating networks: the contract, round trips and every error."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import corridors
+from corridors import CorridorsError, DataError
+from tests import tiny
+
+
+def test_graph_follows_the_contract(tiny_graph: nx.MultiDiGraph) -> None:
+    G = tiny_graph
+    assert G.graph["crs"] == "EPSG:4326"
+    assert (G.nodes["port:b"]["x"], G.nodes["port:b"]["y"]) == (0.9, 0.0)
+    assert G.has_edge("station:a", "port:b", "rail:a-b")
+    assert G.has_edge("port:b", "station:a", "rail:a-b")  # two-way: both directions
+    assert G.edges["port:b", "station:a", "rail:a-b"]["reverse"] is True
+    assert G.edges["port:b", "station:a", "rail:a-b"]["coords"][0] == (0.9, 0.0)
+    assert not G.has_edge("terminal:p2", "terminal:p1")  # one-way pipeline
+    assert G.graph["sources"]["tiny"]["publisher"] == "corridors"
+
+
+@pytest.mark.parametrize("suffix", ["geojson", "gpkg"])
+def test_write_and_read_back_unchanged(
+    tiny_graph: nx.MultiDiGraph, tmp_path: Path, suffix: str
+) -> None:
+    places, links = tmp_path / f"p.{suffix}", tmp_path / f"l.{suffix}"
+    corridors.write_network(tiny_graph, places, links)
+    back = corridors.read_network(places, links)
+    assert dict(back.nodes(data=True)) == dict(tiny_graph.nodes(data=True))
+    assert sorted(back.edges(keys=True, data=True)) == sorted(
+        tiny_graph.edges(keys=True, data=True))
+    assert not list(tmp_path.glob(".*tmp"))  # no temporary file left behind
+
+
+def test_geodataframes_round_trip(tiny_graph: nx.MultiDiGraph) -> None:
+    places, links = corridors.network_to_gdfs(tiny_graph)
+    assert list(places.index) == sorted(tiny_graph.nodes)
+    assert places.loc["port:b"].geometry.x == pytest.approx(0.9)
+    assert links.loc["sea:b-c", "length_km"] == 300.0
+    back = corridors.network_from_gdfs(places, links)
+    assert sorted(back.edges(keys=True)) == sorted(tiny_graph.edges(keys=True))
+    assert back.nodes["border:g"]["gauge_change_h"] == 3.0
+
+
+def _errors(tmp_path: Path, places: list[dict], links: list[dict]) -> str:
+    paths = tiny.write(tmp_path, places, links)
+    with pytest.raises(DataError) as info:
+        corridors.read_network(*paths)
+    return str(info.value)
+
+
+BAD_LINKS: list[tuple[str, dict[str, Any], str]] = [
+    ("rail:a-b", {"from": "station:zz"}, "'rail:a-b' field 'from': unknown place 'station:zz'"),
+    ("rail:a-b", {"mode": None}, "'rail:a-b' field 'mode': missing; expected one of rail, sea"),
+    ("rail:a-b", {"length_km": "100"}, "'rail:a-b' field 'length_km': found '100'"),
+    ("rail:a-b", {"capacity_tpy": -5}, "'rail:a-b' field 'capacity_tpy': is -5; expected"),
+    ("rail:a-b", {"capacity_tpy": math.nan}, "'rail:a-b' field 'capacity_tpy': is nan"),
+    ("rail:a-b", {"time_h": -1.0}, "'rail:a-b' field 'time_h': is -1.0"),
+    ("rail:a-b", {"cost_usd_per_t": {"coal": 3}}, "field 'cost_usd_per_t': unknown commodity"),
+    ("sea:b-c", {"mode": "air"}, "'sea:b-c' field 'mode': found 'air'; expected one of rail"),
+    ("sea:b-c", {"status": "open"}, "'sea:b-c' field 'status': found 'open'"),
+    ("sea:b-c", {"commodities": ["coal"]}, "'sea:b-c' field 'commodities': unknown commodity"),
+    ("sea:b-c", {"sources": None}, "'sea:b-c' field 'sources': no source for 'length_km'"),
+    ("sea:b-c", {"sources": {"length_km": ["nowhere"], "time_h": ["tiny"],
+                             "cost_usd_per_t": ["tiny"], "capacity_tpy": ["tiny"]}},
+     "source id 'nowhere' is not in sources.csv"),
+    ("sea:b-c", {"estimates": ["time_h"]}, "estimate 'time_h' has no [low, high] range"),
+    ("rail:c-d", {"gauge_mm": None}, "'rail:c-d' field 'gauge_mm': missing on a rail link"),
+    ("rail:c-d", {"to": "port:c"}, "'rail:c-d' field 'to': equals 'from'"),
+]
+
+
+@pytest.mark.parametrize(("fid", "changes", "expected"), BAD_LINKS)
+def test_each_link_error_names_file_feature_and_field(
+    tmp_path: Path, fid: str, changes: dict[str, Any], expected: str
+) -> None:
+    message = _errors(tmp_path, *tiny.modified("link", fid, **changes))
+    assert expected in message
+    assert str(tmp_path / "links.geojson") in message
+
+
+def test_place_errors(tmp_path: Path) -> None:
+    places, links = tiny.modified("place", "port:b", kind="harbour", country=None)
+    message = _errors(tmp_path, places, links)
+    assert "'port:b' field 'kind': found 'harbour'; expected one of port" in message
+    assert "'port:b' field 'country': missing" in message
+    assert str(tmp_path / "places.geojson") in message
+
+
+def test_duplicate_id(tmp_path: Path) -> None:
+    places, links = tiny.features()
+    assert "'port:b' field 'id': duplicate id" in _errors(tmp_path, [*places, places[1]], links)
+
+
+def test_invalid_geometry_and_misplaced_ends(tmp_path: Path) -> None:
+    places, links = tiny.features()
+    links[0]["geometry"]["coordinates"] = [[0.0, 0.0]]
+    links[1]["geometry"]["coordinates"][-1] = [0.9, 3.2]  # 55.6 km north of port:c
+    places[0]["geometry"] = {"type": "Point", "coordinates": [0.0, 95.0]}
+    message = _errors(tmp_path, places, links)
+    assert "'rail:a-b' field 'geometry': expected a LineString of 2+ lon, lat points" in message
+    assert "'sea:b-c' field 'geometry': ends 55.6 km from its 'to' place 'port:c'" in message
+    assert "'station:a' field 'geometry': expected a Point" in message
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("{not json", r"not valid JSON \(line 1, column 2"),
+     ('{"type": "Feature"}', "expected a GeoJSON FeatureCollection"),
+     ('[1, 2]', "expected a GeoJSON FeatureCollection")],
+)
+def test_unreadable_files(tiny_files: tuple[Path, Path], text: str, expected: str) -> None:
+    places, links = tiny_files
+    links.write_text(text, encoding="utf-8")
+    with pytest.raises(DataError, match=expected):
+        corridors.read_network(places, links)
+    with pytest.raises(DataError, match="no such file"):
+        corridors.read_network(places, links.with_name("missing.geojson"))
+
+
+def test_warnings_do_not_fail(tiny_files: tuple[Path, Path]) -> None:
+    places, links = tiny.features()
+    places.append(tiny.place("station:lonely", 5.0, 5.0, "XA", "rail_station"))
+    links[0]["properties"]["length_m"] = 5
+    report = corridors.validate_network(*tiny.write(tiny_files[0].parent, places, links))
+    assert report.ok
+    text = "\n".join(map(str, report.warnings))
+    assert "'station:lonely': no link reaches this place" in text
+    assert "'rail:a-b' field 'length_m': unknown attribute, ignored (did you mean 'length_km'?)" \
+        in text
+    assert "'sea:b-c' field 'length_km': is 300 but the geometry is 300 km long" not in text
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.floats(allow_nan=True) | st.integers() | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner,
+                                                               max_size=3),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_malformed_geojson_only_raises_corridors_errors(tmp_path: Path, data: Any) -> None:
+    places, links = tiny.features()
+    target = data.draw(st.sampled_from(places + links))
+    part = data.draw(st.sampled_from(["properties", "geometry", "feature"]))
+    value = data.draw(json_values)
+    if part == "feature":
+        (places if target in places else links)[0] = value
+    elif part == "geometry":
+        target["geometry"] = value
+    else:
+        key = data.draw(st.sampled_from(sorted(target["properties"]) + ["extra"]))
+        target["properties"][key] = value
+    paths = tiny.write(tmp_path, places, links)
+    try:
+        corridors.read_network(*paths)
+    except CorridorsError:
+        pass
