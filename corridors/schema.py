@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-__all__ = ["Attribute", "schema"]
+__all__ = ["Attribute", "contract_markdown", "schema"]
 
 _SCHEMA_DIR = Path(__file__).parent / "schema"
 
@@ -49,3 +49,36 @@ def schema(feature: str) -> dict[str, Attribute]:
             )
             for row in csv.DictReader(f)
         }
+
+
+def contract_markdown() -> str:
+    """The data contract as Markdown tables: the text of ``docs/data-contract.md``.
+
+    Regenerate that file with ``python -c "from corridors.schema import contract_markdown as c;
+    print(c(), end='')" > docs/data-contract.md``; a test keeps the two equal.
+    """
+    lines = [
+        "# The data contract",
+        "",
+        "Generated from `corridors/schema/places.csv` and `links.csv`, which also drive",
+        "validation. Per-commodity attributes take a number or a mapping such as",
+        '`{"container": 2.0, "oil": 1.0}`. Every figure names its sources in `sources`.',
+    ]
+    for feature, title in (
+        ("places", "Places (Point features)"),
+        ("links", "Links (LineString features)"),
+    ):
+        lines += [
+            "",
+            f"## {title}",
+            "",
+            "| attribute | type | unit | required | default | allowed | meaning |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for a in schema(feature).values():
+            allowed = ", ".join(a.allowed)
+            lines.append(
+                f"| `{a.name}` | {a.type} | {a.unit} | {'yes' if a.required else ''} "
+                f"| {a.default} | {allowed} | {a.meaning} |"
+            )
+    return "\n".join(lines) + "\n"

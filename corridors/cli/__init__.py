@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import sys
 
+from corridors.cli import capacity  # noqa: F401  (registers its commands)
 from corridors.cli import network  # noqa: F401  (registers its commands)
+from corridors.cli import scenarios  # noqa: F401  (registers its commands)
 from corridors.cli.app import app, run
 
 __all__ = ["app", "main"]

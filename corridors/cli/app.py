@@ -56,7 +56,7 @@ def console(stderr: bool = False) -> Console:
     """A rich console (imported on first use, so ``--help`` stays fast)."""
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    return Console(stderr=stderr, highlight=False, soft_wrap=True)
 
 
 class CommandError(CorridorsError):

@@ -188,28 +188,24 @@ def info(
     links: LinksOpt = None,
 ) -> None:
     """What the network holds: counts by kind, country, mode, status and corridor."""
-    from rich.table import Table
-
     facts = summary(network(places, links))
     if as_json:
         print_json(facts)
         return
     out = console()
     out.print(f"{facts['places']} places, {facts['links']} links, {facts['sources']} sources")
-    for key, title in (
-        ("places_by_country", "places by country"),
-        ("places_by_kind", "places by kind"),
-        ("links_by_mode", "links by mode"),
-        ("km_by_mode", "km by mode"),
-        ("links_by_status", "links by status"),
-        ("links_by_corridor", "links by corridor"),
+    for key in (
+        "places_by_country",
+        "places_by_kind",
+        "links_by_mode",
+        "km_by_mode",
+        "links_by_status",
+        "links_by_corridor",
     ):
-        table = Table(title=title, title_justify="left", show_header=False)
         counts = facts[key]
         assert isinstance(counts, dict)
-        for name, count in counts.items():
-            table.add_row(str(name), f"{count:,}")
-        out.print(table)
+        listed = ", ".join(f"{name} {count:,}" for name, count in counts.items())
+        out.print(f"{key.replace('_', ' ')}: {listed}", markup=False)
 
 
 @app.command()
@@ -239,11 +235,13 @@ def validate(
             }
         )
     else:
+        from rich.markup import escape
+
         out = console()
         for issue in report.errors:
-            out.print(f"[red]error[/red] {issue}", markup=True)
+            out.print(f"[red]error[/red] {escape(str(issue))}")
         for issue in report.warnings:
-            out.print(f"[yellow]warning[/yellow] {issue}")
+            out.print(f"[yellow]warning[/yellow] {escape(str(issue))}")
         out.print(f"{len(report.errors)} error(s), {len(report.warnings)} warning(s)")
     if not report.ok:
         raise typer.Exit(1)

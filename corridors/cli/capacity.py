@@ -1,0 +1,338 @@
+"""Commands on capacity: capacity (throughput and bottleneck), assign, criticality."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from corridors.cli.app import LinksOpt, PlacesOpt, app, console, fail, network, print_json
+
+if TYPE_CHECKING:
+    import networkx as nx
+    import pandas as pd
+
+__all__ = ["DEFAULT_PAIRS", "assign", "capacity", "criticality"]
+
+#: Pairs ``corridors criticality`` looks at without ``--pairs``: the Middle Corridor and the
+#: routes it competes with, from the Chinese border to the Black Sea, Türkiye and Europe.
+DEFAULT_PAIRS = (
+    ("dryport:khorgos-gateway", "port:constanta"),
+    ("dryport:khorgos-gateway", "station:halkali"),
+    ("dryport:khorgos-gateway", "port:poti"),
+    ("station:urumqi", "station:halkali"),
+    ("station:xian", "station:duisburg"),
+    ("station:almaty", "port:mersin"),
+    ("station:tashkent", "port:poti"),
+    ("port:aktau", "port:alat"),
+    ("port:kuryk", "port:alat"),
+    ("port:turkmenbashi", "port:alat"),
+    ("port:alat", "station:kars"),
+)
+
+YearOpt = Annotated[
+    int | None, typer.Option(help="Network of this year (default: operational now).")
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="JSON on standard output.")]
+CommodityOpt = Annotated[str, typer.Option(help="container, general, oil or gas.")]
+
+
+@contextlib.contextmanager
+def _progress(label: str, enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
+    """A rich progress bar on standard error, as a ``progress(done, total)`` callback."""
+    if not enabled:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    with Progress(
+        f"[progress.description]{label}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task(label, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as dicts, NaN as None."""
+    rows = df.astype(object).where(df.notna(), None).to_dict(orient="records")
+    return [{str(k): v for k, v in row.items()} for row in rows]
+
+
+def _tpy(value: float) -> str:
+    return "unbounded" if value == float("inf") else f"{value / 1e6:,.3f} Mt/yr"
+
+
+@app.command()
+def capacity(
+    origins: Annotated[str, typer.Argument(help="Origins: comma-separated places, or country:KZ.")],
+    destinations: Annotated[
+        str, typer.Argument(help="Destinations: comma-separated places, or country:TR.")
+    ],
+    commodity: CommodityOpt = "container",
+    year: YearOpt = None,
+    as_json: JsonOpt = False,
+    places: PlacesOpt = None,
+    links: LinksOpt = None,
+) -> None:
+    """Most tonnes a year from ORIGINS to DESTINATIONS, and the cut that binds it."""
+    from rich.table import Table
+
+    from corridors.capacity import max_throughput
+
+    G = network(places, links)
+    result = max_throughput(G, origins, destinations, commodity=commodity, year=year)
+    if as_json:
+        print_json(result.to_dict())
+        return
+    out = console()
+    out.print(
+        f"[bold]{_tpy(result.throughput_tpy)}[/bold] of {commodity} from "
+        f"{len(result.origins)} origin(s) to {len(result.destinations)} destination(s)"
+        + (f" in {year}" if year else "")
+    )
+    if result.unbounded:
+        out.print("a path of links and places of unknown capacity joins them: no cut binds it")
+        return
+    table = Table(title="bottleneck (minimum cut)", title_justify="left")
+    for column in ("kind", "id", "name / direction", "capacity"):
+        table.add_column(column, justify="right" if column == "capacity" else "left")
+    for c in result.bottleneck:
+        what = (
+            f"{G.nodes[c.from_]['name']} -> {G.nodes[c.to]['name']}"
+            if c.kind == "link"
+            else G.nodes[c.id].get("name", c.id)
+        )
+        table.add_row(c.kind, c.id, what, _tpy(c.capacity_tpy))
+    out.print(table)
+
+
+def _criterion(by: str) -> str | dict[str, float]:
+    from corridors.cli.network import _criterion as parse
+
+    return parse(by)
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def write_assignment(result: Any, folder: Path) -> list[Path]:
+    """Write flows, utilisation, unserved and shadow prices as CSV, and everything as JSON.
+
+    Every file is written to a temporary name first and then renamed into place.
+    """
+    tables: dict[str, pd.DataFrame] = {
+        "flows": result.flows,
+        "utilisation": result.utilisation,
+        "unserved": result.unserved,
+        "shadow_prices": result.shadow_prices,
+    }
+    texts = {
+        f"{name}.csv": df.to_csv(index=False, lineterminator="\n") for name, df in tables.items()
+    }
+    texts["assignment.json"] = (
+        json.dumps(result.to_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    )
+    paths = []
+    for name, text in texts.items():
+        _write_atomic(folder / name, text)
+        paths.append(folder / name)
+    return paths
+
+
+@app.command()
+def assign(
+    demand: Annotated[
+        Path,
+        typer.Argument(
+            help="Demand CSV: origin, destination, commodity, tonnes_per_year.", dir_okay=False
+        ),
+    ],
+    year: YearOpt = None,
+    by: Annotated[
+        str, typer.Option(help="cost, time, distance, co2 or a mix such as 'cost=1,time=2'.")
+    ] = "cost",
+    penalty: Annotated[
+        float | None,
+        typer.Option(
+            "--penalty",
+            help="Cost of a tonne left unserved (default: more than any route costs).",
+            min=0,
+        ),
+    ] = None,
+    as_json: JsonOpt = False,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Folder to write flows, utilisation, unserved and shadow prices into."),
+    ] = None,
+    top: Annotated[int, typer.Option(help="Rows of each table on the terminal.", min=1)] = 10,
+    places: PlacesOpt = None,
+    links: LinksOpt = None,
+) -> None:
+    """Route a demand table at least cost within every capacity at once (an LP solved by HiGHS)."""
+    from rich.table import Table
+
+    from corridors.assignment import assign as solve
+    from corridors.demand import read_demand
+
+    if out is not None and out.exists() and not out.is_dir():
+        fail(f"--out {out}: exists and is not a folder")
+    G = network(places, links)
+    table = read_demand(demand, G)  # all errors before anything is written
+    with console(stderr=True).status("solving the assignment with HiGHS"):
+        result = solve(G, table, year=year, by=_criterion(by), unserved_penalty_usd_per_t=penalty)
+    written = write_assignment(result, out) if out is not None else []
+    if as_json:
+        print_json(result.to_dict())
+        return
+    term = console()
+    term.print(
+        f"{table['tonnes_per_year'].sum() / 1e6:,.3f} Mt/yr demanded, "
+        f"{result.unserved_tpy / 1e6:,.3f} Mt/yr unserved; "
+        f"cost {result.total_cost_usd / 1e6:,.1f} M USD/yr"
+    )
+    shown = result.shadow_prices.head(top)
+    if len(shown):
+        grid = Table(title="binding capacities, most valuable first", title_justify="left")
+        for column in ("kind", "id", "from", "to", "commodity", "capacity", "USD/t per t/yr"):
+            grid.add_column(column)
+        for r in _records(shown):
+            grid.add_row(
+                r["kind"],
+                r["id"],
+                r["from"] or "",
+                r["to"] or "",
+                r["commodity"],
+                _tpy(r["capacity_tpy"]),
+                f"{r['shadow_price_usd_per_t']:,.2f}",
+            )
+        term.print(grid)
+    unserved = result.unserved[result.unserved["unserved_tpy"] > 0].head(top)
+    if len(unserved):
+        grid = Table(title="unserved demand", title_justify="left")
+        for column in ("row", "origin", "destination", "commodity", "demand", "unserved"):
+            grid.add_column(column)
+        for r in _records(unserved):
+            grid.add_row(
+                str(r["row"]),
+                r["origin"],
+                r["destination"],
+                r["commodity"],
+                _tpy(r["demand_tpy"]),
+                _tpy(r["unserved_tpy"]),
+            )
+        term.print(grid)
+    for path in written:
+        term.print(f"wrote {path}")
+
+
+@app.command()
+def criticality(
+    pairs: Annotated[
+        Path | None,
+        typer.Option(
+            "--pairs",
+            help="CSV of origin, destination pairs (default: Middle Corridor and rival pairs).",
+            dir_okay=False,
+        ),
+    ] = None,
+    commodity: CommodityOpt = "container",
+    year: YearOpt = None,
+    by: Annotated[str, typer.Option(help="Criterion of the best route.")] = "time",
+    elements: Annotated[
+        str, typer.Option(help="links, places, both, or comma-separated ids.")
+    ] = "links",
+    no_throughput: Annotated[
+        bool, typer.Option("--no-throughput", help="Skip the maximum flows (faster).")
+    ] = False,
+    top: Annotated[int, typer.Option(help="Show only the N most critical.", min=1)] = 20,
+    as_json: JsonOpt = False,
+    places: PlacesOpt = None,
+    links: LinksOpt = None,
+) -> None:
+    """Rank links and places by what their loss costs: pairs cut, throughput, time, cost."""
+    from rich.table import Table
+
+    from corridors.criticality import criticality as rank
+
+    G = network(places, links)
+    od: Any = pairs if pairs is not None else _default_pairs(G)
+    chosen: str | list[str] = elements
+    if elements not in ("links", "places", "both"):
+        chosen = [e.strip() for e in elements.split(",") if e.strip()]
+    with _progress("criticality", enabled=not as_json) as progress:
+        result = rank(
+            G,
+            od,
+            commodity=commodity,
+            year=year,
+            by=_criterion(by),
+            elements=chosen,
+            throughput=not no_throughput,
+            progress=progress,
+        )
+    if as_json:
+        print_json(result.to_dict(top=top))
+        return
+    term = console()
+    reachable = int(result.pairs["reachable"].sum())
+    term.print(f"{len(result.pairs)} pairs ({reachable} with a route) for {commodity}")
+    grid = Table(title=f"most critical {top}", title_justify="left")
+    for column in ("#", "kind", "id", "pairs cut", "throughput lost", "USD/t added", "h added"):
+        grid.add_column(
+            column,
+            justify="left" if column in ("kind", "id") else "right",
+            no_wrap=column == "id",
+        )
+    for r in _records(result.table.head(top)):
+        lost = r["throughput_lost_tpy"]
+        grid.add_row(
+            str(r["rank"]),
+            r["kind"],
+            r["id"],
+            str(r["pairs_cut"]),
+            "-" if lost is None else _tpy(lost),
+            f"{r['cost_added_usd_per_t']:,.2f}",
+            f"{r['time_added_h']:,.1f}",
+        )
+    term.print(grid)
+
+
+def _default_pairs(G: nx.MultiDiGraph) -> list[tuple[str, str]]:
+    """The default pairs whose places the network has (a user's own network may lack some)."""
+    from corridors.exceptions import UnknownPlaceError
+    from corridors.lookup import find_place
+
+    out = []
+    for o, d in DEFAULT_PAIRS:
+        try:
+            out.append((find_place(G, o), find_place(G, d)))
+        except UnknownPlaceError:
+            continue
+    if not out:
+        fail("none of the default pairs is in this network; give --pairs FILE")
+    return out

@@ -1,0 +1,144 @@
+"""The ``map`` command, and the ``--map FILE`` option other commands share."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from corridors.cli.app import LinksOpt, PlacesOpt, app, console, fail, network
+
+if TYPE_CHECKING:
+    import folium
+
+__all__ = ["MapOpt", "map_command", "write_map"]
+
+MapOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--map",
+        help="Also draw the answer as an interactive HTML map in this file.",
+        dir_okay=False,
+    ),
+]
+
+
+def write_map(m: folium.Map, path: Path, *, offline: bool = False) -> None:
+    """Write a map and say so on standard error (standard output may carry JSON)."""
+    from corridors.maps import save_map
+
+    save_map(m, path, offline=offline)
+    console(stderr=True).print(f"wrote map {path}")
+
+
+def _criterion(by: str) -> str | dict[str, float]:
+    if "=" not in by:
+        return by
+    weights = {}
+    for part in by.split(","):
+        name, _, value = part.partition("=")
+        try:
+            weights[name.strip()] = float(value)
+        except ValueError:
+            fail(f"--by: weight of '{name.strip()}' is {value!r}; expected a number")
+    return weights
+
+
+@app.command("map")
+def map_command(
+    out: Annotated[Path, typer.Option("--out", help="HTML file to write.", dir_okay=False)] = Path(
+        "corridors-map.html"
+    ),
+    year: Annotated[
+        int | None, typer.Option(help="Network of this year (default: operational now).")
+    ] = None,
+    route: Annotated[
+        tuple[str, str] | None,
+        typer.Option("--route", help="Draw routes from A to B (ids, names or aliases)."),
+    ] = None,
+    k: Annotated[int, typer.Option("--k", min=1, max=20, help="Number of routes.")] = 1,
+    commodity: Annotated[str, typer.Option(help="container, general, oil or gas.")] = "container",
+    by: Annotated[
+        str, typer.Option(help="time, cost, distance or co2, or a mix such as 'time=10,cost=1'.")
+    ] = "time",
+    flows: Annotated[
+        Path | None,
+        typer.Option(
+            "--flows",
+            help="Demand table (CSV: origin, destination, commodity, tonnes_per_year) to "
+            "assign and draw as flows.",
+            dir_okay=False,
+        ),
+    ] = None,
+    scenario: Annotated[
+        Path | None,
+        typer.Option("--scenario", help="Scenario file: draw what it changes.", dir_okay=False),
+    ] = None,
+    offline: Annotated[
+        bool,
+        typer.Option(
+            "--offline",
+            help="One self-contained file that needs no network (no base tiles; scripts "
+            "inlined from the npm packages of package.json).",
+        ),
+    ] = False,
+    png: Annotated[
+        Path | None,
+        typer.Option("--png", help="Also write a static PNG of the same map.", dir_okay=False),
+    ] = None,
+    places: PlacesOpt = None,
+    links: LinksOpt = None,
+) -> None:
+    """Draw the network, routes, flows or a scenario's changes as an interactive HTML map.
+
+    With --scenario: what the scenario changes (and, with --route or the scenario's own
+    route jobs, the routes before and after); with --flows: an assignment's flows (on the
+    scenario's network when --scenario is given too); with --route: the k best routes;
+    otherwise the whole network of --year.
+    """
+    from corridors import maps
+
+    G = network(places, links)
+    tiles = None if offline else maps.DEFAULT_TILES
+    base, year_used = G, year
+    routes = []
+    if scenario is not None:
+        from corridors.scenarios import apply_scenario, load_scenario
+
+        sc = load_scenario(scenario, G)
+        G = apply_scenario(G, sc)
+        year_used = year if year is not None else sc.year
+    if route is not None and (scenario is None or flows is not None):
+        from corridors.routing import route as find_routes
+
+        routes = find_routes(
+            G, route[0], route[1], commodity=commodity, by=_criterion(by), year=year_used, k=k
+        )
+    assignment = None
+    if flows is not None:
+        from corridors.assignment import assign
+
+        assignment = assign(G, flows, year=year_used)
+        m = maps.flow_map(G, assignment, tiles=tiles)
+    elif scenario is not None:
+        jobs = [(route[0], route[1], commodity)] if route is not None else list(sc.routes)
+        m = maps.diff_map(
+            base,
+            G,
+            routes=jobs,
+            year=year,
+            scenario_year=year_used,
+            by=by if "=" not in by else "time",
+            tiles=tiles,
+        )
+    elif routes:
+        m = maps.route_map(G, routes, tiles=tiles)
+    else:
+        m = maps.network_map(G, year=year_used, tiles=tiles)
+    write_map(m, out, offline=offline)
+    if png is not None:
+        from corridors.static import save_png
+
+        save_png(G, png, year=year_used, routes=routes, assignment=assignment)
+        console(stderr=True).print(f"wrote image {png}")

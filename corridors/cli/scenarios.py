@@ -1,0 +1,220 @@
+"""Commands on what-if scenarios: compare and sweep."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from corridors.cli.app import LinksOpt, PlacesOpt, app, console, fail, network
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from corridors.scenarios import Scenario
+
+__all__ = ["compare", "sweep"]
+
+RouteOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--route",
+        help="Also compare this route: 'ORIGIN,DESTINATION[,COMMODITY]' (repeat for more).",
+    ),
+]
+
+
+def _routes(values: list[str] | None) -> list[tuple[str, ...]]:
+    out = []
+    for value in values or ():
+        parts = tuple(p.strip() for p in value.split(",") if p.strip())
+        if len(parts) not in (2, 3):
+            fail(f"--route '{value}': expected 'ORIGIN,DESTINATION[,COMMODITY]'")
+        out.append(parts)
+    return out
+
+
+def _load(paths: list[Path], places: Path | None, links: Path | None) -> tuple[Any, list[Scenario]]:
+    from corridors.scenarios import load_scenario
+
+    G = network(places, links)
+    return G, [load_scenario(p, G) for p in paths]
+
+
+def _table(table: pd.DataFrame) -> None:
+    from rich.table import Table
+
+    from corridors.compare import CATEGORICAL, NONE, _fmt, headlines
+
+    out = console()
+    news = headlines(table)
+    out.print("[bold]Headline changes[/bold]" if news else "No figure changes by more than 1 %.")
+    for line in news:
+        out.print(f"  - {line.replace('**', '')}", markup=False)
+    names = list(dict.fromkeys(table["scenario"]))
+    view = Table(title="Comparison", title_justify="left")
+    view.add_column("metric")
+    view.add_column("pair")
+    for name in names:
+        view.add_column(name, justify="right", overflow="fold")
+    for (metric, pair, commodity), group in table.groupby(
+        ["metric", "pair", "commodity"], sort=False
+    ):
+        cells = {r["scenario"]: r for r in group.to_dict("records")}
+        row = [str(metric), f"{pair} ({commodity})" if commodity else str(pair)]
+        for name in names:
+            r = cells.get(name)
+            if r is None:
+                row.append("")
+            elif metric in CATEGORICAL or metric in ("legs_added", "legs_dropped"):
+                row.append(r["detail"] or NONE)
+            else:
+                row.append(_fmt(r["value"], str(metric)))
+        view.add_row(*row)
+    out.print(view)
+
+
+@app.command()
+def compare(
+    scenario_files: Annotated[
+        list[Path], typer.Argument(help="Scenario YAML files.", metavar="SCENARIO.yaml...")
+    ],
+    route: RouteOpt = None,
+    year: Annotated[
+        int | None, typer.Option(help="Year of the base network (default: the scenarios').")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON on standard output.")] = False,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Write comparison.csv, .json and .md into this folder."),
+    ] = None,
+    places: PlacesOpt = None,
+    links: LinksOpt = None,
+) -> None:
+    """Run the scenarios' jobs on the base network and on each scenario, side by side."""
+    from rich.progress import Progress
+
+    from corridors.compare import compare as run_compare
+    from corridors.compare import route_jobs, to_json_text, write_report
+
+    G, scenarios = _load(scenario_files, places, links)
+    extra = _routes(route)
+    routes = None
+    if extra:
+        routes = [*dict.fromkeys(j for s in scenarios for j in s.routes), *route_jobs(extra)]
+    with Progress(console=console(stderr=True), transient=True) as bar:
+        task = bar.add_task("comparing", total=len(scenarios) + 1)
+
+        def step(name: str) -> None:
+            bar.update(task, advance=1, description=f"running {name}")
+
+        table = run_compare(G, scenarios, routes=routes, year=year, progress=step)
+    if out is not None:
+        paths = write_report(table, out, scenarios=scenarios)
+    if as_json:
+        sys.stdout.write(to_json_text(table))
+    else:
+        _table(table)
+    if out is not None:
+        console(stderr=True).print(f"wrote {', '.join(str(p) for p in paths.values())}")
+
+
+@app.command()
+def sweep(
+    scenario_file: Annotated[
+        Path, typer.Argument(help="Scenario YAML file.", metavar="SCENARIO.yaml")
+    ],
+    samples: Annotated[int, typer.Option("--samples", min=1, help="Number of draws.")] = 100,
+    seed: Annotated[int, typer.Option(help="Seed: the same seed gives the same numbers.")] = 0,
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="Local processes (default: the CPUs available).")
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="Dask scheduler address (tcp://host:8786): run the draws there."),
+    ] = None,
+    route: RouteOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON on standard output.")] = False,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="Write sweep_draws.csv, sweep_summary.csv and sweep_shares.csv."
+        ),
+    ] = None,
+    places: PlacesOpt = None,
+    links: LinksOpt = None,
+) -> None:
+    """Monte Carlo over the low/high ranges in the data: distributions of route times and
+    throughputs, and how often each bottleneck binds."""
+    from rich.progress import Progress
+
+    from corridors.compare import route_jobs
+    from corridors.sweep import sweep as run_sweep
+    from corridors.sweep import sweep_json, write_sweep
+
+    G, (scenario,) = _load([scenario_file], places, links)
+    extra = _routes(route)
+    routes = [*scenario.routes, *route_jobs(extra)] if extra else None
+    with Progress(console=console(stderr=True), transient=True) as bar:
+        task = bar.add_task(f"sweeping {scenario.name}", total=samples)
+
+        def step(done: int, total: int) -> None:
+            bar.update(task, completed=done)
+
+        result = run_sweep(
+            G,
+            scenario,
+            samples=samples,
+            seed=seed,
+            routes=routes,
+            workers=workers,
+            scheduler=scheduler,
+            progress=step,
+        )
+    if out is not None:
+        paths = write_sweep(result, out)
+    if as_json:
+        sys.stdout.write(sweep_json(result))
+    else:
+        _sweep_table(result)
+    if out is not None:
+        console(stderr=True).print(f"wrote {', '.join(str(p) for p in paths.values())}")
+
+
+def _sweep_table(result: Any) -> None:
+    from rich.table import Table
+
+    from corridors.compare import _fmt
+
+    out = console()
+    view = Table(
+        title=f"{result.scenario}: {result.samples} draws, seed {result.seed}", title_justify="left"
+    )
+    for column, justify in (
+        ("metric", "left"),
+        ("pair", "left"),
+        ("median", "right"),
+        ("p5", "right"),
+        ("p95", "right"),
+        ("missing", "right"),
+    ):
+        view.add_column(column, justify=justify)  # type: ignore[arg-type]
+    for r in result.summary.to_dict("records"):
+        view.add_row(
+            r["metric"],
+            f"{r['pair']} ({r['commodity']})",
+            _fmt(r["median"]),
+            _fmt(r["p5"]),
+            _fmt(r["p95"]),
+            str(r["missing"]),
+        )
+    out.print(view)
+    shares = Table(title="How often (share of draws)", title_justify="left")
+    for column in ("what", "pair", "item", "share"):
+        shares.add_column(column, justify="right" if column == "share" else "left")
+    for r in result.shares.to_dict("records"):
+        what = "binds" if r["metric"] == "bottleneck" else "route"
+        shares.add_row(what, str(r["pair"]), str(r["item"]), f"{r['share']:.0%}")
+    out.print(shares)
