@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import contextlib
 import math
 from pathlib import Path
 from typing import Any
@@ -38,7 +38,8 @@ def test_write_and_read_back_unchanged(
     back = corridors.read_network(places, links)
     assert dict(back.nodes(data=True)) == dict(tiny_graph.nodes(data=True))
     assert sorted(back.edges(keys=True, data=True)) == sorted(
-        tiny_graph.edges(keys=True, data=True))
+        tiny_graph.edges(keys=True, data=True)
+    )
     assert not list(tmp_path.glob(".*tmp"))  # no temporary file left behind
 
 
@@ -71,9 +72,18 @@ BAD_LINKS: list[tuple[str, dict[str, Any], str]] = [
     ("sea:b-c", {"status": "open"}, "'sea:b-c' field 'status': found 'open'"),
     ("sea:b-c", {"commodities": ["coal"]}, "'sea:b-c' field 'commodities': unknown commodity"),
     ("sea:b-c", {"sources": None}, "'sea:b-c' field 'sources': no source for 'length_km'"),
-    ("sea:b-c", {"sources": {"length_km": ["nowhere"], "time_h": ["tiny"],
-                             "cost_usd_per_t": ["tiny"], "capacity_tpy": ["tiny"]}},
-     "source id 'nowhere' is not in sources.csv"),
+    (
+        "sea:b-c",
+        {
+            "sources": {
+                "length_km": ["nowhere"],
+                "time_h": ["tiny"],
+                "cost_usd_per_t": ["tiny"],
+                "capacity_tpy": ["tiny"],
+            }
+        },
+        "source id 'nowhere' is not in sources.csv",
+    ),
     ("sea:b-c", {"estimates": ["time_h"]}, "estimate 'time_h' has no [low, high] range"),
     ("rail:c-d", {"gauge_mm": None}, "'rail:c-d' field 'gauge_mm': missing on a rail link"),
     ("rail:c-d", {"to": "port:c"}, "'rail:c-d' field 'to': equals 'from'"),
@@ -115,9 +125,11 @@ def test_invalid_geometry_and_misplaced_ends(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("{not json", r"not valid JSON \(line 1, column 2"),
-     ('{"type": "Feature"}', "expected a GeoJSON FeatureCollection"),
-     ('[1, 2]', "expected a GeoJSON FeatureCollection")],
+    [
+        ("{not json", r"not valid JSON \(line 1, column 2"),
+        ('{"type": "Feature"}', "expected a GeoJSON FeatureCollection"),
+        ("[1, 2]", "expected a GeoJSON FeatureCollection"),
+    ],
 )
 def test_unreadable_files(tiny_files: tuple[Path, Path], text: str, expected: str) -> None:
     places, links = tiny_files
@@ -136,21 +148,25 @@ def test_warnings_do_not_fail(tiny_files: tuple[Path, Path]) -> None:
     assert report.ok
     text = "\n".join(map(str, report.warnings))
     assert "'station:lonely': no link reaches this place" in text
-    assert "'rail:a-b' field 'length_m': unknown attribute, ignored (did you mean 'length_km'?)" \
+    assert (
+        "'rail:a-b' field 'length_m': unknown attribute, ignored (did you mean 'length_km'?)"
         in text
+    )
     assert "'sea:b-c' field 'length_km': is 300 but the geometry is 300 km long" not in text
 
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.floats(allow_nan=True) | st.integers() | st.text(max_size=5),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner,
-                                                               max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
     max_leaves=8,
 )
 
 
-@settings(max_examples=150, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(data=st.data())
 def test_malformed_geojson_only_raises_corridors_errors(tmp_path: Path, data: Any) -> None:
     places, links = tiny.features()
@@ -162,10 +178,8 @@ def test_malformed_geojson_only_raises_corridors_errors(tmp_path: Path, data: An
     elif part == "geometry":
         target["geometry"] = value
     else:
-        key = data.draw(st.sampled_from(sorted(target["properties"]) + ["extra"]))
+        key = data.draw(st.sampled_from([*sorted(target["properties"]), "extra"]))
         target["properties"][key] = value
     paths = tiny.write(tmp_path, places, links)
-    try:
+    with contextlib.suppress(CorridorsError):
         corridors.read_network(*paths)
-    except CorridorsError:
-        pass
