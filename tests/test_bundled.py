@@ -1,0 +1,170 @@
+"""Facts of the real, bundled network (issues 2 and 3)."""
+
+from __future__ import annotations
+
+import networkx as nx
+import pytest
+from shapely.geometry import Point, Polygon
+
+import corridors
+from corridors.expand import DST, SRC, expand
+from corridors.geometry import haversine_km, line_length_km
+from corridors.network import link_edges
+
+# A coarse outline of the Caspian shore (lon, lat), drawn by hand through coastal towns from the
+# Volga delta clockwise: Atyrau, Tengiz, Mangyshlak, Aktau, Kuryk, Kara-Bogaz-Gol, Turkmenbashi,
+# Esenguly, Gorgan bay, Anzali, Astara, Kura delta, Alat, Absheron, Derbent, Makhachkala.
+CASPIAN = Polygon(
+    [
+        (47.3, 45.6),
+        (48.6, 46.4),
+        (49.6, 46.6),
+        (51.0, 47.0),
+        (52.2, 46.9),
+        (53.2, 46.4),
+        (53.2, 45.9),
+        (51.5, 45.4),
+        (50.2, 44.7),
+        (51.0, 43.8),
+        (51.4, 43.5),
+        (51.9, 43.0),
+        (52.6, 42.0),
+        (53.2, 41.6),
+        (53.0, 40.9),
+        (53.1, 40.1),
+        (53.5, 39.4),
+        (53.9, 38.2),
+        (54.1, 36.9),
+        (53.2, 36.8),
+        (51.5, 36.7),
+        (50.1, 37.2),
+        (49.3, 37.4),
+        (48.8, 38.4),
+        (48.9, 38.9),
+        (49.4, 39.3),
+        (49.5, 40.0),
+        (49.9, 40.3),
+        (50.4, 40.4),
+        (49.7, 40.6),
+        (48.9, 41.5),
+        (48.3, 42.0),
+        (47.5, 42.9),
+        (47.4, 43.5),
+        (47.0, 44.5),
+        (47.3, 45.6),
+    ]
+)
+PLANNED = {"planned", "under_construction"}
+CASPIAN_PORTS = {
+    "port:aktau",
+    "port:kuryk",
+    "port:alat",
+    "port:turkmenbashi",
+    "port:makhachkala",
+    "port:anzali",
+    "port:olya",
+    "port:astrakhan",
+    "terminal:sangachal",
+}
+
+
+def _links(G: nx.MultiDiGraph, corridor: str) -> list[dict]:
+    return [d for _, _, _, d in link_edges(G) if corridor in d.get("corridors", ())]
+
+
+def test_bundled_network_validates_without_errors() -> None:
+    folder = corridors.reference.data_dir()
+    report = corridors.validate_network(folder / "places.geojson", folder / "links.geojson")
+    assert report.ok, report.summary()
+
+
+def test_btc_is_1768_km_of_oil_pipeline(bundled: nx.MultiDiGraph) -> None:
+    btc = _links(bundled, "btc")
+    pipeline = [d for d in btc if d["mode"] == "pipeline"]
+    assert sum(d["length_km"] for d in pipeline) == pytest.approx(1768, rel=0.01)
+    assert all(d["commodities"] == ["oil"] for d in pipeline)
+    drawn = sum(line_length_km(d["coords"]) for d in pipeline)
+    assert drawn == pytest.approx(1768, rel=0.10)
+
+
+def test_btk_length_agrees_with_cited_figures(bundled: nx.MultiDiGraph) -> None:
+    # Cited: 826 km (Wikipedia), ~850 km (Trend); the figures differ on where Baku ends.
+    km = sum(d["length_km"] for d in _links(bundled, "btk"))
+    assert 800 <= km <= 880
+
+
+def test_alat_and_aktau_are_joined_by_sea(bundled: nx.MultiDiGraph) -> None:
+    assert bundled.edges["port:alat", "port:aktau", "sea:aktau-alat"]["mode"] == "sea"
+    (r,) = corridors.route(bundled, "Alat", "Aktau", by="distance")
+    assert r.links == ["sea:aktau-alat"]
+
+
+def test_btc_carries_oil_not_containers(bundled: nx.MultiDiGraph) -> None:
+    (r,) = corridors.route(bundled, "Sangachal", "Ceyhan", commodity="oil")
+    assert [leg.link for leg in r.legs] == ["pipeline:btc"]
+    containers = expand(bundled, commodity="container")
+    assert not any(d.get("link") == "pipeline:btc" for _, _, d in containers.edges(data=True))
+
+
+def test_fastest_khorgos_istanbul_crosses_caspian_and_changes_gauge_at_akhalkalaki(
+    bundled: nx.MultiDiGraph,
+) -> None:
+    (r,) = corridors.route(bundled, "Khorgos", "Istanbul")
+    sea = [leg for leg in r.legs if leg.mode == "sea"]
+    assert sea and all({leg.from_, leg.to} <= CASPIAN_PORTS for leg in sea)
+    assert ("station:akhalkalaki", "gauge_change") in {(t.place, t.kind) for t in r.transfers}
+
+
+def test_caspian_sea_links_stay_in_the_caspian(bundled: nx.MultiDiGraph) -> None:
+    sea = [
+        (u, v, d)
+        for u, v, _, d in link_edges(bundled)
+        if d["mode"] == "sea" and {u, v} & CASPIAN_PORTS
+    ]
+    assert len(sea) >= 5
+    for u, v, d in sea:
+        assert {u, v} <= CASPIAN_PORTS, f"{u}-{v} leaves the Caspian"
+        ends = d["coords"][0], d["coords"][-1]
+        for point in d["coords"]:
+            near_end = min(haversine_km(point, e) for e in ends) < 60
+            assert near_end or CASPIAN.contains(Point(point)), (u, v, point)
+
+
+def test_zangezur_opens_with_its_year(bundled: nx.MultiDiGraph) -> None:
+    zangezur = {
+        k
+        for _, _, k, d in link_edges(bundled)
+        if "zangezur" in d.get("corridors", ()) and d.get("status") in PLANNED
+    }
+    assert "rail:horadiz-aghband" in zangezur
+    for year, present in ((2025, False), (2035, True)):
+        X = expand(bundled, commodity="general", year=year)
+        links = {d.get("link") for _, _, d in X.edges(data=True)}
+        assert bool(zangezur & links) is present
+        assert (zangezur <= links) is present
+
+
+def test_every_place_is_reachable(bundled: nx.MultiDiGraph) -> None:
+    """From Khorgos for some commodity, or (pipeline places) from a pipeline head by oil/gas."""
+    khorgos = corridors.find_place(bundled, "Khorgos")
+    reached: set[str] = set()
+    for commodity in ("container", "general", "oil"):
+        X = expand(bundled, commodity=commodity, year=2035)
+        reached |= {n[0] for n in nx.descendants(X, (khorgos, SRC)) if n[1] == DST}
+    for commodity in ("oil", "gas"):
+        X = expand(bundled, commodity=commodity, year=2035)
+        for node in X:
+            if node[1] == "pipeline":
+                reached |= {n[0] for n in nx.descendants(X, node) if n[1] == DST}
+    assert sorted(set(bundled) - reached - {khorgos}) == []
+
+
+def test_every_figure_names_a_known_source(bundled: nx.MultiDiGraph) -> None:
+    known = set(bundled.graph["sources"])
+    cited = {
+        s for _, d in bundled.nodes(data=True) for ids in d.get("sources", {}).values() for s in ids
+    }
+    cited |= {
+        s for *_, d in link_edges(bundled) for ids in d.get("sources", {}).values() for s in ids
+    }
+    assert cited and cited <= known
