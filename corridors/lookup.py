@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import unicodedata
+import weakref
 from collections import defaultdict
 
 import networkx as nx
@@ -45,12 +46,22 @@ def normalize(text: str) -> str:
     return " ".join(text.translate(_FOLD).split())
 
 
+_INDEX: weakref.WeakKeyDictionary[nx.MultiDiGraph, tuple[int, dict[str, set[str]]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 def _index(G: nx.MultiDiGraph) -> dict[str, set[str]]:
+    """Normalised id, name and alias -> place ids; cached per graph while its size holds."""
+    cached = _INDEX.get(G)
+    if cached is not None and cached[0] == len(G):
+        return cached[1]
     index: dict[str, set[str]] = defaultdict(set)
     for node, data in G.nodes(data=True):
         for key in (node, data.get("name", ""), *data.get("aliases", ())):
             if key:
                 index[normalize(key)].add(node)
+    _INDEX[G] = (len(G), index)
     return index
 
 
