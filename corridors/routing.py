@@ -27,6 +27,7 @@ METRICS = {
 }
 _BORDER = {"time_h": "border_h", "cost_usd_per_t": "border_usd_per_t"}
 MAX_CANDIDATES = 60
+MAX_DETOUR = 2.0  # an alternative may not replace a stretch of a chosen route by one 3x as costly
 
 Criterion = str | Mapping[str, float]
 
@@ -227,15 +228,61 @@ def _build_route(
     return Route(origin, destination, commodity, places, legs, transfers, borders, total)
 
 
+def _wasteful(X: nx.MultiDiGraph, D: nx.DiGraph, path: list[Any]) -> bool:
+    """Whether a path changes layer right after leaving or before arriving, or twice in a row
+    at one place: never better than the same path without those changes."""
+    kinds = [X.edges[u, v, D[u][v]["key"]]["kind"] for u, v in itertools.pairwise(path)]
+    place_edge = [kind not in ("link", "access") for kind in kinds]
+    return (len(kinds) > 2 and (place_edge[1] or place_edge[-2])) or any(
+        a and b for a, b in itertools.pairwise(place_edge)
+    )
+
+
+def _cost_at(D: nx.DiGraph, path: list[Any]) -> dict[str, float]:
+    """Generalised cost from the origin to each place of a path, in the order first reached."""
+    at: dict[str, float] = {}
+    cost = 0.0
+    for u, v in itertools.pairwise(path):
+        at.setdefault(u[0], cost)
+        cost += D[u][v]["weight"]
+    at.setdefault(path[-1][0], cost)
+    return at
+
+
+def _detours(candidate: dict[str, float], other: dict[str, float]) -> bool:
+    """Whether the candidate leaves the other route and rejoins it by a detour costing more than
+    ``1 + MAX_DETOUR`` times the part it replaces (a loop, not an alternative)."""
+    shared = [p for p in candidate if p in other]
+    order = list(candidate)
+    for a, b in itertools.pairwise(shared):
+        if order.index(b) - order.index(a) < 2 or other[b] <= other[a]:
+            continue  # the two routes run together here, or the other goes the other way
+        if candidate[b] - candidate[a] > (1 + MAX_DETOUR) * (other[b] - other[a]) + 1e-9:
+            return True
+    return False
+
+
+def _signature(r: Route) -> frozenset[str]:
+    """Where a route changes mode or gauge and where it crosses borders."""
+    return frozenset([t.place for t in r.transfers] + [b.link for b in r.borders])
+
+
 def _differs(candidate: Route, accepted: Iterable[Route], min_difference: float) -> bool:
-    """Whether the candidate's links differ from each accepted route's by enough length."""
+    """Whether the candidate differs materially from every accepted route.
+
+    It must use other ports, gauge changes or border crossings, or have at least
+    ``min_difference`` of its length on links the other route does not share (and vice versa).
+    """
     km = {leg.link: leg.length_km for leg in candidate.legs}
     for other in accepted:
         other_km = {leg.link: leg.length_km for leg in other.legs}
+        if km.keys() == other_km.keys():
+            return False
         changed = sum(v for k, v in km.items() if k not in other_km) + sum(
             v for k, v in other_km.items() if k not in km
         )
-        if changed < min_difference * max(candidate.total.length_km, 1e-9):
+        same_places = _signature(candidate) == _signature(other)
+        if same_places and changed < min_difference * max(candidate.total.length_km, 1e-9):
             return False
     return True
 
@@ -250,7 +297,7 @@ def route(
     year: int | None = None,
     avoid: Avoid | None = None,
     k: int = 1,
-    min_difference: float = 0.1,
+    min_difference: float = 0.25,
 ) -> list[Route]:
     """Best route(s) from ``origin`` to ``destination``, best first.
 
@@ -270,8 +317,12 @@ def route(
     avoid
         Countries, places, links, modes or corridors not to use.
     k
-        How many routes: the best, then alternatives whose links differ from every route
-        already chosen by at least ``min_difference`` of the route length.
+        How many routes: the best, then alternatives that differ materially from every route
+        already chosen: through other ports, gauge changes or border crossings, or on at least
+        ``min_difference`` of their length; an alternative that leaves a chosen route only to
+        rejoin it by a detour more than three times as costly as the stretch it avoids is a
+        loop, and is skipped; so is one that changes mode at its very start or end, or twice
+        in a row at one place, for nothing.
 
     Raises
     ------
@@ -308,10 +359,16 @@ def route(
         else:
             paths = nx.shortest_simple_paths(D, source, target, weight="weight")
         routes: list[Route] = []
+        reached: list[dict[str, float]] = []
         for path in itertools.islice(paths, MAX_CANDIDATES):
-            candidate = _build_route(X, D, path, o, d)
-            if _differs(candidate, routes, min_difference):
+            if _wasteful(X, D, path):
+                continue
+            candidate, at = _build_route(X, D, path, o, d), _cost_at(D, path)
+            if _differs(candidate, routes, min_difference) and not any(
+                _detours(at, other) for other in reached
+            ):
                 routes.append(candidate)
+                reached.append(at)
                 if len(routes) == k:
                     break
     except nx.NetworkXNoPath:

@@ -99,3 +99,14 @@ def test_route_converts_to_dict_and_geodataframe(tiny_graph: nx.MultiDiGraph) ->
     }
     gdf = best.to_gdf(tiny_graph)
     assert list(gdf["link"]) == best.links and str(gdf.crs) == "EPSG:4326"
+
+
+def test_alternatives_skip_loops_and_pointless_transfers(bundled: nx.MultiDiGraph) -> None:
+    routes = route(bundled, "Khorgos", "Constanta", k=4)
+    places = [r.places for r in routes]
+    for r in routes:  # no mode change at either end for nothing
+        assert not any(t.place in (r.origin, r.destination) for t in r.transfers)
+    # no alternative dips into China and back (Khorgos -> Khorgas -> Alashankou -> Dostyk)
+    assert not any("station:khorgas" in p for p in places)
+    assert any({"port:kuryk", "port:alat"} <= set(p) for p in places)  # the Caspian crossing
+    assert [r.total.time_h for r in routes] == sorted(r.total.time_h for r in routes)

@@ -56,7 +56,9 @@ def console(stderr: bool = False) -> Console:
     """A rich console (imported on first use, so ``--help`` stays fast)."""
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+    stream = sys.stderr if stderr else sys.stdout
+    width = None if stream.isatty() else 160  # tables keep whole ids when piped to a file
+    return Console(stderr=stderr, highlight=False, soft_wrap=True, width=width)
 
 
 class CommandError(CorridorsError):

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from corridors.cli.app import LinksOpt, PlacesOpt, app, console, fail, network, print_json
+from corridors.cli.maps import MapOpt, write_map
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -62,6 +63,8 @@ def _route_table(G: nx.MultiDiGraph, r: Route, title: str) -> None:
             f"{t.time_h:,.1f} h, {t.cost_usd_per_t:,.2f} USD/t"
         )
     for b in r.borders:
+        if not (b.time_h or b.cost_usd_per_t):
+            continue  # open borders (Schengen, EAEU) cost nothing
         out.print(
             f"  border {b.from_country} -> {b.to_country} on {b.link}: "
             f"{b.time_h:,.1f} h, {b.cost_usd_per_t:,.2f} USD/t"
@@ -100,6 +103,7 @@ def route(
     avoid_corridor: Annotated[list[str] | None, typer.Option("--avoid-corridor")] = None,
     k: Annotated[int, typer.Option("--k", min=1, max=20, help="Number of routes.")] = 1,
     as_json: Annotated[bool, typer.Option("--json", help="JSON on standard output.")] = False,
+    map_file: MapOpt = None,
     places: PlacesOpt = None,
     links: LinksOpt = None,
 ) -> None:
@@ -119,6 +123,10 @@ def route(
     routes = find_routes(
         G, origin, destination, commodity=commodity, by=_criterion(by), year=year, avoid=avoid, k=k
     )
+    if map_file is not None:
+        from corridors.maps import route_map
+
+        write_map(route_map(G, routes), map_file)
     if as_json:
         print_json({"routes": [r.to_dict() for r in routes]})
         return
