@@ -116,17 +116,19 @@ class Route:
         return [leg.link for leg in self.legs]
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict: places, legs, transfers, borders and total."""
-        return {
-            "origin": self.origin,
-            "destination": self.destination,
-            "commodity": self.commodity,
-            "places": list(self.places),
-            "legs": [leg.to_dict() for leg in self.legs],
-            "transfers": [asdict(t) for t in self.transfers],
-            "borders": [asdict(b) for b in self.borders],
-            "total": asdict(self.total),
-        }
+        """A JSON-ready dict: places, legs, transfers, borders and total (figures to 3 decimals)."""
+        return _rounded(
+            {
+                "origin": self.origin,
+                "destination": self.destination,
+                "commodity": self.commodity,
+                "places": list(self.places),
+                "legs": [leg.to_dict() for leg in self.legs],
+                "transfers": [asdict(t) for t in self.transfers],
+                "borders": [asdict(b) for b in self.borders],
+                "total": asdict(self.total),
+            }
+        )
 
     def to_gdf(self, G: nx.MultiDiGraph) -> gpd.GeoDataFrame:
         """The legs as a GeoDataFrame (EPSG:4326), one row per leg, geometry drawn from ``G``."""
@@ -136,6 +138,17 @@ class Route:
         rows = [leg.to_dict() for leg in self.legs]
         geometry = [LineString(G.edges[leg.from_, leg.to, leg.link]["coords"]) for leg in self.legs]
         return gpd.GeoDataFrame(rows, geometry=geometry, crs="EPSG:4326")
+
+
+def _rounded(value: Any) -> Any:
+    """Round the floats of a JSON-ready structure to 3 decimals."""
+    if isinstance(value, float):
+        return round(value, 3)
+    if isinstance(value, dict):
+        return {k: _rounded(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_rounded(v) for v in value]
+    return value
 
 
 def _weights(by: Criterion) -> dict[str, float]:
