@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -24,44 +25,79 @@ def test_route_json_has_legs_transfers_borders_and_totals(
     assert code == 0
     (r,) = json.loads(capsys.readouterr().out)["routes"]
     assert [leg["link"] for leg in r["legs"]] == ["rail:a-g", "rail:g-c", "rail:c-d"]
-    assert set(r["legs"][0]) >= {"link", "mode", "from", "to", "length_km", "time_h",
-                                 "cost_usd_per_t"}
+    assert set(r["legs"][0]) >= {
+        "link",
+        "mode",
+        "from",
+        "to",
+        "length_km",
+        "time_h",
+        "cost_usd_per_t",
+    }
     assert r["transfers"][0]["kind"] == "gauge_change"
     assert r["borders"][0]["from_country"] == "XA"
     assert r["total"]["time_h"] == pytest.approx(16.0)
     assert set(r["total"]) == {"length_km", "time_h", "cost_usd_per_t", "co2_kg_per_t"}
 
 
-def test_route_table_by_cost_with_k(tiny_files: tuple[Path, Path],
-                                    capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(["route", "station:a", "station:d", "--by", "cost", "--k", "2",
-                *_tiny_args(tiny_files)]) == 0
+def test_route_table_by_cost_with_k(
+    tiny_files: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert (
+        run(
+            ["route", "station:a", "station:d", "--by", "cost", "--k", "2", *_tiny_args(tiny_files)]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "Route 1 of 2" in out and "Route 2 of 2" in out
     assert "sea:b-c" in out and "gauge change at G" in out
     assert "0.9 days (21 h), 28.00 USD/t" in out
 
 
-def test_route_avoid_and_weighted_criterion(tiny_files: tuple[Path, Path],
-                                            capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(["route", "station:a", "station:d", "--by", "cost=1,time=5", "--json",
-                "--avoid-place", "port:b", *_tiny_args(tiny_files)]) == 0
+def test_route_avoid_and_weighted_criterion(
+    tiny_files: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert (
+        run(
+            [
+                "route",
+                "station:a",
+                "station:d",
+                "--by",
+                "cost=1,time=5",
+                "--json",
+                "--avoid-place",
+                "port:b",
+                *_tiny_args(tiny_files),
+            ]
+        )
+        == 0
+    )
     (r,) = json.loads(capsys.readouterr().out)["routes"]
     assert r["legs"][1]["link"] == "rail:g-c"
 
 
 @pytest.mark.parametrize(
     ("args", "code", "message"),
-    [(["route", "Alpah", "Delta"], 1, "error: unknown place 'Alpah'; did you mean 'A'?"),
-     (["route", "Alpha", "Delta", "--avoid-country", "XB"], 1, "error: no route from"),
-     (["route", "Alpha", "Delta", "--by", "speed"], 1, "error: unknown criterion 'speed'"),
-     (["route", "Alpha", "Delta", "--avoid-link", "rail:a-x"], 2,
-      "error: unknown link 'rail:a-x'; did you mean rail:a-g, rail:a-b"),
-     (["route", "Alpha", "Delta", "--by", "cost=x"], 2, "error: --by: weight of 'cost'")],
+    [
+        (["route", "Alpah", "Delta"], 1, "error: unknown place 'Alpah'; did you mean 'A'?"),
+        (["route", "Alpha", "Delta", "--avoid-country", "XB"], 1, "error: no route from"),
+        (["route", "Alpha", "Delta", "--by", "speed"], 1, "error: unknown criterion 'speed'"),
+        (
+            ["route", "Alpha", "Delta", "--avoid-link", "rail:a-x"],
+            2,
+            "error: unknown link 'rail:a-x'; did you mean rail:a-g, rail:a-b",
+        ),
+        (["route", "Alpha", "Delta", "--by", "cost=x"], 2, "error: --by: weight of 'cost'"),
+    ],
 )
 def test_bad_arguments_give_one_line_and_nonzero_exit(
-    tiny_files: tuple[Path, Path], capsys: pytest.CaptureFixture[str],
-    args: list[str], code: int, message: str,
+    tiny_files: tuple[Path, Path],
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    code: int,
+    message: str,
 ) -> None:
     assert run([*args, *_tiny_args(tiny_files)]) == code
     err = capsys.readouterr().err
@@ -76,8 +112,9 @@ def test_validate_names_a_broken_link(tmp_path: Path, capsys: pytest.CaptureFixt
     assert "1 error(s)" in out
 
 
-def test_validate_clean_files_json(tiny_files: tuple[Path, Path],
-                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_validate_clean_files_json(
+    tiny_files: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     assert run(["validate", *map(str, tiny_files), "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == {"ok": True, "errors": [], "warnings": []}
 
@@ -97,8 +134,35 @@ def test_export_writes_both_files(tiny_files: tuple[Path, Path], tmp_path: Path)
 
 
 def test_console_script_runs_without_traceback(tiny_files: tuple[Path, Path]) -> None:
-    done = subprocess.run([sys.executable, "-m", "corridors", "route", "Alpha", "Nowhere",
-                           *_tiny_args(tiny_files)], capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "corridors", "route", "Alpha", "Nowhere", *_tiny_args(tiny_files)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode == 1
     assert done.stderr == "error: unknown place 'Nowhere'\n"
     assert "Traceback" not in done.stderr
+
+
+def test_same_inputs_same_bytes_whatever_the_hash_seed() -> None:
+    outputs = set()
+    for seed in ("1", "2"):
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "corridors",
+                "route",
+                "Khorgos",
+                "Constanta",
+                "--k",
+                "3",
+                "--json",
+            ],
+            capture_output=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        )
+        outputs.add(done.stdout)
+    assert len(outputs) == 1
