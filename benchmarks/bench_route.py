@@ -15,8 +15,13 @@ import time
 
 import corridors
 
-PAIRS = [("Altynkol", "Constanta"), ("Dostyk", "Kars"), ("Aktau", "Poti"),
-         ("Turkmenbashi", "Tbilisi"), ("Khorgos", "Istanbul")]
+PAIRS = [
+    ("Altynkol", "Constanta"),
+    ("Dostyk", "Kars"),
+    ("Aktau", "Poti"),
+    ("Turkmenbashi", "Tbilisi"),
+    ("Khorgos", "Istanbul"),
+]
 
 
 def _wall(cmd: list[str]) -> float:
@@ -55,11 +60,15 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
     base, ours = startup(args.runs)
-    print(f"start-up: import networkx {base * 1e3:.0f} ms, corridors route {ours * 1e3:.0f} ms "
-          f"(median of {args.runs}); ratio {ours / base:.2f}x (target <= 3x)")
+    print(
+        f"start-up: import networkx {base * 1e3:.0f} ms, corridors route {ours * 1e3:.0f} ms "
+        f"(median of {args.runs}); ratio {ours / base:.2f}x (target <= 3x)"
+    )
     median, first = query(args.runs * 20)
-    print(f"route query: first {first:.1f} ms, then median {median:.2f} ms "
-          f"over {args.runs * 20} queries (target < 5 ms)")
+    print(
+        f"route query: first {first:.1f} ms, then median {median:.2f} ms "
+        f"over {args.runs * 20} queries (target < 5 ms)"
+    )
 
 
 if __name__ == "__main__":
