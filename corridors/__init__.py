@@ -4,6 +4,10 @@ The Caspian Middle Corridor and its rivals as a :class:`networkx.MultiDiGraph` o
 links, with routing, capacity, criticality, scenarios and maps.
 """
 
+from corridors.assignment import Assignment, assign
+from corridors.capacity import Throughput, max_throughput
+from corridors.criticality import Criticality, criticality
+from corridors.demand import read_demand
 from corridors.exceptions import (
     CorridorsError,
     DataError,
@@ -25,19 +29,26 @@ from corridors.lookup import find_place
 from corridors.routing import Route, route
 
 __all__ = [
+    "Assignment",
     "Avoid",
     "CorridorsError",
+    "Criticality",
     "DataError",
     "InfeasibleError",
     "NoRouteError",
     "Route",
     "ScenarioError",
+    "Throughput",
     "UnknownPlaceError",
+    "assign",
+    "criticality",
     "expand",
     "find_place",
     "load_network",
+    "max_throughput",
     "network_from_gdfs",
     "network_to_gdfs",
+    "read_demand",
     "read_network",
     "route",
     "validate_network",

@@ -17,7 +17,16 @@ from corridors.lookup import find_place
 if TYPE_CHECKING:
     import geopandas as gpd
 
-__all__ = ["Border", "Leg", "Route", "Totals", "Transfer", "edge_weight", "route"]
+__all__ = [
+    "Border",
+    "Leg",
+    "Route",
+    "Totals",
+    "Transfer",
+    "criterion_weights",
+    "edge_weight",
+    "route",
+]
 
 METRICS = {
     "time": "time_h",
@@ -151,7 +160,14 @@ def _rounded(value: Any) -> Any:
     return value
 
 
-def _weights(by: Criterion) -> dict[str, float]:
+def criterion_weights(by: Criterion) -> dict[str, float]:
+    """Edge attributes and their weights for a criterion (``"time"`` or ``{"cost": 1, ...}``).
+
+    Examples
+    --------
+    >>> criterion_weights({"time": 5, "cost": 1})
+    {'cost_usd_per_t': 1.0, 'time_h': 5.0}
+    """
     if isinstance(by, str):
         if by not in METRICS:
             raise DataError(
@@ -347,16 +363,16 @@ def route(
     Examples
     --------
     >>> from corridors import load_network
-    >>> best = route(load_network(), "Alat", "Aktau")[0]
-    >>> [leg.mode for leg in best.legs]
-    ['sea']
+    >>> best = route(load_network(), "Alat", "Aktau", by="distance")[0]
+    >>> [(leg.link, leg.mode) for leg in best.legs]
+    [('sea:aktau-alat', 'sea')]
     """
     if k < 1:
         raise DataError(f"k is {k}; expected at least 1")
     o, d = find_place(G, origin), find_place(G, destination)
     if o == d:
         raise DataError(f"origin and destination are the same place '{o}'")
-    weights = _weights(by)
+    weights = criterion_weights(by)
     X = expand(G, commodity=commodity, year=year, avoid=avoid)
     D = _simple(X, weights)
     source, target = (o, SRC), (d, DST)

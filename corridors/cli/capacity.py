@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from corridors.cli.app import LinksOpt, PlacesOpt, app, console, fail, network, print_json
+from corridors.cli.maps import MapOpt, write_map
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -41,6 +42,18 @@ YearOpt = Annotated[
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="JSON on standard output.")]
 CommodityOpt = Annotated[str, typer.Option(help="container, general, oil or gas.")]
+AvoidOpt = Annotated[
+    list[str] | None,
+    typer.Option("--avoid-country", help="ISO country code(s) to avoid; repeat or comma-separate."),
+]
+
+
+def _avoid(countries: list[str] | None) -> Any:
+    from corridors.cli.network import _split
+    from corridors.expand import Avoid
+
+    codes = [c.upper() for c in _split(countries)]
+    return Avoid.of(countries=codes) if codes else None
 
 
 @contextlib.contextmanager
@@ -85,7 +98,9 @@ def capacity(
     ],
     commodity: CommodityOpt = "container",
     year: YearOpt = None,
+    avoid_country: AvoidOpt = None,
     as_json: JsonOpt = False,
+    map_file: MapOpt = None,
     places: PlacesOpt = None,
     links: LinksOpt = None,
 ) -> None:
@@ -95,7 +110,13 @@ def capacity(
     from corridors.capacity import max_throughput
 
     G = network(places, links)
-    result = max_throughput(G, origins, destinations, commodity=commodity, year=year)
+    result = max_throughput(
+        G, origins, destinations, commodity=commodity, year=year, avoid=_avoid(avoid_country)
+    )
+    if map_file is not None:
+        from corridors.maps import throughput_map
+
+        write_map(throughput_map(G, result), map_file)
     if as_json:
         print_json(result.to_dict())
         return
@@ -190,6 +211,8 @@ def assign(
         typer.Option(help="Folder to write flows, utilisation, unserved and shadow prices into."),
     ] = None,
     top: Annotated[int, typer.Option(help="Rows of each table on the terminal.", min=1)] = 10,
+    avoid_country: AvoidOpt = None,
+    map_file: MapOpt = None,
     places: PlacesOpt = None,
     links: LinksOpt = None,
 ) -> None:
@@ -204,8 +227,19 @@ def assign(
     G = network(places, links)
     table = read_demand(demand, G)  # all errors before anything is written
     with console(stderr=True).status("solving the assignment with HiGHS"):
-        result = solve(G, table, year=year, by=_criterion(by), unserved_penalty_usd_per_t=penalty)
+        result = solve(
+            G,
+            table,
+            year=year,
+            avoid=_avoid(avoid_country),
+            by=_criterion(by),
+            unserved_penalty_usd_per_t=penalty,
+        )
     written = write_assignment(result, out) if out is not None else []
+    if map_file is not None:
+        from corridors.maps import flow_map
+
+        write_map(flow_map(G, result), map_file)
     if as_json:
         print_json(result.to_dict())
         return
@@ -270,6 +304,7 @@ def criticality(
         bool, typer.Option("--no-throughput", help="Skip the maximum flows (faster).")
     ] = False,
     top: Annotated[int, typer.Option(help="Show only the N most critical.", min=1)] = 20,
+    avoid_country: AvoidOpt = None,
     as_json: JsonOpt = False,
     places: PlacesOpt = None,
     links: LinksOpt = None,
@@ -290,6 +325,7 @@ def criticality(
             od,
             commodity=commodity,
             year=year,
+            avoid=_avoid(avoid_country),
             by=_criterion(by),
             elements=chosen,
             throughput=not no_throughput,
@@ -315,7 +351,7 @@ def criticality(
             r["kind"],
             r["id"],
             str(r["pairs_cut"]),
-            "-" if lost is None else _tpy(lost),
+            "-" if lost is None else ("∞" if lost == float("inf") else _tpy(lost)),
             f"{r['cost_added_usd_per_t']:,.2f}",
             f"{r['time_added_h']:,.1f}",
         )

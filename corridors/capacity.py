@@ -1,0 +1,432 @@
+"""Throughput and bottleneck: the most tonnes a year from a set of origins to a set of destinations.
+
+The flow network is built from the expanded graph of :func:`corridors.expand.expand`:
+
+* A **link** edge keeps its ``capacity_tpy`` for the commodity. Each direction of a two-way link
+  is its own edge, so a link's capacity holds in each direction (the data contract says so).
+  Unknown capacity (None) is unbounded.
+* A **place** with a capacity caps the tonnes it *handles*: those transferred between modes or
+  gauges there, those whose journey starts or ends there and, for a ``border_crossing``, those
+  passing through. The expanded graph has no single edge for that, so the place is split into an
+  ``in`` and an ``out`` node joined by one edge carrying the capacity:
+
+  - at a border crossing, every link arriving at the place, and the journeys starting there,
+    go into ``in``; ``out`` leads to every layer (and to the journeys ending there), from which
+    the links leave. Every tonne at the place crosses the capacity edge once.
+  - at any other place, trains or ships passing through on one layer do not count; the transfer,
+    gauge-change and access edges are replaced by edges from each layer and from the start
+    node into ``in``, and from ``out`` to each layer and to the end node. (The expanded graph
+    joins every pair of layers of a place, so this loses no connection.)
+
+  The linear programme of :mod:`corridors.assignment` uses the same definition, as one row over
+  the counted edges (see :func:`handled_edges`).
+
+The origins feed a super-source and the destinations a super-sink through unbounded edges; the
+maximum flow comes from :func:`scipy.sparse.csgraph.maximum_flow` (see :class:`FlowProblem`) and
+the minimum cut reported is the one nearest the origins. When a path of unbounded
+edges joins an origin to a destination the throughput is unbounded: ``throughput_tpy`` is
+``inf`` and the bottleneck is empty (``to_dict`` gives ``null`` and ``"unbounded": true``).
+An origin or destination with no link for the commodity adds nothing; with none connected the
+throughput is 0 and the bottleneck is empty.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import networkx as nx
+
+from corridors.exceptions import DataError, UnknownPlaceError
+from corridors.expand import DST, SRC, Avoid, expand
+from corridors.lookup import find_place
+
+__all__ = [
+    "CutElement",
+    "FlowProblem",
+    "Throughput",
+    "flow_network",
+    "handled_edges",
+    "max_throughput",
+    "resolve_places",
+    "solve_max_flow",
+    "with_terminals",
+]
+
+SOURCE, SINK = ("", "source"), ("", "sink")
+IN, OUT = "in", "out"
+#: Place kinds a country's freight starts or ends at (``country:KZ``): not junctions or borders.
+TERMINAL_KINDS = frozenset(
+    {"port", "rail_station", "dry_port", "oil_terminal", "gas_terminal", "field"}
+)
+
+
+@dataclass(frozen=True)
+class CutElement:
+    """A link (one direction) or a place in the binding cut, with its capacity."""
+
+    id: str
+    kind: str  # "link" or "place"
+    capacity_tpy: float
+    from_: str | None = None
+    to: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"id", "kind", "capacity_tpy"}`` plus ``from``/``to`` for a link."""
+        d: dict[str, Any] = {"id": self.id, "kind": self.kind, "capacity_tpy": self.capacity_tpy}
+        if self.kind == "link":
+            d["from"], d["to"] = self.from_, self.to
+        return d
+
+
+@dataclass(frozen=True)
+class Throughput:
+    """The maximum flow from origins to destinations and the minimum cut that binds it."""
+
+    origins: list[str]
+    destinations: list[str]
+    commodity: str
+    year: int | None
+    throughput_tpy: float
+    bottleneck: list[CutElement]
+
+    @property
+    def unbounded(self) -> bool:
+        """True when a path of links and places of unknown capacity joins the two sets."""
+        return math.isinf(self.throughput_tpy)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict: ``{"throughput_tpy", "bottleneck", ...}`` (null when unbounded)."""
+        return {
+            "commodity": self.commodity,
+            "year": self.year,
+            "origins": list(self.origins),
+            "destinations": list(self.destinations),
+            "throughput_tpy": None if self.unbounded else self.throughput_tpy,
+            "unbounded": self.unbounded,
+            "bottleneck": [c.to_dict() for c in self.bottleneck],
+        }
+
+
+def resolve_places(G: nx.MultiDiGraph, specs: str | Iterable[str]) -> list[str]:
+    """Place ids for ids, names, aliases or ``country:XX`` (comma-separated in one string).
+
+    ``country:XX`` stands for every place of that country whose kind is one freight starts or
+    ends at (ports, stations, dry ports, terminals, fields; not junctions or border crossings).
+
+    Examples
+    --------
+    >>> from corridors import load_network
+    >>> resolve_places(load_network(), "Alat")
+    ['port:alat']
+    """
+    if isinstance(specs, str):
+        specs = specs.split(",")
+    out: list[str] = []
+    for raw in specs:
+        spec = raw.strip()
+        if not spec:
+            continue
+        if spec.casefold().startswith("country:") and spec not in G:
+            code = spec.split(":", 1)[1].strip().upper()
+            found = sorted(
+                p
+                for p, d in G.nodes(data=True)
+                if d.get("country") == code and d.get("kind") in TERMINAL_KINDS
+            )
+            if not found:
+                raise UnknownPlaceError(f"no place of country '{code}' in the network")
+            out.extend(found)
+        else:
+            out.append(find_place(G, spec))
+    return list(dict.fromkeys(out))
+
+
+def _capacity(attrs: Mapping[str, Any]) -> float | None:
+    cap = attrs.get("capacity_tpy")
+    return None if cap is None else float(cap)
+
+
+def handled_edges(G: nx.MultiDiGraph, X: nx.MultiDiGraph) -> dict[str, list[tuple[Any, Any, str]]]:
+    """For each place of ``X``, the expanded edges whose flow counts as tonnes it handles.
+
+    Transfer, gauge-change and access edges everywhere; at a ``border_crossing`` instead the
+    links arriving and the journeys starting there (every tonne once).
+    """
+    out: dict[str, list[tuple[Any, Any, str]]] = {}
+    for u, v, k, d in X.edges(keys=True, data=True):
+        if d["kind"] == "link":
+            place = v[0]
+            if G.nodes[place].get("kind") == "border_crossing":
+                out.setdefault(place, []).append((u, v, k))
+            continue
+        place = d["place"]
+        if G.nodes[place].get("kind") == "border_crossing":
+            if u[1] == SRC:
+                out.setdefault(place, []).append((u, v, k))
+        else:
+            out.setdefault(place, []).append((u, v, k))
+    return out
+
+
+def _place_capacity(X: nx.MultiDiGraph, place: str) -> float | None:
+    """The place's capacity for the commodity of ``X`` (read off its access edge)."""
+    for _, _, d in X.out_edges((place, SRC), data=True):
+        return _capacity(d)
+    return None
+
+
+def flow_network(G: nx.MultiDiGraph, X: nx.MultiDiGraph) -> nx.DiGraph:
+    """The single-commodity flow network of ``X`` with capacitated places split in and out.
+
+    Edges carry ``capacity`` (absent where unbounded) and ``element``: ``("link", id)`` or
+    ``("place", id)`` for what a cut through the edge would name, or None for a connector.
+    A link parallel to another between the same nodes goes through a node of its own.
+    """
+    F = nx.DiGraph()
+    F.add_nodes_from(X)
+    places = sorted({n[0] for n in X})
+    caps = {p: _place_capacity(X, p) for p in places}
+    split = {p for p in places if caps[p] is not None}
+    border = {p for p in split if G.nodes[p].get("kind") == "border_crossing"}
+    layers: dict[str, list[str]] = {p: [] for p in places}
+    for node in X:
+        if node[1] not in (SRC, DST):
+            layers[node[0]].append(node[1])
+
+    def add(u: Any, v: Any, cap: float | None, element: tuple[str, str] | None) -> None:
+        attrs: dict[str, Any] = {"element": element}
+        if cap is not None:
+            attrs["capacity"] = cap
+        F.add_edge(u, v, **attrs)
+
+    for u, v, k, d in X.edges(keys=True, data=True):
+        if d["kind"] == "link":
+            target = (v[0], IN) if v[0] in border else v
+            if F.has_edge(u, target):  # a parallel link: through a node of its own
+                mid = ("", f"link:{k}:{u[0]}>{v[0]}")
+                add(u, mid, _capacity(d), ("link", k))
+                add(mid, target, None, None)
+            else:
+                add(u, target, _capacity(d), ("link", k))
+        elif d["place"] not in split:
+            add(u, v, None, None)
+    for p in sorted(split):
+        hub_in, hub_out = (p, IN), (p, OUT)
+        add(hub_in, hub_out, caps[p], ("place", p))
+        add((p, SRC), hub_in, None, None)
+        add(hub_out, (p, DST), None, None)
+        for layer in sorted(layers[p]):
+            add(hub_out, (p, layer), None, None)
+            if p not in border:
+                add((p, layer), hub_in, None, None)
+    F.remove_nodes_from([n for n in list(F) if F.degree(n) == 0])
+    return F
+
+
+def with_terminals(
+    F: nx.DiGraph, origins: Iterable[str], destinations: Iterable[str]
+) -> nx.DiGraph:
+    F = F.copy()
+    F.add_node(SOURCE)
+    F.add_node(SINK)
+    for o in origins:
+        if (o, SRC) in F:
+            F.add_edge(SOURCE, (o, SRC), element=None)
+    for d in destinations:
+        if (d, DST) in F:
+            F.add_edge((d, DST), SINK, element=None)
+    return F
+
+
+def _check_sets(origins: list[str], destinations: list[str]) -> None:
+    if not origins or not destinations:
+        raise DataError("give at least one origin and one destination")
+    both = sorted(set(origins) & set(destinations))
+    if both:
+        raise DataError(
+            f"{', '.join(both)} both an origin and a destination; remove it from one of them"
+        )
+
+
+def max_throughput(
+    G: nx.MultiDiGraph,
+    origins: str | Iterable[str],
+    destinations: str | Iterable[str],
+    *,
+    commodity: str = "container",
+    year: int | None = None,
+    avoid: Avoid | None = None,
+) -> Throughput:
+    """The most tonnes a year of ``commodity`` that can go from ``origins`` to ``destinations``.
+
+    Parameters
+    ----------
+    G
+        A network from :func:`~corridors.load_network` or :func:`~corridors.read_network`.
+    origins, destinations
+        Place ids, names or aliases, or ``country:XX`` for the terminals of a country; a list,
+        or one comma-separated string. The two sets must not overlap.
+    commodity, year, avoid
+        As for :func:`~corridors.route`.
+
+    Returns
+    -------
+    Throughput
+        ``throughput_tpy`` (``inf`` when unbounded), the ``bottleneck``: the links (one
+        direction each) and places of a minimum cut with their capacities, largest first.
+
+    Raises
+    ------
+    UnknownPlaceError
+        A place matches nothing.
+    DataError
+        An empty or overlapping set, or an unknown commodity.
+
+    Examples
+    --------
+    >>> from corridors import load_network
+    >>> result = max_throughput(load_network(), "country:KZ", "country:TR")
+    >>> result.throughput_tpy > 0
+    True
+    """
+    o = resolve_places(G, origins)
+    d = resolve_places(G, destinations)
+    _check_sets(o, d)
+    X = expand(G, commodity=commodity, year=year, avoid=avoid)
+    F = with_terminals(flow_network(G, X), o, d)
+    value, cut, _ = solve_max_flow(F)
+    return Throughput(o, d, commodity, year, value, cut)
+
+
+class FlowProblem:
+    """A flow network with terminals as arrays, solved by :func:`scipy.sparse.csgraph.maximum_flow`.
+
+    SciPy's solver takes integer capacities (32 bits): capacities are rounded to whole tonnes, or
+    to a coarser unit when their sum would overflow, and unbounded edges get a capacity above the
+    sum of all finite ones (they never bind: an unbounded path is detected first). The reported
+    value is the exact sum of the capacities of the minimum cut found.
+    """
+
+    def __init__(self, F: nx.DiGraph) -> None:
+        import numpy as np
+
+        self.nodes = list(F)
+        index = {n: i for i, n in enumerate(self.nodes)}
+        edges = list(F.edges(data=True))
+        self.tail = np.fromiter((index[u] for u, _, _ in edges), dtype=np.int64, count=len(edges))
+        self.head = np.fromiter((index[v] for _, v, _ in edges), dtype=np.int64, count=len(edges))
+        self.cap = np.fromiter(
+            (a.get("capacity", math.inf) for *_, a in edges), dtype=float, count=len(edges)
+        )
+        self.elements: list[tuple[str, str] | None] = [a.get("element") for *_, a in edges]
+        self.edges = [(u, v) for u, v, _ in edges]
+        self.source = index.get(SOURCE)
+        self.sink = index.get(SINK)
+        self._place_nodes: dict[str, list[int]] = {}
+        for i, n in enumerate(self.nodes):
+            if n[0]:
+                self._place_nodes.setdefault(n[0], []).append(i)
+        self._link_edges: dict[str, list[int]] = {}
+        for i, e in enumerate(self.elements):
+            if e is not None and e[0] == "link":
+                self._link_edges.setdefault(e[1], []).append(i)
+
+    def without(self, element: tuple[str, str]) -> Any:
+        """A boolean mask of the edges that go with the element (a place: all its nodes')."""
+        import numpy as np
+
+        mask = np.zeros(len(self.cap), dtype=bool)
+        kind, eid = element
+        if kind == "link":
+            mask[self._link_edges.get(eid, [])] = True
+        else:
+            nodes = np.zeros(len(self.nodes), dtype=bool)
+            nodes[self._place_nodes.get(eid, [])] = True
+            mask = nodes[self.tail] | nodes[self.head]
+        return mask
+
+    def solve(self, drop: Any = None) -> tuple[float, list[CutElement], set[str]]:
+        """Value, minimum cut and carriers, with the edges of mask ``drop`` removed.
+
+        When the value is unbounded, the cut is empty and the carriers are the elements of one
+        unbounded path (the flow stays unbounded without any other element).
+        """
+        import numpy as np
+        import scipy.sparse as sp
+        from scipy.sparse.csgraph import breadth_first_order, maximum_flow
+
+        if self.source is None or self.sink is None:
+            return 0.0, [], set()
+        n = len(self.nodes)
+        keep = self.cap > 0 if drop is None else (self.cap > 0) & ~drop
+        tail, head, cap = self.tail[keep], self.head[keep], self.cap[keep]
+        kept = np.flatnonzero(keep)
+        unbounded = np.isinf(cap)
+        _, pred = breadth_first_order(
+            sp.csr_array(
+                (np.ones(int(unbounded.sum())), (tail[unbounded], head[unbounded])), shape=(n, n)
+            ),
+            self.source,
+        )
+        if pred[self.sink] >= 0:  # an unbounded path: its elements are the carriers
+            edge_of = {(int(a), int(b)): int(i) for a, b, i in zip(tail, head, kept, strict=True)}
+            path: set[str] = set()
+            node = self.sink
+            while node != self.source:
+                i = edge_of[(int(pred[node]), node)]
+                u, v = self.edges[i]
+                path.update((u[0], v[0]))
+                if self.elements[i] is not None:
+                    path.add(self.elements[i][1])  # type: ignore[index]
+                node = int(pred[node])
+            path.discard("")
+            return math.inf, [], path
+        total = float(cap[~unbounded].sum())
+        unit = 1.0 if total < 2**30 else 10.0 ** math.ceil(math.log10(total / 2**30))
+        scaled = np.where(unbounded, math.floor(total / unit) + 1, np.rint(cap / unit))
+        C = sp.csr_array((scaled.astype(np.int32), (tail, head)), shape=(n, n))
+        result = maximum_flow(C, self.source, self.sink)
+        flow = result.flow
+        residual = (C.astype(np.int64) - flow).tocsr()
+        residual.data = (residual.data > 0).astype(np.int8)
+        residual.eliminate_zeros()
+        reachable = np.zeros(n, dtype=bool)
+        reachable[breadth_first_order(residual, self.source, return_predecessors=False)] = True
+        carried = np.asarray(flow[tail, head]).ravel() > 0
+        carriers: set[str] = set()
+        cut: list[CutElement] = []
+        value = 0.0
+        for j in np.flatnonzero(carried | (reachable[tail] & ~reachable[head])):
+            i = int(kept[j])
+            u, v = self.edges[i]
+            element = self.elements[i]
+            if carried[j]:
+                carriers.update((u[0], v[0]))
+                if element is not None:
+                    carriers.add(element[1])
+            if reachable[tail[j]] and not reachable[head[j]]:
+                value += float(cap[j])
+                if element is None:
+                    continue
+                kind, eid = element
+                ends: tuple[str | None, str | None] = (None, None)
+                if kind == "link":
+                    ends = (u[0], v[1].rsplit(">", 1)[1] if v[0] == "" else v[0])
+                cut.append(CutElement(eid, kind, float(cap[j]), *ends))
+        carriers.discard("")
+        cut.sort(key=lambda c: (-c.capacity_tpy, c.kind, c.id, c.from_ or ""))
+        return value, cut, carriers
+
+
+def solve_max_flow(F: nx.DiGraph) -> tuple[float, list[CutElement], set[str]]:
+    """Maximum flow value, minimum cut, and the links and places that carry flow.
+
+    ``F`` is a :func:`flow_network` joined to ``SOURCE`` and ``SINK`` (see
+    :func:`with_terminals`). The cut is the one nearest the origins (what the residual network
+    reaches from the source). The carriers are those of one maximum flow: an element outside
+    that set can be removed without lowering the maximum.
+    """
+    return FlowProblem(F).solve()

@@ -1,0 +1,39 @@
+"""How many t/yr of containers can cross from Kazakhstan to Türkiye today, and what binds it?
+
+Run: ``python examples/containers_kz_to_tr.py``
+
+Every Kazakh terminal (ports, stations, dry ports) to every Turkish one, on the network operational
+now. Over all routes the answer may be unbounded: some links of the Northern route through Russia
+and Europe have no published capacity. Avoiding Russia, as most shippers on the Middle Corridor
+do, gives a finite figure and the cut of links and places that caps it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from corridors import Avoid, load_network
+from corridors.capacity import max_throughput
+
+
+def main() -> dict[str, Any]:
+    G = load_network()
+    answers: dict[str, Any] = {}
+    for label, avoid in (
+        ("all routes", None),
+        ("avoiding Russia", Avoid.of(countries=["RU"])),
+    ):
+        result = max_throughput(G, "country:KZ", "country:TR", commodity="container", avoid=avoid)
+        answers[label] = result
+        if result.unbounded:
+            print(f"{label}: unbounded (a route of links of unknown capacity joins them)")
+            continue
+        print(f"{label}: {result.throughput_tpy / 1e6:,.2f} Mt/yr of containers, bound by")
+        for c in result.bottleneck:
+            where = f"{c.from_} -> {c.to}" if c.kind == "link" else G.nodes[c.id]["name"]
+            print(f"  {c.kind:5} {c.id:32} {where:40} {c.capacity_tpy / 1e6:8.3f} Mt/yr")
+    return answers
+
+
+if __name__ == "__main__":
+    main()

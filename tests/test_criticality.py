@@ -1,0 +1,139 @@
+"""Criticality on the tiny network (by hand) and the shortcut against recomputing everything.
+
+From A to D by time the best route is by land (16 h, $50); by sea it is 21 h, $28. rail:c-d is
+a bridge: without it D cannot be reached. Maximum flow A->D is 1.3 Mt/yr (0.8 by sea, 0.5 via G).
+"""
+
+from __future__ import annotations
+
+import random
+
+import networkx as nx
+import pandas as pd
+import pytest
+
+from corridors import DataError
+from corridors.criticality import criticality
+from corridors.network import build_graph
+from tests import tiny
+
+PAIRS = [("station:a", "station:d")]
+
+
+def _row(result, element: str) -> pd.Series:
+    table = result.table.set_index("id")
+    return table.loc[element]
+
+
+def test_a_bridge_link_cuts_the_pair_off_and_ranks_first(tiny_graph: nx.MultiDiGraph) -> None:
+    result = criticality(tiny_graph, PAIRS)
+    top = result.table.iloc[0]
+    assert (top["rank"], top["kind"], top["id"], top["pairs_cut"]) == (1, "link", "rail:c-d", 1)
+    assert top["throughput_lost_tpy"] == pytest.approx(1_300_000)
+    assert top["time_added_h"] == 0 and top["cost_added_usd_per_t"] == 0
+
+
+def test_losing_the_land_route_adds_time_and_saves_money(tiny_graph) -> None:
+    result = criticality(tiny_graph, PAIRS)
+    row = _row(result, "rail:a-g")
+    assert row["pairs_cut"] == 0 and row["pairs_rerouted"] == 1
+    assert row["time_added_h"] == pytest.approx(21 - 16)
+    assert row["cost_added_usd_per_t"] == pytest.approx(28 - 50)
+    assert row["throughput_lost_tpy"] == pytest.approx(500_000)
+    sea = _row(result, "sea:b-c")  # not on the fastest route: no time added, flow lost
+    assert sea["time_added_h"] == 0 and sea["throughput_lost_tpy"] == pytest.approx(800_000)
+
+
+def test_ranking_and_ties_are_deterministic(tiny_graph) -> None:
+    result = criticality(tiny_graph, PAIRS, elements="both")
+    ids = result.table["id"].tolist()
+    # places A, C and D and the bridge cut the pair off; by throughput lost, then kind and id
+    assert ids[:4] == ["rail:c-d", "port:c", "station:a", "station:d"]
+    # equal losses: links before places, then by id
+    assert ids[4:7] == ["rail:a-b", "sea:b-c", "port:b"]  # 0.8 Mt/yr lost
+    assert ids[7:10] == ["rail:a-g", "rail:g-c", "border:g"]  # 0.5 Mt/yr lost, +5 h
+    assert result.table["rank"].tolist() == list(range(1, len(ids) + 1))
+    again = criticality(tiny_graph, PAIRS, elements="both")
+    pd.testing.assert_frame_equal(result.table, again.table)
+
+
+def test_by_cost_and_chosen_elements(tiny_graph) -> None:
+    result = criticality(tiny_graph, PAIRS, by="cost", elements=["sea:b-c", "B"])
+    assert result.table["id"].tolist() == ["sea:b-c", "port:b"]
+    assert _row(result, "sea:b-c")["cost_added_usd_per_t"] == pytest.approx(50 - 28)
+    assert _row(result, "port:b")["time_added_h"] == pytest.approx(16 - 21)
+    with pytest.raises(DataError, match="neither a link id nor a place"):
+        criticality(tiny_graph, PAIRS, elements=["rail:nowhere"])
+
+
+def test_without_throughput_the_column_is_nan(tiny_graph) -> None:
+    result = criticality(tiny_graph, PAIRS, throughput=False)
+    assert result.table["throughput_lost_tpy"].isna().all()
+    assert result.table.iloc[0]["id"] == "rail:c-d"
+
+
+def test_pairs_table_and_json(tiny_graph) -> None:
+    result = criticality(tiny_graph, [*PAIRS, ("terminal:p1", "station:d")])
+    pairs = result.pairs.set_index("origin")
+    assert pairs.loc["station:a", "time_h"] == pytest.approx(16)
+    assert pairs.loc["station:a", "throughput_tpy"] == pytest.approx(1_300_000)
+    assert not pairs.loc["terminal:p1", "reachable"]
+    data = result.to_dict(top=2)
+    assert [e["id"] for e in data["elements"]] == ["rail:c-d", "rail:a-b"]
+    assert data["pairs"][1]["time_h"] is None
+
+
+def test_progress_is_reported_per_element(tiny_graph) -> None:
+    seen: list[tuple[int, int]] = []
+    criticality(tiny_graph, PAIRS, progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(i, 5) for i in range(1, 6)]
+
+
+def _random_graph(seed: int) -> tuple[nx.MultiDiGraph, list[tuple[str, str]]]:
+    rng = random.Random(seed)
+    n = 10
+    places = [
+        tiny.place(
+            f"station:p{i}",
+            i * 0.1,
+            0.0,
+            "XA",
+            rng.choice(["rail_station", "border_crossing"]),
+            **({"capacity_tpy": rng.randint(1, 9) * 100_000} if rng.random() < 0.4 else {}),
+        )
+        for i in range(n)
+    ]
+    links = []
+    for j in range(22):
+        a, b = rng.sample(range(n), 2)
+        props = {
+            "gauge_mm": 1520,
+            "time_h": float(rng.randint(1, 6)),
+            "cost_usd_per_t": float(rng.randint(1, 9)),
+            "oneway": rng.random() < 0.3,
+        }
+        if rng.random() < 0.8:
+            props["capacity_tpy"] = rng.randint(1, 9) * 100_000
+        links.append(tiny.link(f"rail:l{j:02d}", places[a], places[b], "rail", 10.0, **props))
+    G = build_graph(places, links)
+    ids = [f"station:p{i}" for i in range(n)]
+    pairs = [tuple(rng.sample(ids, 2)) for _ in range(4)]
+    return G, pairs  # type: ignore[return-value]
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_shortcut_matches_recomputing_everything(seed: int) -> None:
+    G, pairs = _random_graph(seed)
+    for by, throughput in (("time", True), ("cost", False)):
+        options = {"commodity": "general", "by": by, "elements": "both", "throughput": throughput}
+        fast = criticality(G, pairs, **options)  # type: ignore[arg-type]
+        slow = criticality(G, pairs, recompute_all=True, **options)  # type: ignore[arg-type]
+        pd.testing.assert_frame_equal(fast.table, slow.table)
+
+
+def test_bundled_btc_is_the_only_way_to_ceyhan(bundled) -> None:
+    result = criticality(bundled, [("terminal:sangachal", "terminal:ceyhan")], commodity="oil")
+    top = result.table.iloc[0]
+    assert (top["id"], top["pairs_cut"]) == ("pipeline:btc", 1)
+    assert top["throughput_lost_tpy"] == pytest.approx(result.pairs["throughput_tpy"].iloc[0])
+    assert (result.table["pairs_cut"].iloc[1:] == 0).all()
