@@ -6,6 +6,7 @@ links, with routing, capacity, criticality, scenarios and maps.
 
 from corridors.assignment import Assignment, assign
 from corridors.capacity import Throughput, max_throughput
+from corridors.compare import compare
 from corridors.criticality import Criticality, criticality
 from corridors.demand import read_demand
 from corridors.exceptions import (
@@ -27,6 +28,8 @@ from corridors.io import (
 )
 from corridors.lookup import find_place
 from corridors.routing import Route, route
+from corridors.scenarios import Scenario, apply_scenario, load_scenario
+from corridors.sweep import sweep
 
 __all__ = [
     "Assignment",
@@ -37,20 +40,25 @@ __all__ = [
     "InfeasibleError",
     "NoRouteError",
     "Route",
+    "Scenario",
     "ScenarioError",
     "Throughput",
     "UnknownPlaceError",
+    "apply_scenario",
     "assign",
+    "compare",
     "criticality",
     "expand",
     "find_place",
     "load_network",
+    "load_scenario",
     "max_throughput",
     "network_from_gdfs",
     "network_to_gdfs",
     "read_demand",
     "read_network",
     "route",
+    "sweep",
     "validate_network",
     "write_network",
 ]

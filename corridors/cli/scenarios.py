@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from corridors.cli.app import LinksOpt, PlacesOpt, app, console, fail, network
+from corridors.cli.maps import MapOpt, write_scenario_maps
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -59,7 +61,8 @@ def _table(table: pd.DataFrame) -> None:
     view.add_column("pair")
     for name in names:
         view.add_column(name, justify="right", overflow="fold")
-    for (metric, pair, commodity), group in table.groupby(
+    shown = table[~table["metric"].isin(["legs_added", "legs_dropped"])]
+    for (metric, pair, commodity), group in shown.groupby(
         ["metric", "pair", "commodity"], sort=False
     ):
         cells = {r["scenario"]: r for r in group.to_dict("records")}
@@ -68,12 +71,34 @@ def _table(table: pd.DataFrame) -> None:
             r = cells.get(name)
             if r is None:
                 row.append("")
-            elif metric in CATEGORICAL or metric in ("legs_added", "legs_dropped"):
+            elif metric == "route":
+                row.append(_route_cell(r, table))
+            elif metric in CATEGORICAL:
                 row.append(r["detail"] or NONE)
             else:
                 row.append(_fmt(r["value"], str(metric)))
         view.add_row(*row)
     out.print(view)
+
+
+def _route_cell(r: Mapping[Any, Any], table: pd.DataFrame) -> str:
+    """A route on the terminal: its leg count for the base, what changed for a scenario."""
+    if r["detail"] == "no route":
+        return "no route"
+    if r["scenario"] == "base" or r["change"] != 1.0:
+        return f"{r['value']:.0f} legs" if r["scenario"] == "base" else "same"
+    changes = table[
+        (table["scenario"] == r["scenario"])
+        & (table["pair"] == r["pair"])
+        & (table["commodity"] == r["commodity"])
+        & table["metric"].isin(["legs_added", "legs_dropped"])
+    ]
+    parts = {m: d for m, d in zip(changes["metric"], changes["detail"], strict=True)}
+    if not parts:
+        return f"{r['value']:.0f} legs"
+    added = ", ".join(f"+{x}" for x in parts.get("legs_added", "").split(", ") if x)
+    dropped = ", ".join(f"-{x}" for x in parts.get("legs_dropped", "").split(", ") if x)
+    return "; ".join(p for p in (added, dropped) if p)
 
 
 @app.command()
@@ -90,6 +115,7 @@ def compare(
         Path | None,
         typer.Option("--out", help="Write comparison.csv, .json and .md into this folder."),
     ] = None,
+    map_file: MapOpt = None,
     places: PlacesOpt = None,
     links: LinksOpt = None,
 ) -> None:
@@ -113,6 +139,9 @@ def compare(
         table = run_compare(G, scenarios, routes=routes, year=year, progress=step)
     if out is not None:
         paths = write_report(table, out, scenarios=scenarios)
+    if map_file is not None:
+        report = paths["md"] if out is not None else None
+        write_scenario_maps(G, scenarios, map_file, routes=routes, year=year, report=report)
     if as_json:
         sys.stdout.write(to_json_text(table))
     else:

@@ -1,0 +1,592 @@
+"""Run the same jobs on a base network and on scenarios, side by side, as one tidy table.
+
+:func:`compare` returns a :class:`pandas.DataFrame` with one row per scenario, metric and pair:
+
+``scenario``
+    ``"base"`` or the scenario's name.
+``metric``
+    Routes: ``time_h``, ``cost_usd_per_t``, ``length_km``, ``co2_kg_per_t`` (per tonne),
+    ``route`` (value: number of legs; detail: the links in order), ``legs_added`` and
+    ``legs_dropped`` against the base route (value: count; detail: link ids).
+    Throughput: ``throughput_tpy`` and ``bottleneck`` (value: number of cut elements; detail:
+    ``id (capacity)`` of each). Assignment: ``assignment_cost_usd``, ``served_tpy``,
+    ``unserved_tpy``, ``utilisation`` and ``shadow_price_usd_per_t`` (pair: link or place id).
+``pair``
+    ``"origin -> destination"`` as written in the job, or the link or place id.
+``commodity``, ``value``
+    The commodity and the figure (NaN where there is no route).
+``change``
+    ``value`` minus the base's; for ``route`` and ``bottleneck``, 1.0 when the detail differs
+    from the base's and 0.0 when not. NaN where either side has no figure.
+``detail``
+    Text: links of a route, elements of a cut, "no route".
+
+The writers (:func:`write_csv`, :func:`write_json`, :func:`write_markdown` and
+:func:`write_report` for all three) write to a temporary file and rename it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import networkx as nx
+
+from corridors.exceptions import DataError, NoRouteError
+from corridors.scenarios import (
+    DemandRow,
+    RouteJob,
+    Scenario,
+    ThroughputJob,
+    apply_scenario,
+    check_scenario,
+    load_scenario,
+)
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "COLUMNS",
+    "compare",
+    "headlines",
+    "route_jobs",
+    "throughput_jobs",
+    "to_json_text",
+    "to_markdown",
+    "write_csv",
+    "write_json",
+    "write_markdown",
+    "write_report",
+]
+
+COLUMNS = ("scenario", "metric", "pair", "commodity", "value", "change", "detail")
+BASE = "base"
+NONE = "-"  # how a missing figure is shown
+ROUTE_METRICS = ("time_h", "cost_usd_per_t", "length_km", "co2_kg_per_t")
+CATEGORICAL = frozenset({"route", "bottleneck"})
+#: Metrics where a fall is good news (the headline wording uses it).
+LOWER_IS_BETTER = frozenset({*ROUTE_METRICS, "assignment_cost_usd", "unserved_tpy"})
+
+Row = dict[str, Any]
+Demand = tuple[DemandRow, ...] | str | os.PathLike[str] | Any  # rows, a CSV file or a DataFrame
+TOL = 1e-9
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class _Run:
+    name: str
+    graph: nx.MultiDiGraph
+    year: int | None
+    demand: Demand | None
+
+
+def route_jobs(items: Iterable[RouteJob | Sequence[str]]) -> tuple[RouteJob, ...]:
+    """Route jobs from :class:`RouteJob` objects or ``(origin, destination[, commodity])``."""
+    jobs = []
+    for item in items:
+        if isinstance(item, RouteJob):
+            jobs.append(item)
+        elif not isinstance(item, str) and len(item) in (2, 3):
+            jobs.append(RouteJob(*item))
+        else:
+            raise DataError(f"route {item!r}: expected (origin, destination[, commodity])")
+    return tuple(dict.fromkeys(jobs))
+
+
+def throughput_jobs(
+    items: Iterable[ThroughputJob | Sequence[Any]],
+) -> tuple[ThroughputJob, ...]:
+    """Throughput jobs from :class:`ThroughputJob` objects or ``(origins, destinations[,
+    commodity])`` where each end is a place or a list of places."""
+    jobs = []
+    for item in items:
+        if isinstance(item, ThroughputJob):
+            jobs.append(item)
+            continue
+        if isinstance(item, str) or len(item) not in (2, 3):
+            raise DataError(f"throughput {item!r}: expected (origins, destinations[, commodity])")
+        ends = [(e,) if isinstance(e, str) else tuple(e) for e in item[:2]]
+        jobs.append(ThroughputJob(ends[0], ends[1], *item[2:]))
+    return tuple(dict.fromkeys(jobs))
+
+
+def _scenarios(
+    G: nx.MultiDiGraph, items: Iterable[Scenario | str | os.PathLike[str]]
+) -> list[Scenario]:
+    out = []
+    for item in items:
+        scenario = item if isinstance(item, Scenario) else load_scenario(item)
+        check_scenario(G, scenario)
+        out.append(scenario)
+    names = [s.name for s in out]
+    clash = sorted({n for n in names if names.count(n) > 1 or n == BASE})
+    if clash:
+        raise DataError(f"scenario name(s) {', '.join(clash)} used twice or reserved; rename")
+    return out
+
+
+def _route_rows(run: _Run, job: RouteJob) -> list[Row]:
+    from corridors.routing import route
+
+    pair = job.label
+    try:
+        (best,) = route(
+            run.graph,
+            job.origin,
+            job.destination,
+            commodity=job.commodity,
+            by=job.by,
+            year=run.year,
+        )
+    except NoRouteError:
+        rows = [_row(run.name, m, pair, job.commodity, math.nan, "no route") for m in ROUTE_METRICS]
+        return [*rows, _row(run.name, "route", pair, job.commodity, math.nan, "no route")]
+    rows = [
+        _row(run.name, m, pair, job.commodity, float(getattr(best.total, m)), "")
+        for m in ROUTE_METRICS
+    ]
+    rows.append(
+        _row(run.name, "route", pair, job.commodity, float(len(best.legs)), " > ".join(best.links))
+    )
+    return rows
+
+
+def _throughput_rows(run: _Run, job: ThroughputJob) -> list[Row]:
+    from corridors.capacity import max_throughput
+
+    result = max_throughput(
+        run.graph, job.origins, job.destinations, commodity=job.commodity, year=run.year
+    )
+    cut = "; ".join(f"{c.id} ({c.capacity_tpy:,.0f})" for c in result.bottleneck)
+    value = float(result.throughput_tpy)
+    return [
+        _row(
+            run.name,
+            "throughput_tpy",
+            job.label,
+            job.commodity,
+            value,
+            "unbounded" if math.isinf(value) else "",
+        ),
+        _row(run.name, "bottleneck", job.label, job.commodity, float(len(result.bottleneck)), cut),
+    ]
+
+
+def _demand_table(demand: Demand) -> Any:
+    """What :func:`corridors.assignment.assign` reads: a file path or a DataFrame."""
+    if isinstance(demand, str | os.PathLike):
+        return demand
+    if isinstance(demand, tuple):
+        import pandas as pd
+
+        return pd.DataFrame(
+            [
+                {
+                    "origin": r.origin,
+                    "destination": r.destination,
+                    "commodity": r.commodity,
+                    "tonnes_per_year": r.tonnes_per_year,
+                }
+                for r in demand
+            ],
+            columns=["origin", "destination", "commodity", "tonnes_per_year"],
+        )
+    return demand
+
+
+def _element(row: Mapping[Any, Any]) -> str:
+    if row["kind"] == "link":
+        return f"{row['id']} {row['from']}>{row['to']}"
+    return str(row["id"])
+
+
+def _assignment_rows(
+    run: _Run,
+) -> tuple[list[Row], dict[tuple[str, str], Row], dict[tuple[str, str], Row]]:
+    """Totals, and the utilisation and shadow price of every capacity, of one run."""
+    if run.demand is None:
+        return [], {}, {}
+    from corridors.assignment import assign
+
+    result = assign(run.graph, _demand_table(run.demand), year=run.year)
+    served = float(result.unserved["served_tpy"].sum())
+    rows = [
+        _row(run.name, "assignment_cost_usd", "all", "", float(result.total_cost_usd), ""),
+        _row(run.name, "served_tpy", "all", "", served, ""),
+        _row(run.name, "unserved_tpy", "all", "", float(result.unserved_tpy), ""),
+    ]
+    util: dict[tuple[str, str], Row] = {}
+    prices: dict[tuple[str, str], Row] = {}
+    for r in result.utilisation.to_dict("records"):
+        key = (_element(r), "" if r["commodity"] == "*" else str(r["commodity"]))
+        util[key] = _row(run.name, "utilisation", *key, float(r["utilisation"]), "")
+        price = float(r["shadow_price_usd_per_t"])
+        prices[key] = _row(run.name, "shadow_price_usd_per_t", *key, price, "")
+    return rows, util, prices
+
+
+def _top(
+    names: Sequence[str], tables: Sequence[dict[tuple[str, str], Row]], metric: str, top: int
+) -> list[Row]:
+    """Rows of every run for the ``top`` largest values of any run (0 when absent, NaN when
+    the element is not in that run's network)."""
+    keys: list[tuple[str, str]] = []
+    for table in tables:
+        ranked = sorted(
+            (k for k, r in table.items() if r["value"] > TOL),
+            key=lambda k: (-table[k]["value"], k),
+        )
+        keys += ranked[:top]
+
+    def largest(key: tuple[str, str]) -> tuple[float, tuple[str, str]]:
+        return (-max(t[key]["value"] if key in t else 0.0 for t in tables), key)
+
+    chosen = sorted(dict.fromkeys(keys), key=largest)
+    out = []
+    for name, table in zip(names, tables, strict=True):
+        for key in chosen:
+            out.append(table.get(key) or _row(name, metric, *key, math.nan, "not in network"))
+    return out
+
+
+def _row(scenario: str, metric: str, pair: str, commodity: str, value: float, detail: str) -> Row:
+    return {
+        "scenario": scenario,
+        "metric": metric,
+        "pair": pair,
+        "commodity": commodity,
+        "value": value,
+        "change": math.nan,
+        "detail": detail,
+    }
+
+
+def _route_changes(rows: list[Row]) -> list[Row]:
+    """Legs added and dropped against the base route, for each scenario's route rows."""
+    base = {
+        (r["pair"], r["commodity"]): r["detail"]
+        for r in rows
+        if r["scenario"] == BASE and r["metric"] == "route"
+    }
+    out = []
+    for r in rows:
+        out.append(r)
+        if r["metric"] != "route" or r["scenario"] == BASE:
+            continue
+        before = base.get((r["pair"], r["commodity"]), "")
+        if "no route" in (before, r["detail"]):
+            continue
+        old, new = before.split(" > "), r["detail"].split(" > ")
+        added = [link for link in new if link not in old]
+        dropped = [link for link in old if link not in new]
+        out.append(
+            _row(
+                r["scenario"],
+                "legs_added",
+                r["pair"],
+                r["commodity"],
+                float(len(added)),
+                ", ".join(added),
+            )
+        )
+        out.append(
+            _row(
+                r["scenario"],
+                "legs_dropped",
+                r["pair"],
+                r["commodity"],
+                float(len(dropped)),
+                ", ".join(dropped),
+            )
+        )
+    return out
+
+
+def _fill_change(rows: list[Row]) -> None:
+    base = {(r["metric"], r["pair"], r["commodity"]): r for r in rows if r["scenario"] == BASE}
+    for r in rows:
+        b = base.get((r["metric"], r["pair"], r["commodity"]))
+        if r["metric"] in ("legs_added", "legs_dropped"):
+            r["change"] = r["value"]
+        elif b is None:
+            continue
+        elif r["metric"] in CATEGORICAL:
+            no_figure = "no route" in (r["detail"], b["detail"])
+            r["change"] = math.nan if no_figure else float(_ids(r) != _ids(b))
+        else:
+            r["change"] = r["value"] - b["value"]
+            if math.isinf(r["value"]) and math.isinf(b["value"]):
+                r["change"] = 0.0
+
+
+def _ids(row: Row) -> frozenset[str] | str:
+    """What a categorical row names: the links of a route (in order), the ids of a cut."""
+    if row["metric"] == "bottleneck":
+        return frozenset(part.split(" (")[0] for part in row["detail"].split("; ") if part)
+    return str(row["detail"])
+
+
+def _common_year(scenarios: Sequence[Scenario]) -> int | None:
+    years = {s.year for s in scenarios}
+    return years.pop() if len(years) == 1 else None
+
+
+def compare(
+    base: nx.MultiDiGraph,
+    scenarios: Iterable[Scenario | str | os.PathLike[str]],
+    *,
+    routes: Iterable[RouteJob | Sequence[str]] | None = None,
+    capacity: Iterable[ThroughputJob | Sequence[Any]] | None = None,
+    demand: Demand | None = None,
+    year: int | None = None,
+    top: int = 5,
+    progress: Progress | None = None,
+) -> pd.DataFrame:
+    """Run the same jobs on ``base`` and on each scenario; return a tidy comparison table.
+
+    Parameters
+    ----------
+    base
+        The network the scenarios change (never mutated).
+    scenarios
+        :class:`~corridors.scenarios.Scenario` objects or paths of scenario files. All are
+        checked against ``base`` before any job runs.
+    routes
+        Route jobs: :class:`~corridors.scenarios.RouteJob` or ``(origin, destination[,
+        commodity])``. By default, the jobs the scenario files list (all of them, in order).
+    capacity
+        Throughput jobs: :class:`~corridors.scenarios.ThroughputJob` or ``(origins,
+        destinations[, commodity])``. By default, the scenario files' throughput jobs.
+    demand
+        A demand table (:class:`~corridors.scenarios.DemandRow` rows, a CSV file or a
+        DataFrame read by :func:`~corridors.demand.read_demand`) assigned on the base and on
+        every scenario without a demand table of its own.
+    year
+        Year of the base network; by default the scenarios' year when they all share one
+        (so a 2030 scenario is compared with the 2030 network), else what operates now.
+        A scenario without a year runs in the base's.
+    top
+        How many utilisations and shadow prices to keep per run (largest first).
+    progress
+        Called with the name of each run as it starts (the CLI draws a progress bar).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`COLUMNS`; rows ordered by run (base first), then job, then metric.
+
+    Raises
+    ------
+    ScenarioError
+        A scenario names something ``base`` does not have.
+
+    Examples
+    --------
+    >>> from corridors import load_network
+    >>> from corridors.scenarios import Scenario
+    >>> table = compare(
+    ...     load_network(), [Scenario("no-btc", close=("pipeline:btc",))],
+    ...     capacity=[("Aktau", "Ceyhan", "oil")],
+    ... )
+    >>> flows = table[table.metric == "throughput_tpy"]
+    >>> dict(zip(flows.scenario, flows.value))
+    {'base': 7500000.0, 'no-btc': 0.0}
+    """
+    import pandas as pd
+
+    chosen = _scenarios(base, scenarios)
+    route_list = (
+        route_jobs(routes) if routes is not None else _unique(j for s in chosen for j in s.routes)
+    )
+    flow_list = (
+        throughput_jobs(capacity)
+        if capacity is not None
+        else _unique(j for s in chosen for j in s.throughput)
+    )
+    base_demand = tuple(demand) if isinstance(demand, list | tuple) else demand
+    base_year = year if year is not None else _common_year(chosen)
+    runs = [_Run(BASE, base, base_year, base_demand)]
+    for s in chosen:
+        H = apply_scenario(base, s)
+        own = s.demand if s.demand is not None else s.demand_file
+        runs.append(
+            _Run(
+                s.name,
+                H,
+                s.year if s.year is not None else base_year,
+                own if own is not None else base_demand,
+            )
+        )
+    names_order = {run.name: i for i, run in enumerate(runs)}
+    rows: list[Row] = []
+    utilisation, prices = [], []
+    for run in runs:
+        if progress is not None:
+            progress(run.name)
+        for job in route_list:
+            rows += _route_rows(run, job)
+        for flow in flow_list:
+            rows += _throughput_rows(run, flow)
+        totals, util, price = _assignment_rows(run)
+        rows += totals
+        utilisation.append(util)
+        prices.append(price)
+    assigned = [i for i, run in enumerate(runs) if run.demand is not None]
+    if assigned:
+        names = [runs[i].name for i in assigned]
+        rows += _top(names, [utilisation[i] for i in assigned], "utilisation", top)
+        rows += _top(names, [prices[i] for i in assigned], "shadow_price_usd_per_t", top)
+    rows.sort(key=lambda r: names_order[r["scenario"]])  # stable: jobs stay in order
+    rows = _route_changes(rows)
+    _fill_change(rows)
+    return pd.DataFrame(rows, columns=list(COLUMNS))
+
+
+def _unique(items: Iterable[Any]) -> tuple[Any, ...]:
+    return tuple(dict.fromkeys(items))
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def _write(path: str | os.PathLike[str], text: str) -> Path:
+    from corridors.io import _write_atomic
+
+    target = Path(path)
+    _write_atomic(target, text)
+    return target
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def write_csv(table: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
+    """Write the comparison as CSV (written to a temporary file, then renamed)."""
+    return _write(path, table.to_csv(index=False, lineterminator="\n"))
+
+
+def write_json(table: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
+    """Write the comparison as a JSON list of rows (NaN and infinity as null)."""
+    return _write(path, to_json_text(table))
+
+
+def to_json_text(table: pd.DataFrame) -> str:
+    """The comparison as JSON text: ``{"columns": [...], "rows": [{...}, ...]}``."""
+    rows = [{c: _clean(r[c]) for c in COLUMNS} for r in table.to_dict("records")]
+    return json.dumps({"columns": list(COLUMNS), "rows": rows}, indent=1, ensure_ascii=False) + "\n"
+
+
+def _fmt(value: Any, metric: str = "") -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return NONE
+    if isinstance(value, float) and math.isinf(value):
+        return "unbounded"
+    if metric == "utilisation":
+        return f"{value:.0%}"
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".") if value != int(value) else f"{value:,.0f}"
+
+
+def headlines(table: pd.DataFrame, *, limit: int = 12) -> list[str]:
+    """The biggest changes against the base, as sentences, biggest first.
+
+    First routes lost or gained, then routes that take other links and bottlenecks that
+    move, then figures that move by more than 1 %, largest relative change first.
+    """
+    records = table.to_dict("records")
+    base = {(r["metric"], r["pair"], r["commodity"]): r for r in records if r["scenario"] == BASE}
+    found: list[tuple[int, float, int, str]] = []
+    for i, r in enumerate(records):
+        b = base.get((r["metric"], r["pair"], r["commodity"]))
+        if r["scenario"] == BASE or b is None:
+            continue
+        what = f"**{r['scenario']}**: {r['metric']} {r['pair']}"
+        if r["commodity"]:
+            what += f" ({r['commodity']})"
+        if r["metric"] in CATEGORICAL:
+            if r["change"] == 1.0:
+                text = f"{what}: {b['detail'] or NONE} becomes {r['detail'] or NONE}"
+                found.append((1, 0.0, i, text))
+            continue
+        old, new = b["value"], r["value"]
+        if math.isnan(old) != math.isnan(new):
+            gone = "lost" if math.isnan(new) else "gained"
+            found.append((0, 0.0, i, f"{what}: {gone} ({_fmt(old)} -> {_fmt(new)})"))
+            continue
+        change = r["change"]
+        if math.isnan(change) or change == 0:
+            continue
+        finite = bool(old) and math.isfinite(old) and math.isfinite(change)
+        rel = abs(change) / abs(old) if finite else math.inf
+        if rel < 0.01:
+            continue
+        pct = f" ({change / old:+.0%})" if finite else ""
+        metric = r["metric"]
+        found.append((2, -rel, i, f"{what}: {_fmt(old, metric)} -> {_fmt(new, metric)}{pct}"))
+    found.sort()
+    return [text for *_, text in found[:limit]]
+
+
+def to_markdown(table: pd.DataFrame, *, scenarios: Sequence[Scenario] = ()) -> str:
+    """A Markdown report: headline changes first, then one table per metric."""
+    lines = ["# Scenario comparison", "", "## Headline changes", ""]
+    news = headlines(table)
+    lines += [f"- {h}" for h in news] or ["- No figure changes by more than 1 %."]
+    if scenarios:
+        lines += ["", "## Scenarios", "", "| scenario | year | description |", "|---|---|---|"]
+        for s in scenarios:
+            text = " ".join(s.description.split()).replace("|", "\\|")
+            lines.append(f"| {s.name} | {s.year if s.year is not None else NONE} | {text} |")
+    names = list(dict.fromkeys(table["scenario"]))
+    for metric in dict.fromkeys(table["metric"]):
+        part = table[table["metric"] == metric]
+        lines += ["", f"## {metric}", "", "| pair | " + " | ".join(names) + " |"]
+        lines.append("|---|" + "---:|" * len(names))
+        for (pair, commodity), group in part.groupby(["pair", "commodity"], sort=False):
+            cells = {r["scenario"]: r for r in group.to_dict("records")}
+            label = f"{pair} ({commodity})" if commodity else str(pair)
+            row = [label.replace("|", "\\|")]
+            for name in names:
+                r = cells.get(name)
+                if r is None:
+                    row.append("")
+                elif metric in CATEGORICAL or metric in ("legs_added", "legs_dropped"):
+                    row.append((r["detail"] or NONE).replace("|", "\\|"))
+                else:
+                    row.append(_fmt(r["value"], metric))
+            lines.append("| " + " | ".join(row) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def write_markdown(
+    table: pd.DataFrame, path: str | os.PathLike[str], *, scenarios: Sequence[Scenario] = ()
+) -> Path:
+    """Write the Markdown report (headline changes first)."""
+    return _write(path, to_markdown(table, scenarios=scenarios))
+
+
+def write_report(
+    table: pd.DataFrame,
+    folder: str | os.PathLike[str],
+    *,
+    scenarios: Sequence[Scenario] = (),
+    stem: str = "comparison",
+) -> dict[str, Path]:
+    """Write ``comparison.csv``, ``.json`` and ``.md`` into ``folder``; return their paths."""
+    folder = Path(folder)
+    return {
+        "csv": write_csv(table, folder / f"{stem}.csv"),
+        "json": write_json(table, folder / f"{stem}.json"),
+        "md": write_markdown(table, folder / f"{stem}.md", scenarios=scenarios),
+    }

@@ -1,0 +1,442 @@
+"""Reading scenario files: YAML parsed safely, with the line of every key kept for messages.
+
+:func:`read_file` turns a file (and the files it ``extends:``) into a
+:class:`~corridors.scenarios.Scenario`, collecting every malformed key and bad value with its
+file, line and key; :func:`corridors.scenarios.read_scenario` is the public door to it.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import math
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from corridors.exceptions import CorridorsError, ScenarioError
+from corridors.expand import Avoid
+from corridors.reference import MODES, commodities, to_tpy
+from corridors.scenarios import (
+    AVOID_KEYS,
+    FIXED,
+    KEYS,
+    DemandRow,
+    RouteJob,
+    Scenario,
+    ThroughputJob,
+    Where,
+    _locate,
+)
+from corridors.schema import schema
+from corridors.validation import _check_value, _expected
+
+__all__ = ["read_file"]
+
+
+def _marks(node: yaml.Node, file: str, key: tuple[Any, ...], where: Where) -> None:
+    """Record the line of every key and item under ``node``."""
+    where.setdefault(key, (file, node.start_mark.line + 1))
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            sub = (*key, k.value if isinstance(k, yaml.ScalarNode) else str(k.value))
+            where[sub] = (file, k.start_mark.line + 1)
+            _marks(v, file, sub, where)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, v in enumerate(node.value):
+            where[(*key, i)] = (file, v.start_mark.line + 1)
+            _marks(v, file, (*key, i), where)
+
+
+def _parse(path: Path) -> tuple[Any, Where]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError(f"{path}: no such file") from None
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(f"{path}: not UTF-8 text ({exc.reason})") from None
+    except OSError as exc:
+        raise ScenarioError(f"{path}: cannot read ({exc.strerror})") from None
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = f", line {mark.line + 1}" if mark else ""
+        raise ScenarioError(f"{path}{line}: not valid YAML ({exc.problem or exc})") from None
+    except yaml.YAMLError as exc:
+        raise ScenarioError(f"{path}: not valid YAML ({exc})") from None
+    finally:
+        loader.dispose()
+    where: Where = {}
+    if node is not None:
+        _marks(node, str(path), (), where)
+    return data, where
+
+
+class _Reader:
+    """Turns one parsed file into scenario parts, collecting every problem with its place."""
+
+    def __init__(self, path: Path, where: Where) -> None:
+        self.path, self.where = path, where
+        self.errors: list[str] = []
+
+    def bad(self, key: tuple[Any, ...], message: str) -> None:
+        self.errors.append(_locate(self.where, key, self.path, message))
+
+    def ids(self, value: Any, key: tuple[Any, ...]) -> tuple[str, ...]:
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            self.bad(key, f"expected a list of ids; found {value!r}")
+            return ()
+        out = []
+        for i, item in enumerate(value):
+            if isinstance(item, str) and item.strip():
+                out.append(item)
+            else:
+                self.bad((*key, i), f"expected an id (text); found {item!r}")
+        return tuple(out)
+
+    def change(self, value: Any, key: tuple[Any, ...]) -> dict[str, dict[str, Any]]:
+        if not isinstance(value, dict):
+            self.bad(key, f"expected a mapping of id to attributes; found {value!r}")
+            return {}
+        known = {**schema("places"), **schema("links")}
+        out: dict[str, dict[str, Any]] = {}
+        for fid, attrs in value.items():
+            sub = (*key, fid)
+            if not isinstance(attrs, dict) or not attrs:
+                self.bad(sub, f"expected a mapping of attribute to value; found {attrs!r}")
+                continue
+            for name, new in attrs.items():
+                if name in FIXED:
+                    self.bad((*sub, name), f"'{name}' cannot change; close it and add a new link")
+                elif name not in known:
+                    hint = difflib.get_close_matches(str(name), list(known), n=1)
+                    extra = f" (did you mean '{hint[0]}'?)" if hint else ""
+                    self.bad((*sub, name), f"unknown attribute '{name}'{extra}")
+                elif new is not None:
+                    problem = _check_value(new, known[name], set(commodities()))
+                    if problem:
+                        self.bad((*sub, name), f"{problem}; expected {_expected(known[name])}")
+            out[str(fid)] = dict(attrs)
+        return out
+
+    def avoid(self, value: Any, key: tuple[Any, ...]) -> dict[str, tuple[str, ...]]:
+        if not isinstance(value, dict):
+            self.bad(key, f"expected a mapping with keys {', '.join(AVOID_KEYS)}; found {value!r}")
+            return {}
+        out = {}
+        for kind, ids in value.items():
+            if kind not in AVOID_KEYS:
+                self.bad((*key, kind), f"unknown key; expected one of {', '.join(AVOID_KEYS)}")
+                continue
+            out[kind] = self.ids(ids, (*key, kind))
+            if kind == "modes":
+                for i, mode in enumerate(out[kind]):
+                    if mode not in MODES:
+                        self.bad((*key, kind, i), f"unknown mode '{mode}'; expected {MODES}")
+        return out
+
+    def features(
+        self, value: Any, key: tuple[Any, ...], geometry: str
+    ) -> list[tuple[dict[str, Any], tuple[Any, ...]]]:
+        """New features: GeoJSON Features, flat property mappings, or ``{file: path}``."""
+        if not isinstance(value, list):
+            self.bad(key, f"expected a list of features or {{file: path}}; found {value!r}")
+            return []
+        out: list[tuple[dict[str, Any], tuple[Any, ...]]] = []
+        for i, item in enumerate(value):
+            sub = (*key, i)
+            if isinstance(item, dict) and set(item) == {"file"}:
+                out.extend((f, sub) for f in self.feature_file(item["file"], sub))
+            elif isinstance(item, dict) and item.get("type") == "Feature":
+                if not isinstance(item.get("properties"), dict):
+                    self.bad(sub, "a Feature needs a 'properties' mapping")
+                    continue
+                out.append((copy.deepcopy(item), sub))
+            elif isinstance(item, dict):
+                props = copy.deepcopy(item)
+                geom = props.pop("geometry", None)
+                if geometry == "Point" and geom is None and {"lon", "lat"} <= set(props):
+                    geom = {"type": "Point", "coordinates": [props.pop("lon"), props.pop("lat")]}
+                out.append(({"type": "Feature", "properties": props, "geometry": geom}, sub))
+            else:
+                self.bad(sub, f"expected a feature mapping or {{file: path}}; found {item!r}")
+        for feature, sub in out:
+            if not isinstance(feature["properties"].get("id"), str):
+                self.bad(sub, "a new feature needs an 'id'")
+        return out
+
+    def feature_file(self, name: Any, key: tuple[Any, ...]) -> list[dict[str, Any]]:
+        from corridors.exceptions import DataError
+        from corridors.io import _read_geojson
+
+        if not isinstance(name, str):
+            self.bad((*key, "file"), f"expected a path; found {name!r}")
+            return []
+        try:
+            return list(_read_geojson(self.path.parent / name))
+        except DataError as exc:
+            self.bad((*key, "file"), str(exc))
+            return []
+
+    def demand(self, value: Any, key: tuple[Any, ...]) -> tuple[DemandRow, ...] | Path:
+        if isinstance(value, dict) and set(value) == {"file"}:
+            name = value["file"]
+            if not isinstance(name, str) or not (self.path.parent / name).is_file():
+                self.bad((*key, "file"), f"no such file {name!r} beside the scenario")
+                return ()
+            return self.path.parent / name
+        if not isinstance(value, list):
+            self.bad(key, f"expected a list of rows or {{file: path}}; found {value!r}")
+            return ()
+        rows = []
+        for i, row in enumerate(value):
+            parsed = self.demand_row(row, (*key, i))
+            if parsed is not None:
+                rows.append(parsed)
+        return tuple(rows)
+
+    def demand_row(self, row: Any, key: tuple[Any, ...]) -> DemandRow | None:
+        if not isinstance(row, dict):
+            self.bad(key, "expected a mapping with origin, destination, commodity, tonnes_per_year")
+            return None
+        allowed = {
+            "origin",
+            "destination",
+            "commodity",
+            "tonnes_per_year",
+            "amount",
+            "unit",
+            "value_usd_per_t",
+            "value_usd",
+        }
+        for name in sorted(set(row) - allowed, key=str):
+            self.bad((*key, name), f"unknown key; expected {', '.join(sorted(allowed))}")
+        missing = [k for k in ("origin", "destination") if not isinstance(row.get(k), str)]
+        if missing:
+            self.bad(key, f"missing {' and '.join(missing)}")
+            return None
+        commodity = row.get("commodity", "container")
+        if commodity not in commodities():
+            self.bad((*key, "commodity"), f"unknown commodity {commodity!r}")
+            return None
+        try:
+            if "tonnes_per_year" in row:
+                tpy = row["tonnes_per_year"]
+            elif "value_usd" in row:
+                per_t: Any = row.get("value_usd_per_t", commodities()[commodity].value_usd_per_t)
+                if not _number(per_t) or per_t <= 0 or not _number(row["value_usd"]):
+                    self.bad(
+                        (*key, "value_usd_per_t"),
+                        f"value_usd needs a value_usd_per_t > 0 (commodities.csv has none for "
+                        f"{commodity})",
+                    )
+                    return None
+                row = {**row, "value_usd_per_t": float(per_t)}
+                tpy = float(row["value_usd"]) / float(per_t)
+            elif "amount" in row:
+                tpy = to_tpy(float(row["amount"]), str(row.get("unit", "t/yr")), commodity)
+            else:
+                self.bad(key, "missing tonnes_per_year (or amount and unit, or value_usd)")
+                return None
+        except (CorridorsError, TypeError, ValueError) as exc:
+            self.bad((*key, "unit"), f"{exc}")
+            return None
+        if not _number(tpy) or tpy < 0:
+            self.bad((*key, "tonnes_per_year"), f"is {tpy!r}; expected t/yr >= 0")
+            return None
+        value = row.get("value_usd_per_t")
+        if value is not None and (not _number(value) or value < 0):
+            self.bad((*key, "value_usd_per_t"), f"is {value!r}; expected a number >= 0")
+            return None
+        return DemandRow(row["origin"], row["destination"], commodity, float(tpy), value)
+
+    def jobs(self, value: Any, key: tuple[Any, ...]) -> tuple[list[RouteJob], list[ThroughputJob]]:
+        if not isinstance(value, dict):
+            self.bad(key, f"expected a mapping with routes and throughput; found {value!r}")
+            return [], []
+        for name in value:
+            if name not in ("routes", "throughput"):
+                self.bad((*key, name), "unknown key; expected routes or throughput")
+        routes = [
+            r
+            for i, item in enumerate(self.items(value.get("routes", []), (*key, "routes")))
+            if (r := self.route_job(item, (*key, "routes", i))) is not None
+        ]
+        flows = [
+            t
+            for i, item in enumerate(self.items(value.get("throughput", []), (*key, "throughput")))
+            if (t := self.throughput_job(item, (*key, "throughput", i))) is not None
+        ]
+        return routes, flows
+
+    def items(self, value: Any, key: tuple[Any, ...]) -> list[Any]:
+        if not isinstance(value, list):
+            self.bad(key, f"expected a list; found {value!r}")
+            return []
+        return value
+
+    def route_job(self, item: Any, key: tuple[Any, ...]) -> RouteJob | None:
+        if isinstance(item, list) and len(item) in (2, 3) and all(isinstance(v, str) for v in item):
+            item = dict(zip(("from", "to", "commodity"), item, strict=False))
+        if not isinstance(item, dict) or not all(
+            isinstance(item.get(k), str) for k in ("from", "to")
+        ):
+            self.bad(key, f"expected [origin, destination] or {{from, to}}; found {item!r}")
+            return None
+        extra = set(item) - {"from", "to", "commodity", "by", "name"}
+        if extra:
+            self.bad(
+                (*key, sorted(extra)[0]), "unknown key; expected from, to, commodity, by, name"
+            )
+        commodity, by = item.get("commodity", "container"), item.get("by", "time")
+        if commodity not in commodities():
+            self.bad((*key, "commodity"), f"unknown commodity {commodity!r}")
+            return None
+        if by not in ("time", "cost", "distance", "co2"):
+            self.bad((*key, "by"), f"is {by!r}; expected time, cost, distance or co2")
+            return None
+        return RouteJob(item["from"], item["to"], commodity, by, str(item.get("name", "")))
+
+    def throughput_job(self, item: Any, key: tuple[Any, ...]) -> ThroughputJob | None:
+        if not isinstance(item, dict):
+            self.bad(key, f"expected {{from, to, commodity}}; found {item!r}")
+            return None
+        extra = set(item) - {"from", "to", "commodity", "name"}
+        if extra:
+            self.bad((*key, sorted(extra)[0]), "unknown key; expected from, to, commodity, name")
+        ends = {}
+        for end in ("from", "to"):
+            value = item.get(end)
+            ends[end] = self.ids(value, (*key, end)) if value is not None else ()
+            if not ends[end]:
+                self.bad((*key, end), "expected one or more places")
+        commodity = item.get("commodity", "container")
+        if commodity not in commodities():
+            self.bad((*key, "commodity"), f"unknown commodity {commodity!r}")
+            return None
+        if not (ends["from"] and ends["to"]):
+            return None
+        return ThroughputJob(ends["from"], ends["to"], commodity, str(item.get("name", "")))
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _read(path: Path, chain: tuple[Path, ...]) -> dict[str, Any]:
+    """The merged parts of one file and the files it extends (parents first)."""
+    resolved = path.resolve()
+    if resolved in chain:
+        loop = " -> ".join(str(p) for p in (*chain, resolved))
+        raise ScenarioError(f"{path}: 'extends' makes a loop: {loop}")
+    data, where = _parse(path)
+    reader = _Reader(path, where)
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ScenarioError(
+            f"{path}, line 1: expected a mapping of keys; found {type(data).__name__}"
+        )
+    for key in data:
+        if key not in KEYS:
+            hint = difflib.get_close_matches(str(key), KEYS, n=1)
+            extra = f" (did you mean '{hint[0]}'?)" if hint else f"; expected {', '.join(KEYS)}"
+            reader.bad((key,), f"unknown key{extra}")
+    parts: dict[str, Any] = {"where": where, "extends": ()}
+    if "extends" in data:
+        parent = data["extends"]
+        if not isinstance(parent, str):
+            reader.bad(("extends",), f"expected a path to a scenario file; found {parent!r}")
+        else:
+            parent_path = path.parent / parent
+            if not parent_path.exists():
+                reader.bad(("extends",), f"no such file {parent_path}")
+            else:
+                parts = _read(parent_path, (*chain, resolved))
+                parts["where"] = {**parts["where"], **where}
+                parts["extends"] = (*parts["extends"], parent_path)
+    for key in ("name", "description"):
+        if key in data:
+            if isinstance(data[key], str) and data[key].strip():
+                parts[key] = data[key].strip()
+            else:
+                reader.bad((key,), f"expected text; found {data[key]!r}")
+    if "year" in data:
+        year = data["year"]
+        if isinstance(year, int) and not isinstance(year, bool) and 1900 <= year <= 2200:
+            parts["year"] = year
+        elif year is not None:
+            reader.bad(("year",), f"is {year!r}; expected a year such as 2030")
+    opened, closed = set(parts.get("open", ())), set(parts.get("close", ()))
+    if "open" in data:
+        new = reader.ids(data["open"], ("open",))
+        opened |= set(new)
+        closed -= set(new)
+    if "close" in data:
+        new = reader.ids(data["close"], ("close",))
+        closed |= set(new)
+        opened -= set(new)
+    for both in sorted(set(reader.ids(data.get("open", []), ("open",))) & closed):
+        reader.bad(("close",), f"'{both}' is both opened and closed")
+    parts["open"], parts["close"] = tuple(sorted(opened)), tuple(sorted(closed))
+    if "change" in data:
+        merged = {k: dict(v) for k, v in parts.get("change", {}).items()}
+        for fid, attrs in reader.change(data["change"], ("change",)).items():
+            merged.setdefault(fid, {}).update(attrs)
+        parts["change"] = merged
+    if "avoid" in data:
+        avoid = dict(parts.get("avoid", {}))
+        for kind, ids in reader.avoid(data["avoid"], ("avoid",)).items():
+            avoid[kind] = tuple(sorted(set(ids)))  # a child's list replaces its parent's
+        parts["avoid"] = avoid
+    for key, geometry in (("new_places", "Point"), ("new_links", "LineString")):
+        if key in data:
+            inherited = {f["properties"].get("id"): (f, k) for f, k in parts.get(key, [])}
+            for feature, sub in reader.features(data[key], (key,), geometry):
+                inherited[feature["properties"].get("id")] = (feature, sub)
+            parts[key] = list(inherited.values())
+    if "demand" in data:
+        demand = reader.demand(data["demand"], ("demand",))
+        parts["demand"], parts["demand_file"] = (
+            (None, demand) if isinstance(demand, Path) else (demand, None)
+        )
+    if "jobs" in data:
+        routes, flows = reader.jobs(data["jobs"], ("jobs",))
+        parts["routes"] = _unique([*parts.get("routes", ()), *routes])
+        parts["throughput"] = _unique([*parts.get("throughput", ()), *flows])
+    if reader.errors:
+        count = (
+            f"{len(reader.errors)} error(s) in scenario {path}:\n" if len(reader.errors) > 1 else ""
+        )
+        raise ScenarioError(count + "\n".join(reader.errors))
+    return parts
+
+
+def _unique(items: Iterable[Any]) -> tuple[Any, ...]:
+    return tuple(dict.fromkeys(items))
+
+
+def read_file(path: Path) -> Scenario:
+    """A scenario from a file and the files it extends (see
+    :func:`corridors.scenarios.read_scenario`)."""
+    parts = _read(path, ())
+    where: Where = parts.pop("where")
+    avoid = Avoid.of(**parts.pop("avoid", {}))
+    new_places = tuple(f for f, _ in parts.pop("new_places", []))
+    new_links = tuple(f for f, _ in parts.pop("new_links", []))
+    return Scenario(
+        name=parts.pop("name", path.stem),
+        avoid=avoid,
+        new_places=new_places,
+        new_links=new_links,
+        path=path,
+        where=where,
+        **parts,
+    )

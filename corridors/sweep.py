@@ -1,0 +1,543 @@
+"""Monte Carlo uncertainty sweeps: draw the uncertain figures, run the jobs per draw, summarise.
+
+Figures carry low/high ranges in the data: a feature's ``ranges: {attribute: [low, high]}`` and
+the ``*_low``/``*_high`` columns of ``modes.csv`` (default speed, rate per t-km and CO2 of each
+mode, used by links without figures of their own). Each draw takes every uncertain figure from a
+triangular distribution between its low and high with its stated value as the mode (uniform when
+the figure itself is absent). Draw ``i`` uses a generator seeded with ``(seed, i)``, so the
+numbers do not depend on how draws are split among processes or machines.
+
+Draws run on a local process pool by default, or on a Dask cluster given a scheduler address
+(``pip install corridors[dask]``). Results come back in draw order whatever finishes first.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import networkx as nx
+
+from corridors.exceptions import DataError, NoRouteError
+from corridors.network import link_edges
+from corridors.reference import modes
+from corridors.scenarios import (
+    RouteJob,
+    Scenario,
+    ThroughputJob,
+    apply_scenario,
+    check_scenario,
+    load_scenario,
+)
+from corridors.schema import schema
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+__all__ = ["SweepResult", "perturb", "run_draws", "sweep", "sweep_json", "write_sweep"]
+
+#: Link attributes that fall back on the mode's default, and the modes.csv column behind each.
+MODE_DEFAULTS = {
+    "speed_kmh": "speed_kmh",
+    "cost_usd_per_t": "cost_usd_per_tkm",
+    "co2_g_per_tkm": "co2_g_per_tkm",
+}
+DRAW_COLUMNS = ("draw", "metric", "pair", "commodity", "value", "detail")
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    """What a sweep found.
+
+    Attributes
+    ----------
+    draws
+        One row per draw, metric and pair (columns :data:`DRAW_COLUMNS`): ``time_h``,
+        ``cost_usd_per_t``, ``length_km``, ``co2_kg_per_t`` and ``route`` per route job;
+        ``throughput_tpy`` and ``bottleneck`` per throughput job (detail: the links of the
+        route, the ids of the cut).
+    summary
+        Per metric and pair: ``median``, ``p5``, ``p95``, ``mean``, ``n`` (draws with a figure)
+        and ``missing`` (draws without one, e.g. no route).
+    shares
+        How often each route is chosen and each link or place binds: ``metric`` (``route`` or
+        ``bottleneck``), ``pair``, ``commodity``, ``item`` and ``share`` of the draws.
+    """
+
+    scenario: str
+    samples: int
+    seed: int
+    draws: pd.DataFrame
+    summary: pd.DataFrame
+    shares: pd.DataFrame
+
+
+def _tri_ppf(u: float, low: float, mode: float, high: float) -> float:
+    """The value at quantile ``u`` of a triangular distribution."""
+    if high <= low:
+        return low
+    mode = min(max(mode, low), high)
+    cut = (mode - low) / (high - low)
+    if u < cut:
+        return low + math.sqrt(u * (high - low) * (mode - low))
+    return high - math.sqrt((1 - u) * (high - low) * (high - mode))
+
+
+def _drawn(value: Any, bounds: Sequence[float], u: float, whole: bool) -> Any:
+    low, high = float(bounds[0]), float(bounds[1])
+
+    def one(v: Any) -> float:
+        x = _tri_ppf(u, low, float(v), high) if v is not None else low + u * (high - low)
+        return float(round(x)) if whole else x
+
+    if isinstance(value, Mapping):  # a per-commodity figure: move each entry in its range
+        return {k: one(v) if low <= v <= high else v for k, v in value.items()}
+    result = one(value)
+    return int(result) if whole else result
+
+
+def _perturb_attrs(
+    attrs: dict[str, Any], table: Mapping[str, Any], rng: np.random.Generator
+) -> dict[str, Any]:
+    """New values for the attributes of one feature that carry a range."""
+    ranges = attrs.get("ranges") or {}
+    new = {}
+    for name in sorted(ranges):
+        attr = table.get(name)
+        if attr is None or attr.type not in ("float", "int", "per_commodity"):
+            continue
+        u = float(rng.random())
+        new[name] = _drawn(attrs.get(name), ranges[name], u, attr.type == "int")
+    return new
+
+
+def perturb(G: nx.MultiDiGraph, rng: np.random.Generator) -> nx.MultiDiGraph:
+    """A new network with every uncertain figure of ``G`` drawn once from ``rng``.
+
+    Mode defaults (``modes.csv``) are drawn once per mode and written onto the links that rely
+    on them; figures with a range are drawn per feature. ``G`` is not changed.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from corridors import load_network
+    >>> G = load_network()
+    >>> H = perturb(G, np.random.default_rng([1, 0]))
+    >>> H is not G and H.number_of_edges() == G.number_of_edges()
+    True
+    """
+    H = G.copy()  # fresh attribute dicts; values are replaced, never changed in place
+    mode_table = modes()
+    defaults: dict[str, dict[str, float]] = {}
+    for mode in sorted(mode_table):
+        m = mode_table[mode]
+        defaults[mode] = {}
+        for column in sorted(set(MODE_DEFAULTS.values())):
+            value = float(getattr(m, column))
+            q = float(rng.random())
+            if column in m.ranges:
+                low, high = m.ranges[column]
+                value = _tri_ppf(q, low, value, high)
+            defaults[mode][column] = value
+    places = schema("places")
+    for node in sorted(H):
+        new = _perturb_attrs(H.nodes[node], places, rng)
+        H.nodes[node].update(new)
+    links = schema("links")
+    for u, v, key, attrs in link_edges(H):
+        new = _perturb_attrs(attrs, links, rng)
+        merged = {**attrs, **new}
+        fallback = defaults.get(merged["mode"], {})
+        length = float(merged["length_km"])
+        if merged.get("time_h") is None and merged.get("speed_kmh") is None and fallback:
+            new["speed_kmh"] = fallback["speed_kmh"]
+        if merged.get("co2_g_per_tkm") is None and fallback:
+            new["co2_g_per_tkm"] = fallback["co2_g_per_tkm"]
+        cost = merged.get("cost_usd_per_t")
+        if fallback and (cost is None or isinstance(cost, Mapping)):
+            rate = fallback["cost_usd_per_tkm"] * length
+            if cost is None:
+                new["cost_usd_per_t"] = rate
+            else:
+                new["cost_usd_per_t"] = {
+                    **{c: rate for c in merged.get("commodities", ())},
+                    **cost,
+                }
+        for a, b in ((u, v), (v, u)):
+            if H.has_edge(a, b, key):
+                H.edges[a, b, key].update(new)
+    return H
+
+
+def _route_rows(H: nx.MultiDiGraph, draw: int, job: RouteJob, year: int | None) -> list[tuple]:
+    from corridors.routing import route
+
+    try:
+        (best,) = route(
+            H, job.origin, job.destination, commodity=job.commodity, by=job.by, year=year
+        )
+    except NoRouteError:
+        return [
+            *((draw, m, job.label, job.commodity, math.nan, "") for m in _ROUTE_METRICS),
+            (draw, "route", job.label, job.commodity, math.nan, "no route"),
+        ]
+    return [
+        *(
+            (draw, m, job.label, job.commodity, float(getattr(best.total, m)), "")
+            for m in _ROUTE_METRICS
+        ),
+        (draw, "route", job.label, job.commodity, float(len(best.legs)), " > ".join(best.links)),
+    ]
+
+
+_ROUTE_METRICS = ("time_h", "cost_usd_per_t", "length_km", "co2_kg_per_t")
+
+
+def _throughput_rows(
+    H: nx.MultiDiGraph, draw: int, job: ThroughputJob, year: int | None
+) -> list[tuple]:
+    from corridors.capacity import max_throughput
+
+    result = max_throughput(H, job.origins, job.destinations, commodity=job.commodity, year=year)
+    cut = "; ".join(c.id for c in result.bottleneck)
+    return [
+        (draw, "throughput_tpy", job.label, job.commodity, float(result.throughput_tpy), ""),
+        (draw, "bottleneck", job.label, job.commodity, float(len(result.bottleneck)), cut),
+    ]
+
+
+def run_draws(
+    G: nx.MultiDiGraph,
+    draws: Iterable[int],
+    *,
+    seed: int,
+    routes: Sequence[RouteJob] = (),
+    throughput: Sequence[ThroughputJob] = (),
+    year: int | None = None,
+) -> list[tuple]:
+    """Rows ``(draw, metric, pair, commodity, value, detail)`` of the given draws of ``G``.
+
+    Draw ``i`` perturbs ``G`` with a generator seeded ``[seed, i]``; this is the unit of work
+    the process pool and Dask run.
+    """
+    import numpy as np
+
+    rows: list[tuple] = []
+    for draw in draws:
+        H = perturb(G, np.random.default_rng([seed, draw]))
+        for job in routes:
+            rows += _route_rows(H, draw, job, year)
+        for flow in throughput:
+            rows += _throughput_rows(H, draw, flow, year)
+    return rows
+
+
+# --------------------------------------------------------------------------- running draws
+
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(G: nx.MultiDiGraph, kwargs: dict[str, Any]) -> None:
+    _WORKER["graph"], _WORKER["kwargs"] = G, kwargs
+
+
+def _pool_chunk(draws: list[int]) -> list[tuple]:
+    return run_draws(_WORKER["graph"], draws, **_WORKER["kwargs"])
+
+
+def _dask_chunk(draws: list[int], G: nx.MultiDiGraph, kwargs: dict[str, Any]) -> list[tuple]:
+    return run_draws(G, draws, **kwargs)
+
+
+def _chunks(samples: int, size: int) -> list[list[int]]:
+    return [list(range(i, min(i + size, samples))) for i in range(0, samples, size)]
+
+
+def _run_local(
+    G: nx.MultiDiGraph,
+    chunks: list[list[int]],
+    kwargs: dict[str, Any],
+    workers: int,
+    tick: Callable[[int], None],
+) -> list[list[tuple]]:
+    if workers <= 1:
+        out = []
+        for chunk in chunks:
+            out.append(run_draws(G, chunk, **kwargs))
+            tick(len(chunk))
+        return out
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # fork is fastest where safe; elsewhere (and under threads) spawn works the same
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    context = multiprocessing.get_context(method)
+    results: list[list[tuple]] = [[] for _ in chunks]
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_init_worker, initargs=(G, kwargs)
+    ) as pool:
+        futures = {pool.submit(_pool_chunk, chunk): i for i, chunk in enumerate(chunks)}
+        from concurrent.futures import as_completed
+
+        for future in as_completed(futures):
+            i = futures[future]
+            results[i] = future.result()
+            tick(len(chunks[i]))
+    return results
+
+
+def _run_dask(
+    G: nx.MultiDiGraph,
+    chunks: list[list[int]],
+    kwargs: dict[str, Any],
+    scheduler: Any,
+    tick: Callable[[int], None],
+) -> list[list[tuple]]:
+    try:
+        from dask.distributed import Client, as_completed
+    except ImportError:  # pragma: no cover - depends on the environment
+        raise DataError(
+            "a Dask scheduler was given but dask.distributed is not installed; "
+            "install it with: pip install 'corridors[dask]'"
+        ) from None
+    client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
+    try:
+        graph = client.scatter(G, broadcast=True)
+        futures = client.map(_dask_chunk, chunks, G=graph, kwargs=kwargs, pure=False)
+        index = {f.key: i for i, f in enumerate(futures)}
+        results: list[list[tuple]] = [[] for _ in chunks]
+        for future in as_completed(futures):
+            i = index[future.key]
+            results[i] = future.result()
+            tick(len(chunks[i]))
+        return results
+    finally:
+        if client is not scheduler:
+            client.close()
+
+
+# --------------------------------------------------------------------------- summaries
+
+
+def _quantile(values: np.ndarray, q: float) -> float:
+    """Quantile ``q`` by linear interpolation (numpy's default), infinite values allowed."""
+    if not values.size:
+        return math.nan
+    ordered = sorted(float(v) for v in values)
+    at = q * (len(ordered) - 1)
+    low, high = ordered[math.floor(at)], ordered[math.ceil(at)]
+    if low == high or math.isinf(low) or math.isinf(high):
+        return high if at > math.floor(at) else low
+    return low + (high - low) * (at - math.floor(at))
+
+
+def _summaries(rows: list[tuple], samples: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    import numpy as np
+    import pandas as pd
+
+    draws = pd.DataFrame(rows, columns=list(DRAW_COLUMNS))
+    summary = []
+    shares = []
+    for (metric, pair, commodity), group in draws.groupby(
+        ["metric", "pair", "commodity"], sort=False
+    ):
+        values = group["value"].to_numpy(dtype=float)
+        finite = values[~np.isnan(values)]
+        if metric not in ("route", "bottleneck"):
+            summary.append(
+                {
+                    "metric": metric,
+                    "pair": pair,
+                    "commodity": commodity,
+                    "median": _quantile(finite, 0.5),
+                    "p5": _quantile(finite, 0.05),
+                    "p95": _quantile(finite, 0.95),
+                    "mean": float(np.mean(finite)) if finite.size else math.nan,
+                    "n": int(finite.size),
+                    "missing": int(values.size - finite.size),
+                }
+            )
+            continue
+        counts: dict[str, int] = {}
+        for detail in group["detail"]:
+            items = [d for d in detail.split("; ") if d] if metric == "bottleneck" else [detail]
+            for item in items:
+                counts[item] = counts.get(item, 0) + 1
+        for item, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+            shares.append(
+                {
+                    "metric": metric,
+                    "pair": pair,
+                    "commodity": commodity,
+                    "item": item,
+                    "share": count / samples,
+                }
+            )
+    summary_columns = ["metric", "pair", "commodity", "median", "p5", "p95", "mean", "n", "missing"]
+    share_columns = ["metric", "pair", "commodity", "item", "share"]
+    return (
+        draws,
+        pd.DataFrame(summary, columns=summary_columns),
+        pd.DataFrame(shares, columns=share_columns),
+    )
+
+
+def sweep(
+    G: nx.MultiDiGraph,
+    scenario: Scenario | str | os.PathLike[str] | None = None,
+    *,
+    samples: int = 100,
+    seed: int = 0,
+    routes: Iterable[RouteJob | Sequence[str]] | None = None,
+    capacity: Iterable[ThroughputJob | Sequence[Any]] | None = None,
+    workers: int | None = None,
+    scheduler: Any = None,
+    chunk_size: int | None = None,
+    progress: Progress | None = None,
+) -> SweepResult:
+    """Draw the uncertain figures ``samples`` times and run the route and throughput jobs on each.
+
+    Parameters
+    ----------
+    G
+        The base network (not changed).
+    scenario
+        A :class:`~corridors.scenarios.Scenario` or scenario file applied before drawing; its
+        year is used and its jobs run unless ``routes`` / ``capacity`` are given.
+    samples, seed
+        How many draws, and the seed: the same seed gives the same numbers on any pool.
+    routes, capacity
+        Jobs as for :func:`corridors.compare.compare`.
+    workers
+        Processes of the local pool (default: the CPUs available); 1 runs in this process.
+    scheduler
+        A Dask scheduler address (``"tcp://host:8786"``) or a ``dask.distributed.Client``:
+        the draws then run on that cluster instead of the local pool.
+    chunk_size
+        Draws per task (default: about four tasks per worker).
+    progress
+        Called with ``(draws done, samples)`` as chunks finish.
+
+    Examples
+    --------
+    >>> from corridors import load_network
+    >>> result = sweep(load_network(), samples=8, seed=1, workers=1,
+    ...                routes=[("Alat", "Aktau")])
+    >>> row = result.summary.set_index("metric").loc["time_h"]
+    >>> bool(row["p5"] <= row["median"] <= row["p95"]), int(row["n"])
+    (True, 8)
+    """
+    from corridors.capacity import resolve_places
+    from corridors.compare import route_jobs, throughput_jobs
+    from corridors.lookup import find_place
+
+    if samples < 1:
+        raise DataError(f"samples is {samples}; expected at least 1")
+    if scenario is not None and not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario)
+    if scenario is not None:
+        check_scenario(G, scenario)
+        H = apply_scenario(G, scenario)
+        name, year = scenario.name, scenario.year
+    else:
+        H, name, year = G, "base", None
+    route_list = route_jobs(routes) if routes is not None else (scenario.routes if scenario else ())
+    flow_list = (
+        throughput_jobs(capacity)
+        if capacity is not None
+        else (scenario.throughput if scenario else ())
+    )
+    if not route_list and not flow_list:
+        raise DataError("nothing to sweep: give route or throughput jobs (or a scenario with jobs)")
+    # resolve names to ids once: every draw has the same places, and looking up is not free
+    route_list = tuple(
+        RouteJob(find_place(H, j.origin), find_place(H, j.destination), j.commodity, j.by, j.label)
+        for j in route_list
+    )
+    flow_list = tuple(
+        ThroughputJob(
+            tuple(resolve_places(H, j.origins)),
+            tuple(resolve_places(H, j.destinations)),
+            j.commodity,
+            j.label,
+        )
+        for j in flow_list
+    )
+    kwargs = {"seed": seed, "routes": route_list, "throughput": flow_list, "year": year}
+    if workers is None:
+        workers = (
+            len(os.sched_getaffinity(0))
+            if hasattr(os, "sched_getaffinity")
+            else os.cpu_count() or 1
+        )
+    size = chunk_size or max(1, math.ceil(samples / (4 * max(workers, 1))))
+    chunks = _chunks(samples, size)
+    done = [0]
+
+    def tick(n: int) -> None:
+        done[0] += n
+        if progress is not None:
+            progress(done[0], samples)
+
+    if scheduler is not None:
+        parts = _run_dask(H, chunks, kwargs, scheduler, tick)
+    else:
+        parts = _run_local(H, chunks, kwargs, workers, tick)
+    rows = [row for part in parts for row in part]
+    draws, summary, shares = _summaries(rows, samples)
+    return SweepResult(name, samples, seed, draws, summary, shares)
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    out = []
+    for row in df.to_dict("records"):
+        out.append(
+            {
+                str(k): (None if isinstance(v, float) and not math.isfinite(v) else v)
+                for k, v in row.items()
+            }
+        )
+    return out
+
+
+def sweep_json(result: SweepResult) -> str:
+    """The summary and shares of a sweep as JSON text (NaN and infinity as null)."""
+    import json
+
+    data = {
+        "scenario": result.scenario,
+        "samples": result.samples,
+        "seed": result.seed,
+        "summary": _records(result.summary),
+        "shares": _records(result.shares),
+    }
+    return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+
+
+def write_sweep(result: SweepResult, folder: str | os.PathLike[str]) -> dict[str, Any]:
+    """Write ``sweep_draws.csv``, ``sweep_summary.csv``, ``sweep_shares.csv`` and
+    ``sweep.json`` into ``folder`` (each to a temporary file, then renamed)."""
+    from pathlib import Path
+
+    from corridors.io import _write_atomic
+
+    folder = Path(folder)
+    paths = {}
+    for name, frame in (
+        ("draws", result.draws),
+        ("summary", result.summary),
+        ("shares", result.shares),
+    ):
+        paths[name] = folder / f"sweep_{name}.csv"
+        _write_atomic(paths[name], frame.to_csv(index=False, lineterminator="\n"))
+    paths["json"] = folder / "sweep.json"
+    _write_atomic(paths["json"], sweep_json(result))
+    return paths

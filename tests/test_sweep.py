@@ -1,0 +1,164 @@
+"""Monte Carlo sweeps on the tiny network with ranges whose distributions are known by hand.
+
+rail:a-g runs 5 h, uncertain between 2 and 12 h (triangular). A -> D by land takes 11 h plus
+that, by sea 21 h: land wins while rail:a-g takes under 10 h, with probability
+1 - (12 - 10)^2 / ((12 - 2) * (12 - 5)) = 66/70. border:g handles 0.5 Mt/yr, between 0.3 and
+0.9 Mt/yr; throughput A -> D is sea:b-c's 0.8 Mt/yr plus border:g's, median
+0.8 + 0.9 - sqrt(0.5 * 0.6 * 0.4) = 1.35359 Mt/yr.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import pytest
+
+import corridors
+from corridors import DataError
+from corridors.reference import modes
+from corridors.scenarios import RouteJob, Scenario, ThroughputJob
+from corridors.sweep import _tri_ppf, perturb, run_draws, sweep, sweep_json, write_sweep
+from tests import tiny
+
+JOBS = {
+    "routes": [("station:a", "station:d")],
+    "capacity": [(("station:a",), ("station:d",))],
+}
+LAND_SHARE = 66 / 70
+MEDIAN_TPY = 800_000 + 900_000 - math.sqrt(0.5 * 600_000 * 400_000)
+
+
+@pytest.fixture
+def uncertain(tmp_path: Path) -> nx.MultiDiGraph:
+    places, links = tiny.features()
+    for f in links:
+        if f["properties"]["id"] == "rail:a-g":
+            f["properties"].update(ranges={"time_h": [2.0, 12.0]}, estimates=["time_h"])
+    for f in places:
+        if f["properties"]["id"] == "border:g":
+            f["properties"].update(ranges={"capacity_tpy": [300_000, 900_000]})
+    d = next(p for p in places if p["properties"]["id"] == "station:d")
+    c = next(p for p in places if p["properties"]["id"] == "port:c")
+    links.append(tiny.link("rail:c-d-slow", c, d, "rail", 60.0, gauge_mm=1435))  # mode defaults
+    return corridors.read_network(*tiny.write(tmp_path, places, links))
+
+
+def test_triangular_quantiles() -> None:
+    assert _tri_ppf(0.0, 2, 5, 12) == 2 and _tri_ppf(1.0, 2, 5, 12) == 12
+    assert _tri_ppf(0.3, 2, 5, 12) == pytest.approx(5)  # the mode sits at (5 - 2) / (12 - 2)
+    assert _tri_ppf(0.5, 3, 3, 3) == 3
+    assert _tri_ppf(1 - 4 / 70, 2, 5, 12) == pytest.approx(10)
+
+
+def test_perturb_draws_within_ranges_and_leaves_the_base(uncertain: nx.MultiDiGraph) -> None:
+    before = copy.deepcopy(sorted(uncertain.edges(keys=True, data=True), key=lambda e: e[:3]))
+    rail = modes()["rail"]
+    low, high = rail.ranges["speed_kmh"]
+    times, speeds = set(), set()
+    for i in range(20):
+        H = perturb(uncertain, np.random.default_rng([7, i]))
+        t = H.edges["station:a", "border:g", "rail:a-g"]["time_h"]
+        assert H.edges["border:g", "station:a", "rail:a-g"]["time_h"] == t  # both directions
+        assert 2.0 <= t <= 12.0
+        assert 300_000 <= H.nodes["border:g"]["capacity_tpy"] <= 900_000
+        speed = H.edges["port:c", "station:d", "rail:c-d-slow"]["speed_kmh"]
+        assert low <= speed <= high
+        assert H.edges["station:a", "port:b", "rail:a-b"]["time_h"] == 2.0  # no range: fixed
+        times.add(t)
+        speeds.add(speed)
+    assert len(times) == 20 and len(speeds) == 20
+    assert sorted(uncertain.edges(keys=True, data=True), key=lambda e: e[:3]) == before
+
+
+def test_each_draw_is_its_own_network(uncertain: nx.MultiDiGraph) -> None:
+    rows = run_draws(
+        uncertain,
+        [3],
+        seed=11,
+        routes=[RouteJob("station:a", "station:d")],
+        throughput=[ThroughputJob(("station:a",), ("station:d",))],
+    )
+    H = perturb(uncertain, np.random.default_rng([11, 3]))
+    figures = {metric: (value, detail) for _, metric, _, _, value, detail in rows}
+    t = H.edges["station:a", "border:g", "rail:a-g"]["time_h"]
+    assert figures["time_h"][0] == pytest.approx(min(11 + t, 21.0))
+    border = H.nodes["border:g"]["capacity_tpy"]
+    assert figures["throughput_tpy"][0] == pytest.approx(800_000 + border)
+    assert set(figures["bottleneck"][1].split("; ")) == {"sea:b-c", "border:g"}
+
+
+def test_distributions_match_the_hand_calculation(uncertain: nx.MultiDiGraph) -> None:
+    result = sweep(uncertain, samples=600, seed=2, workers=1, **JOBS)
+    summary = result.summary.set_index("metric")
+    tpy = summary.loc["throughput_tpy"]
+    assert tpy["median"] == pytest.approx(MEDIAN_TPY, rel=0.03)
+    assert 1_100_000 <= tpy["p5"] < tpy["median"] < tpy["p95"] <= 1_700_000
+    assert int(tpy["n"]) == 600 and int(tpy["missing"]) == 0
+    time = summary.loc["time_h"]
+    assert 13.0 <= time["p5"] < time["median"] < time["p95"] <= 21.0
+    routes = result.shares[result.shares.metric == "route"].set_index("item")["share"]
+    assert routes["rail:a-g > rail:g-c > rail:c-d"] == pytest.approx(LAND_SHARE, abs=0.03)
+    assert routes.sum() == pytest.approx(1.0)
+    binds = result.shares[result.shares.metric == "bottleneck"].set_index("item")["share"]
+    assert binds.to_dict() == {"border:g": 1.0, "sea:b-c": 1.0}
+    assert len(result.draws) == 600 * 7  # 5 route rows and 2 throughput rows per draw
+
+
+def test_the_same_seed_gives_the_same_numbers_on_any_pool(uncertain: nx.MultiDiGraph) -> None:
+    serial = sweep(uncertain, samples=24, seed=4, workers=1, **JOBS)
+    pooled = sweep(uncertain, samples=24, seed=4, workers=2, chunk_size=5, **JOBS)
+    assert serial.draws.equals(pooled.draws)
+    assert sweep_json(serial) == sweep_json(pooled)
+    other = sweep(uncertain, samples=24, seed=5, workers=1, **JOBS)
+    assert not serial.draws.equals(other.draws)
+
+
+def test_a_dask_local_cluster_gives_the_pools_numbers(uncertain: nx.MultiDiGraph) -> None:
+    distributed = pytest.importorskip("dask.distributed")
+    pooled = sweep(uncertain, samples=16, seed=9, workers=2, **JOBS)
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
+    ) as cluster:
+        done: list[int] = []
+        on_dask = sweep(
+            uncertain,
+            samples=16,
+            seed=9,
+            scheduler=cluster.scheduler_address,
+            chunk_size=3,
+            progress=lambda n, total: done.append(n),
+            **JOBS,
+        )
+    assert on_dask.draws.equals(pooled.draws)
+    assert on_dask.summary.equals(pooled.summary) and on_dask.shares.equals(pooled.shares)
+    assert done[-1] == 16 and len(done) == 6  # six chunks of up to three draws
+
+
+def test_a_scenario_is_applied_before_drawing(uncertain: nx.MultiDiGraph) -> None:
+    closed = Scenario("no-land", close=("rail:g-c",), routes=(RouteJob("station:a", "station:d"),))
+    result = sweep(uncertain, closed, samples=10, seed=1, workers=1)
+    assert result.scenario == "no-land"
+    time = result.summary.set_index("metric").loc["time_h"]
+    assert time["p5"] == time["p95"] == pytest.approx(21.0)  # the sea route has no range
+    assert result.shares["item"].tolist() == ["rail:a-b > sea:b-c > rail:c-d"]
+
+
+def test_results_are_written_and_identical_on_a_rerun(
+    uncertain: nx.MultiDiGraph, tmp_path: Path
+) -> None:
+    one = write_sweep(sweep(uncertain, samples=12, seed=3, workers=2, **JOBS), tmp_path / "one")
+    two = write_sweep(sweep(uncertain, samples=12, seed=3, workers=1, **JOBS), tmp_path / "two")
+    assert sorted(one) == ["draws", "json", "shares", "summary"]
+    for kind in one:
+        assert one[kind].read_bytes() == two[kind].read_bytes()
+
+
+def test_bad_arguments(uncertain: nx.MultiDiGraph) -> None:
+    with pytest.raises(DataError, match="samples is 0"):
+        sweep(uncertain, samples=0, **JOBS)
+    with pytest.raises(DataError, match="nothing to sweep"):
+        sweep(uncertain, samples=5)
