@@ -54,6 +54,7 @@ if TYPE_CHECKING:
 __all__ = [
     "COLUMNS",
     "compare",
+    "format_value",
     "headlines",
     "route_jobs",
     "throughput_jobs",
@@ -486,7 +487,8 @@ def to_json_text(table: pd.DataFrame) -> str:
     return json.dumps({"columns": list(COLUMNS), "rows": rows}, indent=1, ensure_ascii=False) + "\n"
 
 
-def _fmt(value: Any, metric: str = "") -> str:
+def format_value(value: Any, metric: str = "") -> str:
+    """A figure of the comparison table as text: thousands separated, None and NaN as a dash."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return NONE
     if isinstance(value, float) and math.isinf(value):
@@ -522,7 +524,8 @@ def headlines(table: pd.DataFrame, *, limit: int = 12) -> list[str]:
         old, new = b["value"], r["value"]
         if math.isnan(old) != math.isnan(new):
             gone = "lost" if math.isnan(new) else "gained"
-            found.append((0, 0.0, i, f"{what}: {gone} ({_fmt(old)} -> {_fmt(new)})"))
+            before, after = format_value(old), format_value(new)
+            found.append((0, 0.0, i, f"{what}: {gone} ({before} -> {after})"))
             continue
         change = r["change"]
         if math.isnan(change) or change == 0:
@@ -533,7 +536,8 @@ def headlines(table: pd.DataFrame, *, limit: int = 12) -> list[str]:
             continue
         pct = f" ({change / old:+.0%})" if finite else ""
         metric = r["metric"]
-        found.append((2, -rel, i, f"{what}: {_fmt(old, metric)} -> {_fmt(new, metric)}{pct}"))
+        before, after = format_value(old, metric), format_value(new, metric)
+        found.append((2, -rel, i, f"{what}: {before} -> {after}{pct}"))
     found.sort()
     return [text for *_, text in found[:limit]]
 
@@ -564,7 +568,7 @@ def to_markdown(table: pd.DataFrame, *, scenarios: Sequence[Scenario] = ()) -> s
                 elif metric in CATEGORICAL or metric in ("legs_added", "legs_dropped"):
                     row.append((r["detail"] or NONE).replace("|", "\\|"))
                 else:
-                    row.append(_fmt(r["value"], metric))
+                    row.append(format_value(r["value"], metric))
             lines.append("| " + " | ".join(row) + " |")
     return "\n".join(lines) + "\n"
 

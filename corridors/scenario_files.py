@@ -31,7 +31,7 @@ from corridors.scenarios import (
     _locate,
 )
 from corridors.schema import schema
-from corridors.validation import _check_value, _expected
+from corridors.validation import check_value, describe_expected
 
 __all__ = ["read_file"]
 
@@ -120,9 +120,10 @@ class _Reader:
                     extra = f" (did you mean '{hint[0]}'?)" if hint else ""
                     self.bad((*sub, name), f"unknown attribute '{name}'{extra}")
                 elif new is not None:
-                    problem = _check_value(new, known[name], set(commodities()))
+                    problem = check_value(new, known[name], set(commodities()))
                     if problem:
-                        self.bad((*sub, name), f"{problem}; expected {_expected(known[name])}")
+                        expected = describe_expected(known[name])
+                        self.bad((*sub, name), f"{problem}; expected {expected}")
             out[str(fid)] = dict(attrs)
         return out
 

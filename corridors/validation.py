@@ -16,7 +16,7 @@ from typing import Any
 from corridors.geometry import haversine_km, line_length_km
 from corridors.schema import Attribute, schema
 
-__all__ = ["Issue", "Report", "validate_features"]
+__all__ = ["Issue", "Report", "check_value", "describe_expected", "validate_features"]
 
 ENDPOINT_TOLERANCE_KM = 1.0
 LENGTH_TOLERANCE = 0.10
@@ -80,11 +80,11 @@ class _Checker:
             value = props.get(name)
             if value is None:
                 if attr.required:
-                    self.error(fid, name, f"missing; expected {_expected(attr)}")
+                    self.error(fid, name, f"missing; expected {describe_expected(attr)}")
                 continue
-            problem = _check_value(value, attr, self.commodities)
+            problem = check_value(value, attr, self.commodities)
             if problem:
-                self.error(fid, name, f"{problem}; expected {_expected(attr)}")
+                self.error(fid, name, f"{problem}; expected {describe_expected(attr)}")
         for name in props:
             if name not in attrs:
                 hint = difflib.get_close_matches(name, attrs, n=1)
@@ -118,7 +118,8 @@ def _mapping(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _expected(attr: Attribute) -> str:
+def describe_expected(attr: Attribute) -> str:
+    """What a valid value of ``attr`` looks like, for error messages."""
     if attr.type == "enum":
         return "one of " + ", ".join(attr.allowed)
     unit = f" ({attr.unit})" if attr.unit else ""
@@ -149,7 +150,7 @@ def _check_number(value: Any) -> str | None:
     return None
 
 
-def _check_value(value: Any, attr: Attribute, commodities: set[str]) -> str | None:
+def check_value(value: Any, attr: Attribute, commodities: set[str]) -> str | None:
     """Describe what is wrong with ``value`` for ``attr``, or return None."""
     kind = attr.type
     if kind == "str":

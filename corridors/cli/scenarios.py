@@ -48,7 +48,7 @@ def _load(paths: list[Path], places: Path | None, links: Path | None) -> tuple[A
 def _table(table: pd.DataFrame) -> None:
     from rich.table import Table
 
-    from corridors.compare import CATEGORICAL, NONE, _fmt, headlines
+    from corridors.compare import CATEGORICAL, NONE, format_value, headlines
 
     out = console()
     news = headlines(table)
@@ -76,7 +76,7 @@ def _table(table: pd.DataFrame) -> None:
             elif metric in CATEGORICAL:
                 row.append(r["detail"] or NONE)
             else:
-                row.append(_fmt(r["value"], str(metric)))
+                row.append(format_value(r["value"], str(metric)))
         view.add_row(*row)
     out.print(view)
 
@@ -215,7 +215,7 @@ def sweep(
 def _sweep_table(result: Any) -> None:
     from rich.table import Table
 
-    from corridors.compare import _fmt
+    from corridors.compare import format_value
 
     out = console()
     view = Table(
@@ -234,9 +234,9 @@ def _sweep_table(result: Any) -> None:
         view.add_row(
             r["metric"],
             f"{r['pair']} ({r['commodity']})",
-            _fmt(r["median"]),
-            _fmt(r["p5"]),
-            _fmt(r["p95"]),
+            format_value(r["median"]),
+            format_value(r["p5"]),
+            format_value(r["p95"]),
             str(r["missing"]),
         )
     out.print(view)
