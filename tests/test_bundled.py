@@ -7,7 +7,7 @@ import pytest
 from shapely.geometry import Point, Polygon
 
 import corridors
-from corridors.expand import DST, SRC, expand
+from corridors.expand import DST, SRC, Avoid, expand
 from corridors.geometry import haversine_km, line_length_km
 from corridors.network import link_edges
 
@@ -109,10 +109,51 @@ def test_btc_carries_oil_not_containers(bundled: nx.MultiDiGraph) -> None:
 def test_fastest_khorgos_istanbul_crosses_caspian_and_changes_gauge_at_akhalkalaki(
     bundled: nx.MultiDiGraph,
 ) -> None:
-    (r,) = corridors.route(bundled, "Khorgos", "Istanbul")
+    # Iran avoided: the all-rail route through Turkmenistan, Iran and the Lake Van ferry is
+    # within a day of the Middle Corridor (see test_iran_turkiye_rail_route_exists).
+    (r,) = corridors.route(bundled, "Khorgos", "Istanbul", avoid=Avoid(countries=frozenset({"IR"})))
     sea = [leg for leg in r.legs if leg.mode == "sea"]
     assert sea and all({leg.from_, leg.to} <= CASPIAN_PORTS for leg in sea)
     assert ("station:akhalkalaki", "gauge_change") in {(t.place, t.kind) for t in r.transfers}
+
+
+def test_iran_turkiye_rail_route_exists(bundled: nx.MultiDiGraph) -> None:
+    """Uzbek cargo to Türkiye via Turkmenistan and Iran: Sarakhs, Tehran, Tabriz, Lake Van."""
+    (r,) = corridors.route(
+        bundled, "Tashkent", "Istanbul", avoid=Avoid(countries=frozenset({"AZ", "GE", "KZ"}))
+    )
+    links = [leg.link for leg in r.legs]
+    assert "rail:turkmenabat-sarakhs" in links and "sea:van-tatvan" in links
+    assert ("border:sarakhs", "gauge_change") in {(t.place, t.kind) for t in r.transfers}
+    (g,) = corridors.route(bundled, "Gorgan", "Tehran")
+    assert [leg.link for leg in g.legs] == ["rail:gorgan-tehran"]
+
+
+def test_trans_aral_joins_uzbekistan_to_beineu(bundled: nx.MultiDiGraph) -> None:
+    (r,) = corridors.route(bundled, "Tashkent", "Beineu", avoid=Avoid(countries=frozenset({"TM"})))
+    assert {"rail:kyzylorda-shalkar", "rail:shalkar-beineu"} <= {leg.link for leg in r.legs}
+
+
+def test_corridor_tags_separate_the_northern_route_from_the_middle_corridor(
+    bundled: nx.MultiDiGraph,
+) -> None:
+    tagged = {k: set(d.get("corridors", ())) for _, _, k, d in link_edges(bundled)}
+    northern = {k for k, c in tagged.items() if "northern" in c}
+    assert northern and all(tagged[k] == {"northern"} for k in northern)
+    assert not any({"northern", "middle_corridor"} <= c for c in tagged.values())
+    not_ir = frozenset({"IR"})
+    (mc,) = corridors.route(
+        bundled,
+        "Khorgos",
+        "Duisburg",
+        avoid=Avoid(countries=not_ir, corridors=frozenset({"northern"})),
+    )
+    assert any(leg.link.startswith("sea:") and leg.from_ in CASPIAN_PORTS for leg in mc.legs)
+    assert not northern & {leg.link for leg in mc.legs}
+    (nr,) = corridors.route(
+        bundled, "Khorgos", "Duisburg", avoid=Avoid(corridors=frozenset({"middle_corridor"}))
+    )
+    assert "rail:zharyk-petropavl" in {leg.link for leg in nr.legs}
 
 
 def test_caspian_sea_links_stay_in_the_caspian(bundled: nx.MultiDiGraph) -> None:
