@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -11,8 +13,11 @@ from corridors.cli.app import LinksOpt, PlacesOpt, app, console, fail, network
 
 if TYPE_CHECKING:
     import folium
+    import networkx as nx
 
-__all__ = ["MapOpt", "map_command", "write_map"]
+    from corridors.scenarios import Scenario
+
+__all__ = ["MapOpt", "map_command", "write_map", "write_scenario_maps"]
 
 MapOpt = Annotated[
     Path | None,
@@ -30,19 +35,6 @@ def write_map(m: folium.Map, path: Path, *, offline: bool = False) -> None:
 
     save_map(m, path, offline=offline)
     console(stderr=True).print(f"wrote map {path}")
-
-
-def _criterion(by: str) -> str | dict[str, float]:
-    if "=" not in by:
-        return by
-    weights = {}
-    for part in by.split(","):
-        name, _, value = part.partition("=")
-        try:
-            weights[name.strip()] = float(value)
-        except ValueError:
-            fail(f"--by: weight of '{name.strip()}' is {value!r}; expected a number")
-    return weights
 
 
 @app.command("map")
@@ -98,7 +90,10 @@ def map_command(
     otherwise the whole network of --year.
     """
     from corridors import maps
+    from corridors.cli.network import _criterion
 
+    if flows is not None and route is not None:
+        fail("--flows and --route draw different maps; give one of them")
     G = network(places, links)
     tiles = None if offline else maps.DEFAULT_TILES
     base, year_used = G, year
@@ -109,7 +104,7 @@ def map_command(
         sc = load_scenario(scenario, G)
         G = apply_scenario(G, sc)
         year_used = year if year is not None else sc.year
-    if route is not None and (scenario is None or flows is not None):
+    if route is not None and scenario is None:
         from corridors.routing import route as find_routes
 
         routes = find_routes(
@@ -129,7 +124,7 @@ def map_command(
             routes=jobs,
             year=year,
             scenario_year=year_used,
-            by=by if "=" not in by else "time",
+            by=_criterion(by),
             tiles=tiles,
         )
     elif routes:
@@ -140,5 +135,69 @@ def map_command(
     if png is not None:
         from corridors.static import save_png
 
-        save_png(G, png, year=year_used, routes=routes, assignment=assignment)
+        if scenario is not None and flows is None:
+            save_png(base, png, year=year, scenario=G)
+        else:
+            save_png(G, png, year=year_used, routes=routes, assignment=assignment)
         console(stderr=True).print(f"wrote image {png}")
+
+
+def _slug(name: str) -> str:
+    return "".join(c if c.isalnum() else "-" for c in name.lower()).strip("-") or "scenario"
+
+
+def write_scenario_maps(
+    G: nx.MultiDiGraph,
+    scenarios: Sequence[Scenario],
+    path: Path,
+    *,
+    routes: Sequence[Any] | None = None,
+    year: int | None = None,
+    report: Path | None = None,
+) -> list[Path]:
+    """Write a map of what each scenario changes, with a PNG beside it; return the paths.
+
+    One scenario is drawn in ``path``; several in ``path`` with each scenario's name added to
+    its stem. With ``report`` (the comparison's Markdown file), a "Maps" section that embeds
+    each PNG and links each HTML map is appended to it (scenario names HTML-escaped, since
+    Markdown passes HTML through).
+    """
+    from corridors.io import _write_atomic
+    from corridors.maps import diff_map
+    from corridors.maps_style import escape
+    from corridors.scenarios import apply_scenario
+    from corridors.static import save_png
+
+    written, lines = [], ["", "## Maps", ""]
+    for sc in scenarios:
+        target = (
+            path
+            if len(scenarios) == 1
+            else path.with_name(f"{path.stem}-{_slug(sc.name)}{path.suffix or '.html'}")
+        )
+        H = apply_scenario(G, sc)
+        scenario_year = sc.year if sc.year is not None else year
+        jobs = list(routes) if routes is not None else list(sc.routes)
+        m = diff_map(G, H, routes=jobs, year=year, scenario_year=scenario_year)
+        write_map(m, target)
+        png = save_png(
+            G, target.with_suffix(".png"), year=year, scenario=H, title=f"{sc.name}: what changes"
+        )
+        written += [target, png]
+        if report is not None:
+            html_link = os.path.relpath(target.resolve(), report.resolve().parent)
+            png_link = os.path.relpath(png.resolve(), report.resolve().parent)
+            name = escape(sc.name).replace("[", "&#91;").replace("]", "&#93;")
+            lines += [
+                f"### {name}",
+                "",
+                f"![What {name} changes]({png_link})",
+                "",
+                f"[Interactive map]({html_link})",
+                "",
+            ]
+    if report is not None and report.exists():
+        _write_atomic(
+            report, report.read_text(encoding="utf-8").rstrip("\n") + "\n" + "\n".join(lines)
+        )
+    return written

@@ -1,0 +1,535 @@
+"""Maps of results: an assignment's flows, a throughput's binding cut, a scenario's changes.
+
+These are re-exported by :mod:`corridors.maps`; see there for saving them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from corridors.maps_draw import (
+    DEFAULT_TILES,
+    add_panel,
+    circle,
+    draw_route,
+    faded_network,
+    finish,
+    get_layer,
+    latlon,
+    legend_line,
+    new_map,
+    place_names,
+    totals_line,
+)
+from corridors.maps_style import (
+    UTILISATION_STOPS,
+    escape,
+    fmt_number,
+    link_popup,
+    link_status,
+    link_title,
+    place_popup,
+    utilisation_colour,
+)
+from corridors.network import link_edges
+
+if TYPE_CHECKING:
+    import folium
+    import networkx as nx
+    import pandas as pd
+
+    from corridors.assignment import Assignment
+    from corridors.capacity import Throughput
+    from corridors.routing import Criterion, Route
+
+__all__ = [
+    "classify_change",
+    "diff_map",
+    "flow_map",
+    "flow_width",
+    "links_by_id",
+    "throughput_map",
+]
+
+ADDED, REMOVED, CHANGED = "#1a9850", "#d73027", "#fe9929"
+BEFORE, AFTER = "#4575b4", "#762a83"
+
+
+def flow_width(flow_tpy: float, largest_tpy: float) -> float:
+    """Line width in px for a flow: 2 px plus up to 10 px, by the square root of its share.
+
+    Examples
+    --------
+    >>> flow_width(0, 100), flow_width(25, 100), flow_width(100, 100)
+    (2.0, 7.0, 12.0)
+    """
+    if largest_tpy <= 0 or flow_tpy <= 0:
+        return 2.0
+    return round(2.0 + 10.0 * math.sqrt(min(1.0, flow_tpy / largest_tpy)), 1)
+
+
+def links_by_id(G: nx.MultiDiGraph) -> dict[str, tuple[str, str, dict[str, Any]]]:
+    """Each link once, by id: ``(from, to, attrs)`` in its drawn direction."""
+    return {k: (u, v, d) for u, v, k, d in link_edges(G)}
+
+
+def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    return [
+        {str(k): (None if isinstance(v, float) and math.isnan(v) else v) for k, v in row.items()}
+        for row in df.to_dict(orient="records")
+    ]
+
+
+def _tpy(value: float) -> str:
+    return f"{fmt_number(round(value))} t/yr"
+
+
+def _capacity_rows(
+    rows: Sequence[Mapping[str, Any]], names: Mapping[str, str]
+) -> list[tuple[str, str]]:
+    out = []
+    for row in rows:
+        where = (
+            f"{names.get(row['from'], row['from'])} → {names.get(row['to'], row['to'])}"
+            if row.get("from")
+            else "handled"
+        )
+        share = row.get("utilisation")
+        text = f"{_tpy(row['flow_tpy'])} of {_tpy(row['capacity_tpy'])}"
+        if share is not None:
+            text += f" ({share:.0%})"
+        price = row.get("shadow_price_usd_per_t") or 0.0
+        if price > 1e-9:
+            text += f"; shadow price {fmt_number(price)} USD/t"
+        label = f"use {where}" + ("" if row["commodity"] == "*" else f" ({row['commodity']})")
+        out.append((label, escape(text)))
+    return out
+
+
+def _colour_bar() -> str:
+    stops = ", ".join(UTILISATION_STOPS)
+    return (
+        "<div><b>Utilisation</b> (flow / capacity)</div>"
+        f'<div class="corridors-bar" style="background:linear-gradient(to right, {stops})"></div>'
+        '<div style="display:flex;justify-content:space-between;width:180px">'
+        "<span>0 %</span><span>50 %</span><span>100 %</span></div>"
+        '<div><span class="corridors-dot" style="background:#888888;margin-left:0"></span>'
+        "capacity not known</div>"
+    )
+
+
+def flow_map(
+    G: nx.MultiDiGraph,
+    assignment: Assignment,
+    *,
+    tiles: str | None = DEFAULT_TILES,
+) -> folium.Map:
+    """An assignment's flows: width by tonnage, colour by utilisation, bottlenecks marked.
+
+    Each link that carries flow is drawn once, as wide as the tonnes a year it carries (both
+    directions and all commodities together) and coloured by its highest utilisation on a
+    sequential scale (a colour bar explains it). Places that handle flow are circles sized and
+    coloured the same way. Every capacity with a positive shadow price is a binding bottleneck,
+    marked with a black-ringed circle whose popup gives the shadow price.
+
+    Parameters
+    ----------
+    G
+        The network the assignment ran on.
+    assignment
+        The result of :func:`corridors.assignment.assign`.
+    tiles
+        A folium tile set for the base map, or None for none.
+    """
+    import folium
+
+    m = new_map(tiles)
+    groups: dict[str, folium.FeatureGroup] = {}
+    points = faded_network(G, m, groups)
+    names, sources, links = place_names(G), G.graph.get("sources", {}), links_by_id(G)
+    flows = _records(assignment.flows)
+    usage = _records(assignment.utilisation)
+    total: dict[tuple[str, str], float] = {}
+    for row in flows:
+        total[(row["kind"], row["id"])] = total.get((row["kind"], row["id"]), 0.0) + row["flow_tpy"]
+    largest = max(total.values(), default=0.0)
+    use_of: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for row in usage:
+        use_of.setdefault((row["kind"], row["id"]), []).append(row)
+    flow_points: list[list[float]] = []
+    for (kind, fid), tonnes in sorted(total.items()):
+        rows = use_of.get((kind, fid), [])
+        shares = [r["utilisation"] for r in rows if r.get("utilisation") is not None]
+        share = max(shares) if shares else None
+        carried = [
+            (
+                f"flow {names.get(r['from'], r['from'])} → {names.get(r['to'], r['to'])}"
+                if kind == "link"
+                else "handled",
+                escape(f"{_tpy(r['flow_tpy'])} ({r['commodity']})"),
+            )
+            for r in flows
+            if r["kind"] == kind and r["id"] == fid
+        ]
+        extra = [*carried, *_capacity_rows(rows, names)]
+        if kind == "link" and fid in links:
+            u, v, d = links[fid]
+            line = latlon(d["coords"])
+            flow_points.extend(line)
+            title = link_title(names, u, v)
+            folium.PolyLine(
+                line,
+                color=utilisation_colour(share),
+                weight=flow_width(tonnes, largest),
+                opacity=0.95,
+                class_name="corridors-flow",
+                tooltip=folium.Tooltip(
+                    escape(
+                        f"{title}: {_tpy(tonnes)}"
+                        + (f", {share:.0%} used" if share is not None else "")
+                    )
+                ),
+                popup=folium.Popup(link_popup(fid, title, d, sources, extra=extra), max_width=380),
+            ).add_to(get_layer(m, groups, "Flows on links"))
+        elif kind == "place" and fid in G:
+            node = G.nodes[fid]
+            popup = place_popup(fid, node, sources, extra=extra)
+            circle(
+                (node["y"], node["x"]),
+                radius=round(3 + 9 * math.sqrt(min(1.0, tonnes / largest)), 1) if largest else 3,
+                colour="#333333",
+                fill=utilisation_colour(share),
+                css="corridors-flow-place",
+                tooltip=f"{names[fid]}: {_tpy(tonnes)} handled"
+                + (f", {share:.0%} used" if share is not None else ""),
+                popup=popup,
+            ).add_to(get_layer(m, groups, "Places handling flow"))
+    for row in _records(assignment.shadow_prices):
+        _bottleneck(G, m, groups, row, names, links)
+    add_panel(
+        m,
+        "legend",
+        "Legend",
+        _colour_bar()
+        + f"<div>width: up to {escape(_tpy(largest))}</div>"
+        + '<div><span class="corridors-dot" style="background:#fff;border:3px solid #000;'
+        'margin-left:0"></span>binding bottleneck</div>',
+    )
+    add_panel(
+        m,
+        "totals",
+        "Assignment",
+        escape(
+            f"served {_tpy(float(assignment.unserved['served_tpy'].sum()))}, "
+            f"unserved {_tpy(assignment.unserved_tpy)}; "
+            f"cost {fmt_number(round(assignment.total_cost_usd))} USD/yr"
+        ),
+    )
+    order = ["Network", "Flows on links", "Places handling flow", "Binding bottlenecks"]
+    return finish(m, groups, order, flow_points or points)
+
+
+def _bottleneck(
+    G: nx.MultiDiGraph,
+    m: folium.Map,
+    groups: dict[str, folium.FeatureGroup],
+    row: Mapping[str, Any],
+    names: Mapping[str, str],
+    links: Mapping[str, tuple[str, str, dict[str, Any]]],
+) -> None:
+    fid = str(row["id"])
+    if row["kind"] == "link" and fid in links:
+        u, v, d = links[fid]
+        line = latlon(d["coords"])
+        location = line[len(line) // 2]
+        title = link_title(names, u, v)
+    elif row["kind"] == "place" and fid in G:
+        location = [G.nodes[fid]["y"], G.nodes[fid]["x"]]
+        title = names[fid]
+    else:
+        return
+    price = row.get("shadow_price_usd_per_t")
+    capacity = row.get("capacity_tpy")
+    label = f"Bottleneck: {title}"
+    text = (
+        f"shadow price {fmt_number(price or 0.0)} USD/t per extra t/yr of capacity; "
+        f"capacity {_tpy(capacity or 0.0)}"
+    )
+    circle(
+        location,
+        radius=9,
+        colour="#000000",
+        fill="#ffffff",
+        css="corridors-bottleneck",
+        tooltip=label,
+        popup=f'<div class="corridors-popup"><b>{escape(label)}</b><br>'
+        f"<code>{escape(fid)}</code><p>{escape(text)}</p></div>",
+    ).add_to(get_layer(m, groups, "Binding bottlenecks"))
+
+
+def throughput_map(
+    G: nx.MultiDiGraph,
+    throughput: Throughput,
+    *,
+    tiles: str | None = DEFAULT_TILES,
+) -> folium.Map:
+    """The cut that binds a maximum throughput, over the faded network.
+
+    Parameters
+    ----------
+    G
+        The network the throughput was computed on.
+    throughput
+        The result of :func:`corridors.capacity.max_throughput`.
+    tiles
+        A folium tile set for the base map, or None for none.
+    """
+    import folium
+
+    m = new_map(tiles)
+    groups: dict[str, folium.FeatureGroup] = {}
+    points = faded_network(G, m, groups)
+    names, links = place_names(G), links_by_id(G)
+    for element in throughput.bottleneck:
+        _bottleneck(
+            G,
+            m,
+            groups,
+            {"kind": element.kind, "id": element.id, "capacity_tpy": element.capacity_tpy},
+            names,
+            links,
+        )
+        if element.kind == "link" and element.id in links:
+            u, v, d = links[element.id]
+            folium.PolyLine(
+                latlon(d["coords"]),
+                color=REMOVED,
+                weight=6,
+                class_name="corridors-cut",
+                tooltip=folium.Tooltip(escape(f"In the cut: {link_title(names, u, v)}")),
+                popup=folium.Popup(
+                    link_popup(
+                        element.id,
+                        f"In the cut: {link_title(names, u, v)}",
+                        d,
+                        G.graph.get("sources", {}),
+                        extra=[("binds at", escape(_tpy(element.capacity_tpy)))],
+                    ),
+                    max_width=380,
+                ),
+            ).add_to(get_layer(m, groups, "Binding bottlenecks"))
+    for role, places in (("origin", throughput.origins), ("destination", throughput.destinations)):
+        for place in places:
+            node = G.nodes[place]
+            circle(
+                (node["y"], node["x"]),
+                radius=7,
+                colour="#222222",
+                fill="#1a9850" if role == "origin" else "#d73027",
+                css=f"corridors-end corridors-{role}",
+                tooltip=f"{names[place]} ({role})",
+                popup=place_popup(place, node, G.graph.get("sources", {})),
+            ).add_to(get_layer(m, groups, "Origins and destinations"))
+    value = "unbounded" if throughput.unbounded else _tpy(throughput.throughput_tpy)
+    add_panel(
+        m,
+        "totals",
+        f"Maximum throughput ({throughput.commodity})",
+        escape(value),
+    )
+    order = ["Network", "Binding bottlenecks", "Origins and destinations"]
+    return finish(m, groups, order, points)
+
+
+def _comparable(d: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in d.items() if k not in ("coords", "reverse", "x", "y")}
+
+
+def _differences(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[tuple[str, Any, Any]]:
+    a = {"status": "operational", **_comparable(before)}
+    b = {"status": "operational", **_comparable(after)}
+    diffs = [(k, a.get(k), b.get(k)) for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k)]
+    if before.get("coords") != after.get("coords") or (before.get("x"), before.get("y")) != (
+        after.get("x"),
+        after.get("y"),
+    ):
+        diffs.append(("geometry", "", "redrawn"))
+    return diffs
+
+
+def _change_rows(diffs: Iterable[tuple[str, Any, Any]]) -> list[tuple[str, str]]:
+    def show(value: Any) -> str:
+        if value is None:
+            return "—"
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return fmt_number(value)
+        return str(value)
+
+    return [(name, escape(f"{show(a)} → {show(b)}")) for name, a, b in diffs]
+
+
+def classify_change(
+    before: Mapping[str, Any] | None,
+    after: Mapping[str, Any] | None,
+    year: int | None,
+    scenario_year: int | None,
+) -> str | None:
+    """How a link or place changed: ``"Opened or added"``, ``"Closed or removed"``,
+    ``"Changed"`` (a figure differs), or None (unchanged)."""
+    was = before is not None and link_status(before, year) == "operational"
+    now = after is not None and link_status(after, scenario_year) == "operational"
+    if now and not was:
+        return "Opened or added"
+    if was and not now:
+        return "Closed or removed"
+    if before is None or after is None:
+        return "Changed" if before is not after else None
+    return "Changed" if _differences(before, after) else None
+
+
+_DIFF_COLOURS = {"Opened or added": ADDED, "Closed or removed": REMOVED, "Changed": CHANGED}
+
+
+def _route_or_none(G: nx.MultiDiGraph, job: Any, year: int | None, by: Criterion) -> Route | None:
+    from corridors.exceptions import NoRouteError, UnknownPlaceError
+    from corridors.routing import route
+
+    origin, destination, commodity, how = _job(job, by)
+    try:
+        return route(G, origin, destination, commodity=commodity, by=how, year=year)[0]
+    except (NoRouteError, UnknownPlaceError):
+        return None
+
+
+def _job(job: Any, by: Criterion) -> tuple[str, str, str, Criterion]:
+    if hasattr(job, "origin"):
+        return job.origin, job.destination, job.commodity, getattr(job, "by", by)
+    parts = list(job)
+    return parts[0], parts[1], parts[2] if len(parts) > 2 else "container", by
+
+
+def diff_map(
+    base: nx.MultiDiGraph,
+    scenario: nx.MultiDiGraph,
+    *,
+    routes: Iterable[Any] = (),
+    year: int | None = None,
+    scenario_year: int | None = None,
+    by: Criterion = "time",
+    tiles: str | None = DEFAULT_TILES,
+) -> folium.Map:
+    """What a scenario changed: links and places opened, closed or changed; routes before and after.
+
+    A link or place in service in the scenario but not in the base is *opened or added*
+    (green), the reverse *closed or removed* (red, dashed), and one whose figures differ
+    *changed* (orange; its popup lists each figure before → after). Each route job is drawn as
+    found on the base (blue, dashed) and on the scenario (purple), with both totals in a panel.
+
+    Parameters
+    ----------
+    base, scenario
+        The base network and the scenario's (from :func:`corridors.scenarios.apply_scenario`).
+    routes
+        Route jobs: :class:`~corridors.scenarios.RouteJob` or ``(origin, destination[,
+        commodity])``.
+    year, scenario_year
+        Years of the two networks; by default the scenario's year (``scenario.graph["year"]``)
+        for both, as :func:`corridors.compare.compare` does.
+    by
+        Criterion of route jobs that do not name one.
+    tiles
+        A folium tile set for the base map, or None for none.
+    """
+    import folium
+
+    scenario_year = scenario_year if scenario_year is not None else scenario.graph.get("year")
+    year = year if year is not None else scenario_year
+    m = new_map(tiles)
+    groups: dict[str, folium.FeatureGroup] = {}
+    points = faded_network(base, m, groups)
+    names = {**place_names(base), **place_names(scenario)}
+    sources = {**base.graph.get("sources", {}), **scenario.graph.get("sources", {})}
+    old, new = links_by_id(base), links_by_id(scenario)
+    counts: dict[str, int] = {}
+    changed_points: list[list[float]] = []
+    for fid in sorted(set(old) | set(new)):
+        a, b = old.get(fid), new.get(fid)
+        layer = classify_change(a and a[2], b and b[2], year, scenario_year)
+        if layer is None:
+            continue
+        u, v, d = b or a  # type: ignore[misc]
+        counts[layer] = counts.get(layer, 0) + 1
+        line = latlon(d["coords"])
+        changed_points.extend(line)
+        title = link_title(names, u, v)
+        diffs = _differences(a[2], b[2]) if a and b else []
+        folium.PolyLine(
+            line,
+            color=_DIFF_COLOURS[layer],
+            weight=5,
+            dash_array="8 6" if layer == "Closed or removed" else None,
+            class_name=f"corridors-diff corridors-{layer.split()[0].lower()}",
+            tooltip=folium.Tooltip(escape(f"{layer}: {title} ({fid})")),
+            popup=folium.Popup(
+                link_popup(fid, title, d, sources, extra=_change_rows(diffs)), max_width=380
+            ),
+        ).add_to(get_layer(m, groups, layer))
+    for place in sorted(set(base) | set(scenario)):
+        a_node = base.nodes[place] if place in base else None
+        b_node = scenario.nodes[place] if place in scenario else None
+        layer = classify_change(a_node, b_node, year, scenario_year)
+        if layer is None:
+            continue
+        node = b_node or a_node
+        assert node is not None
+        counts[layer] = counts.get(layer, 0) + 1
+        changed_points.append([node["y"], node["x"]])
+        diffs = _differences(a_node, b_node) if a_node and b_node else []
+        popup = place_popup(place, node, sources, extra=_change_rows(diffs))
+        circle(
+            (node["y"], node["x"]),
+            radius=6,
+            colour="#333333",
+            fill=_DIFF_COLOURS[layer],
+            css=f"corridors-diff-place corridors-{layer.split()[0].lower()}",
+            tooltip=f"{layer}: {names.get(place, place)}",
+            popup=popup,
+        ).add_to(get_layer(m, groups, layer))
+    lines: list[str] = []
+    lines += [
+        legend_line(_DIFF_COLOURS[k], 4, None, f"{k}: {n}") for k, n in sorted(counts.items())
+    ]
+    order = ["Network", "Opened or added", "Closed or removed", "Changed"]
+    for i, job in enumerate(routes, start=1):
+        origin, destination, commodity, _ = _job(job, by)
+        label = f"{names.get(origin, origin)} → {names.get(destination, destination)}"
+        for when, G, y, colour, css, dash, weight in (
+            ("Before", base, year, BEFORE, "corridors-before", "10 7", 9.0),
+            ("After", scenario, scenario_year, AFTER, "corridors-after", None, 4.0),
+        ):
+            found = _route_or_none(G, job, y, by)
+            layer = f"{when} route {i}: {label} ({commodity})"
+            if found is None:
+                lines.append(f"<div>{escape(f'{layer}: no route')}</div>")
+                continue
+            order.append(layer)
+            draw_route(
+                G,
+                m,
+                groups,
+                found,
+                i,
+                colour=colour,
+                layer=layer,
+                points=changed_points,
+                css=css,
+                dash=dash,
+                weight=weight,
+            )
+            lines.append(
+                legend_line(colour, 4, dash, layer) + f"<div>{escape(totals_line(found))}</div>"
+            )
+    add_panel(m, "totals", "What the scenario changes", "".join(lines))
+    return finish(m, groups, order, changed_points or points)

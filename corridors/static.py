@@ -1,0 +1,341 @@
+"""Static PNG maps for reports: the network, routes, flows or a scenario's changes.
+
+Drawn with geopandas and matplotlib (the Agg backend, so no display is needed), in the same
+colours as the interactive maps of :mod:`corridors.maps`, over the light base map of
+:mod:`corridors.maps_basemap` where its package is installed. The same inputs give the same
+bytes.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from corridors.maps_style import (
+    KIND_STYLES,
+    MODE_COLOURS,
+    ROUTE_COLOURS,
+    STATUS_DASHES,
+    capacity_width,
+    link_group,
+    link_status,
+    utilisation_colour,
+)
+from corridors.network import link_edges
+
+if TYPE_CHECKING:
+    import networkx as nx
+    from matplotlib.axes import Axes
+
+    from corridors.assignment import Assignment
+    from corridors.routing import Route
+
+__all__ = ["plot_map", "save_png"]
+
+_ADDED, _REMOVED, _CHANGED = "#1a9850", "#d73027", "#fe9929"
+
+
+def _lines(G: nx.MultiDiGraph, year: int | None) -> Any:
+    import geopandas as gpd
+    from shapely import LineString
+
+    rows, geometry = [], []
+    for _, _, key, d in link_edges(G):
+        status = link_status(d, year)
+        rows.append(
+            {
+                "id": key,
+                "group": link_group(d),
+                "status": status,
+                "width": capacity_width(d.get("capacity_tpy"), scale=0.5),
+            }
+        )
+        geometry.append(LineString(d["coords"]))
+    return gpd.GeoDataFrame(rows, geometry=geometry, crs="EPSG:4326")
+
+
+def _linestyle(status: str) -> Any:
+    dash = STATUS_DASHES.get(status)
+    if dash is None:
+        return "solid"
+    return (0, tuple(float(x) / 2 for x in dash.split()))
+
+
+def plot_map(
+    G: nx.MultiDiGraph,
+    *,
+    year: int | None = None,
+    routes: Sequence[Route] = (),
+    assignment: Assignment | None = None,
+    scenario: nx.MultiDiGraph | None = None,
+    ax: Axes | None = None,
+    title: str | None = None,
+) -> Axes:
+    """Draw the network (and routes, flows or a scenario's changes) on matplotlib axes.
+
+    Parameters
+    ----------
+    G
+        The network (the base network when ``scenario`` is given).
+    year
+        Network of that year (links not in service dashed).
+    routes
+        Routes to draw over the faded network, best first.
+    assignment
+        An assignment whose flows to draw (width by tonnage, colour by utilisation).
+    scenario
+        A scenario's network: draw the links it opened (green), closed (red) or changed
+        (orange) over the faded base.
+    ax
+        Axes to draw on; by default a new 10 x 7 in figure.
+    title
+        A title for the axes.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(10, 7), dpi=100)
+    lines = _lines(G, year)
+    faded = bool(routes) or assignment is not None or scenario is not None
+    handles: list[Any] = []
+    if faded:
+        lines.plot(ax=ax, color="#b0b0b0", linewidth=0.8, zorder=1)
+    else:
+        for (group, status), part in lines.groupby(["group", "status"], sort=True):
+            part.plot(
+                ax=ax,
+                color=MODE_COLOURS[str(group)],
+                linewidth=list(part["width"]),
+                linestyle=_linestyle(str(status)),
+                zorder=2,
+            )
+        for group in sorted(set(lines["group"])):
+            handles.append(Line2D([], [], color=MODE_COLOURS[group], label=group.replace("_", " ")))
+        for status in sorted(set(lines["status"]) - {"operational"}):
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    color="#555555",
+                    linestyle=_linestyle(status),
+                    label=status.replace("_", " "),
+                )
+            )
+        _places(G, ax)
+    for i, r in enumerate(routes, start=1):
+        colour = ROUTE_COLOURS[(i - 1) % len(ROUTE_COLOURS)]
+        r.to_gdf(G).plot(ax=ax, color=colour, linewidth=3.5 if i == 1 else 2.5, zorder=5 - i / 100)
+        handles.append(Line2D([], [], color=colour, linewidth=3, label=f"route {i}"))
+    focus: list[tuple[float, float]] = [
+        point
+        for r in routes
+        for leg in r.legs
+        for point in G.edges[leg.from_, leg.to, leg.link]["coords"]
+    ]
+    for r in routes[:1]:
+        for place, colour in ((r.origin, "#1a9850"), (r.destination, "#d73027")):
+            node = G.nodes[place]
+            ax.scatter([node["x"]], [node["y"]], s=70, c=colour, edgecolors="#222222", zorder=7)
+    if assignment is not None:
+        handles += _flows(G, assignment, ax, focus)
+    if scenario is not None:
+        handles += _diff(G, scenario, ax, year, focus)
+    _frame(ax, lines, focus)
+    if handles:
+        ax.legend(handles=handles, loc="lower left", fontsize=8, frameon=True)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def _places(G: nx.MultiDiGraph, ax: Axes) -> None:
+    by_kind: dict[str, list[tuple[float, float]]] = {}
+    for _, d in sorted(G.nodes(data=True)):
+        by_kind.setdefault(str(d.get("kind", "junction")), []).append((d["x"], d["y"]))
+    for kind in sorted(by_kind):
+        xs, ys = zip(*by_kind[kind], strict=True)
+        style = KIND_STYLES.get(kind, KIND_STYLES["junction"])
+        ax.scatter(
+            xs,
+            ys,
+            s=style["radius"] ** 2,
+            c=style["fill"],
+            edgecolors="#333333",
+            linewidths=0.6,
+            zorder=6,
+        )
+
+
+def _flows(
+    G: nx.MultiDiGraph, assignment: Assignment, ax: Axes, focus: list[tuple[float, float]]
+) -> list[Any]:
+    """Draw the flows on links; add their coordinates to ``focus``."""
+    import geopandas as gpd
+    from matplotlib.lines import Line2D
+    from shapely import LineString
+
+    links = {k: d for _, _, k, d in link_edges(G)}
+    table = assignment.flows[assignment.flows["kind"] == "link"]
+    totals = table.groupby("id", sort=True)["flow_tpy"].sum()
+    usage = assignment.utilisation[assignment.utilisation["kind"] == "link"]
+    shares = usage.groupby("id", sort=True)["utilisation"].max()
+    largest = float(totals.max()) if len(totals) else 0.0
+    rows, geometry = [], []
+    for link, tonnes in totals.items():
+        if link not in links:
+            continue
+        share = shares.get(link)
+        rows.append(
+            {
+                "colour": utilisation_colour(None if share is None else float(share)),
+                "width": 1.0 + 6.0 * math.sqrt(float(tonnes) / largest) if largest else 1.0,
+            }
+        )
+        geometry.append(LineString(links[str(link)]["coords"]))
+        focus.extend(links[str(link)]["coords"])
+    if rows:
+        gdf = gpd.GeoDataFrame(rows, geometry=geometry, crs="EPSG:4326")
+        gdf.plot(ax=ax, color=list(gdf["colour"]), linewidth=list(gdf["width"]), zorder=4)
+    return [
+        Line2D([], [], color=utilisation_colour(0.0), linewidth=3, label="flow, 0 % used"),
+        Line2D([], [], color=utilisation_colour(1.0), linewidth=3, label="flow, 100 % used"),
+        Line2D([], [], color=utilisation_colour(None), linewidth=3, label="capacity not known"),
+    ]
+
+
+def _diff(
+    G: nx.MultiDiGraph,
+    H: nx.MultiDiGraph,
+    ax: Axes,
+    year: int | None,
+    focus: list[tuple[float, float]],
+) -> list[Any]:
+    """Draw what ``H`` changed; add the changed coordinates to ``focus``."""
+    from matplotlib.lines import Line2D
+
+    from corridors.maps_results import classify_change, links_by_id
+
+    scenario_year = H.graph.get("year", year)
+    base_year = year if year is not None else scenario_year
+    old, new = links_by_id(G), links_by_id(H)
+    colours = {"Opened or added": _ADDED, "Closed or removed": _REMOVED, "Changed": _CHANGED}
+    seen = set()
+    for fid in sorted(set(old) | set(new)):
+        a, b = old.get(fid), new.get(fid)
+        layer = classify_change(a and a[2], b and b[2], base_year, scenario_year)
+        if layer is None:
+            continue
+        seen.add(layer)
+        coords = (b or a)[2]["coords"]  # type: ignore[index]
+        focus.extend(coords)
+        xs, ys = zip(*coords, strict=True)
+        ax.plot(
+            xs,
+            ys,
+            color=colours[layer],
+            linewidth=3,
+            linestyle="--" if layer == "Closed or removed" else "-",
+            zorder=4,
+        )
+    return [Line2D([], [], color=colours[k], linewidth=3, label=k.lower()) for k in sorted(seen)]
+
+
+def _frame(ax: Axes, lines: Any, focus: Sequence[tuple[float, float]] = ()) -> None:
+    """Frame the area around ``focus`` (routes, flows or changes) or else the whole network."""
+    import geopandas as gpd
+
+    from corridors.maps_basemap import BORDER, LAND, WATER, countries
+
+    if focus:
+        xs, ys = [p[0] for p in focus], [p[1] for p in focus]
+        mx, my = max(2.0, 0.1 * (max(xs) - min(xs))), max(1.5, 0.1 * (max(ys) - min(ys)))
+        minx, maxx, miny, maxy = min(xs) - mx, max(xs) + mx, min(ys) - my, max(ys) + my
+    else:
+        minx, miny, maxx, maxy = (float(v) for v in lines.total_bounds)
+    padx, pady = max((maxx - minx) * 0.04, 0.1), max((maxy - miny) * 0.04, 0.1)
+    west, south, east, north = minx - padx, miny - pady, maxx + padx, maxy + pady
+    shapes = countries((west - 1, south - 1, east + 1, north + 1))
+    if shapes:
+        gpd.GeoSeries(shapes, crs="EPSG:4326").plot(
+            ax=ax, facecolor=LAND, edgecolor=BORDER, linewidth=0.4, zorder=0
+        )
+    ax.set_xlim(west, east)
+    ax.set_ylim(south, north)
+    ax.set_aspect(1 / max(math.cos(math.radians((miny + maxy) / 2)), 0.2))
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    ax.set_facecolor(WATER if shapes is not None else "#f4f6f8")
+
+
+def save_png(
+    G: nx.MultiDiGraph,
+    path: str | os.PathLike[str],
+    *,
+    year: int | None = None,
+    routes: Sequence[Route] = (),
+    assignment: Assignment | None = None,
+    scenario: nx.MultiDiGraph | None = None,
+    title: str | None = None,
+    dpi: int = 120,
+) -> Path:
+    """Write a PNG of the network, routes, flows or a scenario's changes (see :func:`plot_map`).
+
+    The file is written to a temporary file and renamed, with no timestamp or version in
+    its metadata, so the same inputs give the same bytes.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from corridors import load_network
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     out = save_png(load_network(), pathlib.Path(tmp) / "network.png")
+    ...     out.read_bytes()[:8] == b"\\x89PNG\\r\\n\\x1a\\n"
+    True
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(10, 7), dpi=dpi)
+    try:
+        plot_map(
+            G,
+            year=year,
+            routes=routes,
+            assignment=assignment,
+            scenario=scenario,
+            ax=ax,
+            title=title,
+        )
+        target = Path(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".png")
+        os.close(fd)
+        try:
+            fig.savefig(
+                tmp, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None}
+            )
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, target)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
+    finally:
+        plt.close(fig)
+    return target
