@@ -2,13 +2,16 @@
 
 The Caspian Middle Corridor and its rivals as a :class:`networkx.MultiDiGraph` of places and
 links, with routing, capacity, criticality, scenarios and maps.
+
+The analysis modules (capacity, assignment, scenarios, maps) load on first use of their names,
+so ``import corridors`` and the command line stay fast.
 """
 
-from corridors.assignment import Assignment, assign
-from corridors.capacity import Throughput, max_throughput
-from corridors.compare import compare
-from corridors.criticality import Criticality, criticality
-from corridors.demand import read_demand
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from corridors.exceptions import (
     CorridorsError,
     DataError,
@@ -28,8 +31,28 @@ from corridors.io import (
 )
 from corridors.lookup import find_place
 from corridors.routing import Route, route
-from corridors.scenarios import Scenario, apply_scenario, load_scenario
-from corridors.sweep import sweep
+
+if TYPE_CHECKING:
+    from corridors.assignment import Assignment, assign
+    from corridors.capacity import Throughput, max_throughput
+    from corridors.compare import compare
+    from corridors.criticality import Criticality, criticality
+    from corridors.demand import read_demand
+    from corridors.maps import diff_map, flow_map, network_map, route_map, save_map
+    from corridors.scenarios import Scenario, apply_scenario, load_scenario
+    from corridors.sweep import sweep
+
+_LAZY = {
+    "assignment": ["Assignment", "assign"],
+    "capacity": ["Throughput", "max_throughput"],
+    "compare": ["compare"],
+    "criticality": ["Criticality", "criticality"],
+    "demand": ["read_demand"],
+    "maps": ["diff_map", "flow_map", "network_map", "route_map", "save_map"],
+    "scenarios": ["Scenario", "apply_scenario", "load_scenario"],
+    "sweep": ["sweep"],
+}
+_MODULE_OF = {name: module for module, names in _LAZY.items() for name in names}
 
 __all__ = [
     "Assignment",
@@ -48,19 +71,37 @@ __all__ = [
     "assign",
     "compare",
     "criticality",
+    "diff_map",
     "expand",
     "find_place",
+    "flow_map",
     "load_network",
     "load_scenario",
     "max_throughput",
     "network_from_gdfs",
+    "network_map",
     "network_to_gdfs",
     "read_demand",
     "read_network",
     "route",
+    "route_map",
+    "save_map",
     "sweep",
     "validate_network",
     "write_network",
 ]
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> Any:
+    """Import an analysis module when one of its names is first used."""
+    if name not in _MODULE_OF:
+        raise AttributeError(f"module 'corridors' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"corridors.{_MODULE_OF[name]}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_MODULE_OF})

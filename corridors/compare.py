@@ -458,10 +458,10 @@ def _unique(items: Iterable[Any]) -> tuple[Any, ...]:
 
 
 def _write(path: str | os.PathLike[str], text: str) -> Path:
-    from corridors.io import _write_atomic
+    from corridors.io import write_text_atomic
 
     target = Path(path)
-    _write_atomic(target, text)
+    write_text_atomic(target, text)
     return target
 
 

@@ -11,7 +11,7 @@ import csv
 import json
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,20 +27,25 @@ if TYPE_CHECKING:
     import geopandas as gpd
 
 __all__ = [
+    "atomic_path",
     "load_network",
+    "network_features",
     "network_from_gdfs",
     "network_to_gdfs",
+    "read_geojson_features",
     "read_network",
     "read_sources",
     "validate_network",
     "write_network",
+    "write_text_atomic",
 ]
 
 SOURCE_COLUMNS = ("id", "title", "publisher", "date", "url")
 _JSON_TYPES = {"list[str]", "list[int]", "sources", "ranges", "per_commodity", "bool"}
 
 
-def _read_geojson(path: Path) -> list[Any]:
+def read_geojson_features(path: Path) -> list[Any]:
+    """The features of a GeoJSON FeatureCollection file; unreadable files raise DataError."""
     try:
         with path.open(encoding="utf-8") as f:
             data = json.load(f)
@@ -93,7 +98,7 @@ def _gdf_features(gdf: gpd.GeoDataFrame, feature: str) -> list[Any]:
 
 def _read_features(path: Path, feature: str) -> list[Any]:
     if path.suffix.lower() in (".geojson", ".json"):
-        return _read_geojson(path)
+        return read_geojson_features(path)
     if not path.exists():
         raise DataError(f"{path}: no such file")
     import geopandas as gpd
@@ -228,7 +233,8 @@ def _feature(props: Mapping[str, Any], geometry: dict[str, Any]) -> dict[str, An
     return {"type": "Feature", "properties": dict(props), "geometry": geometry}
 
 
-def _to_features(G: nx.MultiDiGraph) -> tuple[list[dict], list[dict]]:
+def network_features(G: nx.MultiDiGraph) -> tuple[list[dict], list[dict]]:
+    """Places and links of ``G`` as GeoJSON-like features (the inverse of reading)."""
     places = [
         _feature(
             {"id": n, **{k: v for k, v in d.items() if k not in ("x", "y")}},
@@ -251,16 +257,33 @@ def _to_features(G: nx.MultiDiGraph) -> tuple[list[dict], list[dict]]:
     return places, links
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+@contextlib.contextmanager
+def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
+    """Yield a temporary path beside ``path`` to write to; on success it replaces ``path``.
+
+    On any error the temporary file is removed and ``path`` is left as it was, so a failed
+    write never leaves a half-written file. The result is readable by all (mode 0644).
+    """
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(  # same suffix: writers such as GDAL's go by it
+        dir=target.parent, prefix=f".{target.stem}.", suffix=f".tmp{target.suffix}"
+    )
+    os.close(fd)
+    tmp = Path(name)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
+        yield tmp
+        tmp.chmod(0o644)
+        os.replace(tmp, target)
     except BaseException:
-        os.unlink(tmp)
+        tmp.unlink(missing_ok=True)
         raise
+
+
+def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
+    """Write UTF-8 text to ``path`` through :func:`atomic_path`."""
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8", newline="")
 
 
 def _collection_text(features: list[dict]) -> str:
@@ -279,7 +302,7 @@ def write_network(
     stored as JSON text). Each file is written to a temporary file and renamed, so a failure
     leaves no half-written file.
     """
-    place_features, link_features = _to_features(G)
+    place_features, link_features = network_features(G)
     for path, features, feature in (
         (Path(places), place_features, "places"),
         (Path(links), link_features, "links"),
@@ -287,7 +310,7 @@ def write_network(
         if path.suffix.lower() == ".gpkg":
             _write_gpkg(path, features, feature)
         else:
-            _write_atomic(path, _collection_text(features))
+            write_text_atomic(path, _collection_text(features))
 
 
 def _write_gpkg(path: Path, features: list[dict], feature: str) -> None:
@@ -298,16 +321,8 @@ def _write_gpkg(path: Path, features: list[dict], feature: str) -> None:
     for column in gdf.columns:
         if column in attrs and attrs[column].type in _JSON_TYPES:
             gdf[column] = [None if v is None or v != v else json.dumps(v) for v in gdf[column]]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".gpkg")
-    os.close(fd)
-    try:
+    with atomic_path(path) as tmp:
         gdf.to_file(tmp, driver="GPKG", layer=feature)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 def network_to_gdfs(G: nx.MultiDiGraph) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
@@ -321,7 +336,7 @@ def network_to_gdfs(G: nx.MultiDiGraph) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFr
     """
     import geopandas as gpd
 
-    place_features, link_features = _to_features(G)
+    place_features, link_features = network_features(G)
     frames = []
     for features in (place_features, link_features):
         gdf = gpd.GeoDataFrame.from_features(features, crs=G.graph.get("crs", "EPSG:4326"))

@@ -223,9 +223,8 @@ def save_map(
     assets
         Folder of the npm packages to inline from (see :mod:`corridors.offline`).
     """
-    from corridors.io import _write_atomic
+    from corridors.io import write_text_atomic
 
     target = Path(path)
-    _write_atomic(target, map_html(m, offline=offline, assets=assets))
-    os.chmod(target, 0o644)  # a map is for sharing (the temporary file was private)
+    write_text_atomic(target, map_html(m, offline=offline, assets=assets))
     return target

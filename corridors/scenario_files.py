@@ -175,13 +175,13 @@ class _Reader:
 
     def feature_file(self, name: Any, key: tuple[Any, ...]) -> list[dict[str, Any]]:
         from corridors.exceptions import DataError
-        from corridors.io import _read_geojson
+        from corridors.io import read_geojson_features
 
         if not isinstance(name, str):
             self.bad((*key, "file"), f"expected a path; found {name!r}")
             return []
         try:
-            return list(_read_geojson(self.path.parent / name))
+            return list(read_geojson_features(self.path.parent / name))
         except DataError as exc:
             self.bad((*key, "file"), str(exc))
             return []

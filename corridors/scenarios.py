@@ -286,9 +286,9 @@ def _cite(props: dict[str, Any], feature: str) -> None:
 
 
 def _base_features(G: nx.MultiDiGraph) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    from corridors.io import _to_features
+    from corridors.io import network_features
 
-    return _to_features(G)
+    return network_features(G)
 
 
 def check_scenario(G: nx.MultiDiGraph, scenario: Scenario) -> None:

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import math
 import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from corridors.io import atomic_path
 from corridors.maps_style import (
     KIND_STYLES,
     MODE_COLOURS,
@@ -322,20 +322,10 @@ def save_png(
             ax=ax,
             title=title,
         )
-        target = Path(path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".png")
-        os.close(fd)
-        try:
+        with atomic_path(path) as tmp:
             fig.savefig(
                 tmp, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None}
             )
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, target)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
     finally:
         plt.close(fig)
-    return target
+    return Path(path)

@@ -527,7 +527,7 @@ def write_sweep(result: SweepResult, folder: str | os.PathLike[str]) -> dict[str
     ``sweep.json`` into ``folder`` (each to a temporary file, then renamed)."""
     from pathlib import Path
 
-    from corridors.io import _write_atomic
+    from corridors.io import write_text_atomic
 
     folder = Path(folder)
     paths = {}
@@ -537,7 +537,7 @@ def write_sweep(result: SweepResult, folder: str | os.PathLike[str]) -> dict[str
         ("shares", result.shares),
     ):
         paths[name] = folder / f"sweep_{name}.csv"
-        _write_atomic(paths[name], frame.to_csv(index=False, lineterminator="\n"))
+        write_text_atomic(paths[name], frame.to_csv(index=False, lineterminator="\n"))
     paths["json"] = folder / "sweep.json"
-    _write_atomic(paths["json"], sweep_json(result))
+    write_text_atomic(paths["json"], sweep_json(result))
     return paths

@@ -40,7 +40,7 @@ def test_write_and_read_back_unchanged(
     assert sorted(back.edges(keys=True, data=True)) == sorted(
         tiny_graph.edges(keys=True, data=True)
     )
-    assert not list(tmp_path.glob(".*tmp"))  # no temporary file left behind
+    assert not list(tmp_path.glob(".*.tmp*"))  # no temporary file left behind
 
 
 def test_geodataframes_round_trip(tiny_graph: nx.MultiDiGraph) -> None:
@@ -183,3 +183,15 @@ def test_malformed_geojson_only_raises_corridors_errors(tmp_path: Path, data: An
     paths = tiny.write(tmp_path, places, links)
     with contextlib.suppress(CorridorsError):
         corridors.read_network(*paths)
+
+
+def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path: Path) -> None:
+    target = tmp_path / "links.gpkg"
+    target.write_text("old", encoding="utf-8")
+    with pytest.raises(RuntimeError), corridors.io.atomic_path(target) as tmp:
+        tmp.write_text("half", encoding="utf-8")
+        raise RuntimeError("disk full")
+    assert target.read_text(encoding="utf-8") == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["links.gpkg"]
+    corridors.io.write_text_atomic(target, "new")
+    assert target.read_text(encoding="utf-8") == "new" and target.stat().st_mode & 0o777 == 0o644

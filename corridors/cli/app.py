@@ -81,6 +81,25 @@ def network(places: Path | None, links: Path | None) -> nx.MultiDiGraph:
     return read_network(places, links)  # type: ignore[arg-type]
 
 
+def split_list(values: list[str] | None) -> list[str]:
+    """Accept repeated options and comma-separated lists alike."""
+    return [v.strip() for value in values or () for v in value.split(",") if v.strip()]
+
+
+def parse_criterion(by: str) -> str | dict[str, float]:
+    """``--by``: a criterion name, or weights such as ``cost=1,time=5``."""
+    if "=" not in by:
+        return by
+    weights = {}
+    for part in by.split(","):
+        name, _, value = part.partition("=")
+        try:
+            weights[name.strip()] = float(value)
+        except ValueError:
+            fail(f"--by: weight of '{name.strip()}' is {value!r}; expected a number")
+    return weights
+
+
 def print_json(data: Any) -> None:
     """Write ``data`` as indented JSON on standard output."""
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n")

@@ -4,15 +4,23 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from corridors.cli.app import LinksOpt, PlacesOpt, app, console, fail, network, print_json
+from corridors.cli.app import (
+    LinksOpt,
+    PlacesOpt,
+    app,
+    console,
+    fail,
+    network,
+    parse_criterion,
+    print_json,
+    split_list,
+)
 from corridors.cli.maps import MapOpt, write_map
 
 if TYPE_CHECKING:
@@ -49,10 +57,9 @@ AvoidOpt = Annotated[
 
 
 def _avoid(countries: list[str] | None) -> Any:
-    from corridors.cli.network import _split
     from corridors.expand import Avoid
 
-    codes = [c.upper() for c in _split(countries)]
+    codes = [c.upper() for c in split_list(countries)]
     return Avoid.of(countries=codes) if codes else None
 
 
@@ -142,30 +149,13 @@ def capacity(
     out.print(table)
 
 
-def _criterion(by: str) -> str | dict[str, float]:
-    from corridors.cli.network import _criterion as parse
-
-    return parse(by)
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
 def write_assignment(result: Any, folder: Path) -> list[Path]:
     """Write flows, utilisation, unserved and shadow prices as CSV, and everything as JSON.
 
     Every file is written to a temporary name first and then renamed into place.
     """
+    from corridors.io import write_text_atomic
+
     tables: dict[str, pd.DataFrame] = {
         "flows": result.flows,
         "utilisation": result.utilisation,
@@ -180,7 +170,7 @@ def write_assignment(result: Any, folder: Path) -> list[Path]:
     )
     paths = []
     for name, text in texts.items():
-        _write_atomic(folder / name, text)
+        write_text_atomic(folder / name, text)
         paths.append(folder / name)
     return paths
 
@@ -232,7 +222,7 @@ def assign(
             table,
             year=year,
             avoid=_avoid(avoid_country),
-            by=_criterion(by),
+            by=parse_criterion(by),
             unserved_penalty_usd_per_t=penalty,
         )
     written = write_assignment(result, out) if out is not None else []
@@ -326,7 +316,7 @@ def criticality(
             commodity=commodity,
             year=year,
             avoid=_avoid(avoid_country),
-            by=_criterion(by),
+            by=parse_criterion(by),
             elements=chosen,
             throughput=not no_throughput,
             progress=progress,

@@ -9,7 +9,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from corridors.cli.app import LinksOpt, PlacesOpt, app, console, fail, network
+from corridors.cli.app import (
+    LinksOpt,
+    PlacesOpt,
+    app,
+    console,
+    fail,
+    network,
+    parse_criterion,
+)
 
 if TYPE_CHECKING:
     import folium
@@ -90,7 +98,6 @@ def map_command(
     otherwise the whole network of --year.
     """
     from corridors import maps
-    from corridors.cli.network import _criterion
 
     if flows is not None and route is not None:
         fail("--flows and --route draw different maps; give one of them")
@@ -108,7 +115,7 @@ def map_command(
         from corridors.routing import route as find_routes
 
         routes = find_routes(
-            G, route[0], route[1], commodity=commodity, by=_criterion(by), year=year_used, k=k
+            G, route[0], route[1], commodity=commodity, by=parse_criterion(by), year=year_used, k=k
         )
     assignment = None
     if flows is not None:
@@ -124,7 +131,7 @@ def map_command(
             routes=jobs,
             year=year,
             scenario_year=year_used,
-            by=_criterion(by),
+            by=parse_criterion(by),
             tiles=tiles,
         )
     elif routes:
@@ -162,7 +169,7 @@ def write_scenario_maps(
     each PNG and links each HTML map is appended to it (scenario names HTML-escaped, since
     Markdown passes HTML through).
     """
-    from corridors.io import _write_atomic
+    from corridors.io import write_text_atomic
     from corridors.maps import diff_map
     from corridors.maps_style import escape
     from corridors.scenarios import apply_scenario
@@ -197,7 +204,7 @@ def write_scenario_maps(
                 "",
             ]
     if report is not None and report.exists():
-        _write_atomic(
+        write_text_atomic(
             report, report.read_text(encoding="utf-8").rstrip("\n") + "\n" + "\n".join(lines)
         )
     return written

@@ -8,7 +8,17 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from corridors.cli.app import LinksOpt, PlacesOpt, app, console, fail, network, print_json
+from corridors.cli.app import (
+    LinksOpt,
+    PlacesOpt,
+    app,
+    console,
+    fail,
+    network,
+    parse_criterion,
+    print_json,
+    split_list,
+)
 from corridors.cli.maps import MapOpt, write_map
 
 if TYPE_CHECKING:
@@ -19,11 +29,6 @@ if TYPE_CHECKING:
 __all__ = ["export", "info", "route", "validate"]
 
 CRITERIA = ("time", "cost", "distance", "co2")
-
-
-def _split(values: list[str] | None) -> list[str]:
-    """Accept repeated options and comma-separated lists alike."""
-    return [v.strip() for value in values or () for v in value.split(",") if v.strip()]
 
 
 def _route_table(G: nx.MultiDiGraph, r: Route, title: str) -> None:
@@ -114,14 +119,21 @@ def route(
 
     G = network(places, links)
     avoid = Avoid(
-        countries=frozenset(c.upper() for c in _split(avoid_country)),
-        places=frozenset(find_place(G, p) for p in _split(avoid_place)),
-        links=frozenset(_checked_links(G, _split(avoid_link))),
-        modes=frozenset(_split(avoid_mode)),
-        corridors=frozenset(_split(avoid_corridor)),
+        countries=frozenset(c.upper() for c in split_list(avoid_country)),
+        places=frozenset(find_place(G, p) for p in split_list(avoid_place)),
+        links=frozenset(_checked_links(G, split_list(avoid_link))),
+        modes=frozenset(split_list(avoid_mode)),
+        corridors=frozenset(split_list(avoid_corridor)),
     )
     routes = find_routes(
-        G, origin, destination, commodity=commodity, by=_criterion(by), year=year, avoid=avoid, k=k
+        G,
+        origin,
+        destination,
+        commodity=commodity,
+        by=parse_criterion(by),
+        year=year,
+        avoid=avoid,
+        k=k,
     )
     if map_file is not None:
         from corridors.maps import route_map
@@ -137,19 +149,6 @@ def route(
             f"{name[r.destination]['name']} ({commodity}, by {by})"
         )
         _route_table(G, r, title)
-
-
-def _criterion(by: str) -> str | dict[str, float]:
-    if "=" not in by:
-        return by
-    weights = {}
-    for part in by.split(","):
-        name, _, value = part.partition("=")
-        try:
-            weights[name.strip()] = float(value)
-        except ValueError:
-            fail(f"--by: weight of '{name.strip()}' is {value!r}; expected a number")
-    return weights
 
 
 def _checked_links(G: nx.MultiDiGraph, ids: list[str]) -> list[str]:
