@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import sys
 
-from corridors.cli import (
-    capacity,  # noqa: F401  (registers its commands)
-    maps,  # noqa: F401  (registers its commands)
-    network,  # noqa: F401  (registers its commands)
-    scenarios,  # noqa: F401  (registers its commands)
-)
+# Commands appear in `corridors --help` in the order their modules register them.
+from corridors.cli import network  # noqa: F401  # isort: skip
+from corridors.cli import capacity  # noqa: F401  # isort: skip
+from corridors.cli import scenarios  # noqa: F401  # isort: skip
+from corridors.cli import maps  # noqa: F401  # isort: skip
 from corridors.cli.app import app, run
 
 __all__ = ["app", "main"]

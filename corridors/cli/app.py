@@ -13,6 +13,7 @@ import typer
 from corridors.exceptions import CorridorsError
 
 if TYPE_CHECKING:
+    import folium
     import networkx as nx
     from rich.console import Console
 
@@ -79,6 +80,24 @@ def network(places: Path | None, links: Path | None) -> nx.MultiDiGraph:
     if places is None or links is None:
         fail("--places and --links go together")
     return read_network(places, links)  # type: ignore[arg-type]
+
+
+MapOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--map",
+        help="Also draw the answer as an interactive HTML map in this file.",
+        dir_okay=False,
+    ),
+]
+
+
+def write_map(m: folium.Map, path: Path, *, offline: bool = False) -> None:
+    """Write a map and say so on standard error (standard output may carry JSON)."""
+    from corridors.maps import save_map
+
+    save_map(m, path, offline=offline)
+    console(stderr=True).print(f"wrote map {path}")
 
 
 def split_list(values: list[str] | None) -> list[str]:

@@ -17,32 +17,15 @@ from corridors.cli.app import (
     fail,
     network,
     parse_criterion,
+    write_map,
 )
 
 if TYPE_CHECKING:
-    import folium
     import networkx as nx
 
     from corridors.scenarios import Scenario
 
-__all__ = ["MapOpt", "map_command", "write_map", "write_scenario_maps"]
-
-MapOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--map",
-        help="Also draw the answer as an interactive HTML map in this file.",
-        dir_okay=False,
-    ),
-]
-
-
-def write_map(m: folium.Map, path: Path, *, offline: bool = False) -> None:
-    """Write a map and say so on standard error (standard output may carry JSON)."""
-    from corridors.maps import save_map
-
-    save_map(m, path, offline=offline)
-    console(stderr=True).print(f"wrote map {path}")
+__all__ = ["map_command", "write_scenario_maps"]
 
 
 @app.command("map")

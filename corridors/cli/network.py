@@ -10,6 +10,7 @@ import typer
 
 from corridors.cli.app import (
     LinksOpt,
+    MapOpt,
     PlacesOpt,
     app,
     console,
@@ -18,8 +19,8 @@ from corridors.cli.app import (
     parse_criterion,
     print_json,
     split_list,
+    write_map,
 )
-from corridors.cli.maps import MapOpt, write_map
 
 if TYPE_CHECKING:
     import networkx as nx

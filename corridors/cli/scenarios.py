@@ -9,8 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from corridors.cli.app import LinksOpt, PlacesOpt, app, console, fail, network
-from corridors.cli.maps import MapOpt, write_scenario_maps
+from corridors.cli.app import LinksOpt, MapOpt, PlacesOpt, app, console, fail, network
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -141,6 +140,8 @@ def compare(
         paths = write_report(table, out, scenarios=scenarios)
     if map_file is not None:
         report = paths["md"] if out is not None else None
+        from corridors.cli.maps import write_scenario_maps
+
         write_scenario_maps(G, scenarios, map_file, routes=routes, year=year, report=report)
     if as_json:
         sys.stdout.write(to_json_text(table))
