@@ -154,6 +154,11 @@ def test_corridor_tags_separate_the_northern_route_from_the_middle_corridor(
         bundled, "Khorgos", "Duisburg", avoid=Avoid(corridors=frozenset({"middle_corridor"}))
     )
     assert "rail:zharyk-petropavl" in {leg.link for leg in nr.legs}
+    (sea,) = corridors.route(bundled, "Xian", "Duisburg", avoid=Avoid.of(countries=["KZ"]))
+    assert "sea:lianyungang-rotterdam" in {leg.link for leg in sea.legs}
+    # as observers report: Northern fastest, the Middle Corridor days slower, Suez weeks slower
+    assert nr.total.time_h < mc.total.time_h < sea.total.time_h
+    assert 20 <= sea.total.time_h / 24 <= 50
 
 
 def test_caspian_sea_links_stay_in_the_caspian(bundled: nx.MultiDiGraph) -> None:
