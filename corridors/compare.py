@@ -17,17 +17,19 @@
     The commodity and the figure (NaN where there is no route).
 ``change``
     ``value`` minus the base's; for ``route`` and ``bottleneck``, 1.0 when the detail differs
-    from the base's and 0.0 when not. NaN where either side has no figure.
+    from the base's and 0.0 when not. NaN where either side has no figure, and for the
+    assignment rows of a scenario assigned other demand than the base.
 ``detail``
-    Text: links of a route, elements of a cut, "no route".
+    Text: links of a route, elements of a cut, "no route"; on the base's assignment totals,
+    whose demand it was assigned (see :func:`compare`).
 
 The writers (:func:`write_csv`, :func:`write_json`, :func:`write_markdown` and
-:func:`write_report` for all three) write to a temporary file and rename it.
+:func:`write_report` for all three) write to a temporary file and rename it; they and the
+headlines live in :mod:`corridors.compare_report` and are re-exported here.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -37,6 +39,21 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
+from corridors.compare_report import (
+    BASE,
+    CATEGORICAL,
+    COLUMNS,
+    NONE,
+    demand_note,
+    format_value,
+    headlines,
+    to_json_text,
+    to_markdown,
+    write_csv,
+    write_json,
+    write_markdown,
+    write_report,
+)
 from corridors.exceptions import DataError, NoRouteError
 from corridors.scenarios import (
     DemandRow,
@@ -52,8 +69,12 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
+    "BASE",
+    "CATEGORICAL",
     "COLUMNS",
+    "NONE",
     "compare",
+    "demand_note",
     "format_value",
     "headlines",
     "route_jobs",
@@ -66,11 +87,10 @@ __all__ = [
     "write_report",
 ]
 
-COLUMNS = ("scenario", "metric", "pair", "commodity", "value", "change", "detail")
-BASE = "base"
-NONE = "-"  # how a missing figure is shown
 ROUTE_METRICS = ("time_h", "cost_usd_per_t", "length_km", "co2_kg_per_t")
-CATEGORICAL = frozenset({"route", "bottleneck"})
+ASSIGNMENT_METRICS = frozenset(
+    {"assignment_cost_usd", "served_tpy", "unserved_tpy", "utilisation", "shadow_price_usd_per_t"}
+)
 #: Metrics where a fall is good news (the headline wording uses it).
 LOWER_IS_BETTER = frozenset({*ROUTE_METRICS, "assignment_cost_usd", "unserved_tpy"})
 
@@ -86,6 +106,7 @@ class _Run:
     graph: nx.MultiDiGraph
     year: int | None
     demand: Demand | None
+    note: str = ""  # detail of the assignment totals: whose demand, or that it differs
 
 
 def route_jobs(items: Iterable[RouteJob | Sequence[str]]) -> tuple[RouteJob, ...]:
@@ -218,10 +239,11 @@ def _assignment_rows(
 
     result = assign(run.graph, _demand_table(run.demand), year=run.year)
     served = float(result.unserved["served_tpy"].sum())
+    cost = float(result.total_cost_usd)
     rows = [
-        _row(run.name, "assignment_cost_usd", "all", "", float(result.total_cost_usd), ""),
-        _row(run.name, "served_tpy", "all", "", served, ""),
-        _row(run.name, "unserved_tpy", "all", "", float(result.unserved_tpy), ""),
+        _row(run.name, "assignment_cost_usd", "all", "", cost, run.note),
+        _row(run.name, "served_tpy", "all", "", served, run.note),
+        _row(run.name, "unserved_tpy", "all", "", float(result.unserved_tpy), run.note),
     ]
     util: dict[tuple[str, str], Row] = {}
     prices: dict[tuple[str, str], Row] = {}
@@ -310,13 +332,15 @@ def _route_changes(rows: list[Row]) -> list[Row]:
     return out
 
 
-def _fill_change(rows: list[Row]) -> None:
+def _fill_change(rows: list[Row], other_demand: frozenset[str] = frozenset()) -> None:
+    """Fill ``change`` against the base; not for the assignment rows of ``other_demand`` runs
+    (assigned other demand than the base, so the difference is not the scenario's effect)."""
     base = {(r["metric"], r["pair"], r["commodity"]): r for r in rows if r["scenario"] == BASE}
     for r in rows:
         b = base.get((r["metric"], r["pair"], r["commodity"]))
         if r["metric"] in ("legs_added", "legs_dropped"):
             r["change"] = r["value"]
-        elif b is None:
+        elif b is None or (r["metric"] in ASSIGNMENT_METRICS and r["scenario"] in other_demand):
             continue
         elif r["metric"] in CATEGORICAL:
             no_figure = "no route" in (r["detail"], b["detail"])
@@ -332,6 +356,30 @@ def _ids(row: Row) -> frozenset[str] | str:
     if row["metric"] == "bottleneck":
         return frozenset(part.split(" (")[0] for part in row["detail"].split("; ") if part)
     return str(row["detail"])
+
+
+def _own_demand(scenario: Scenario) -> Demand | None:
+    return scenario.demand if scenario.demand is not None else scenario.demand_file
+
+
+def _same_demand(a: Demand | None, b: Demand | None) -> bool:
+    """Whether two demand tables are the same: equal rows, or the same file."""
+    if isinstance(a, tuple) and isinstance(b, tuple):
+        return a == b
+    if isinstance(a, str | os.PathLike) and isinstance(b, str | os.PathLike):
+        return Path(a).resolve() == Path(b).resolve()
+    return a is b
+
+
+def _base_demand(demand: Demand | None, scenarios: Sequence[Scenario]) -> tuple[Demand | None, str]:
+    """What the base is assigned, and how to say so: ``demand`` when given, else the table
+    every scenario with a table shares (None when they differ or none has one)."""
+    if demand is not None:
+        return (tuple(demand) if isinstance(demand, list | tuple) else demand), "demand given"
+    own = [(s.name, d) for s in scenarios if (d := _own_demand(s)) is not None]
+    if own and all(_same_demand(own[0][1], d) for _, d in own):
+        return own[0][1], "demand of " + ", ".join(name for name, _ in own)
+    return None, ""
 
 
 def _common_year(scenarios: Sequence[Scenario]) -> int | None:
@@ -368,7 +416,12 @@ def compare(
     demand
         A demand table (:class:`~corridors.scenarios.DemandRow` rows, a CSV file or a
         DataFrame read by :func:`~corridors.demand.read_demand`) assigned on the base and on
-        every scenario without a demand table of its own.
+        every scenario without a demand table of its own. By default the base is assigned the
+        table the scenarios share (every scenario with a table has the same one), so the
+        ``change`` of an assignment row is the scenario's effect on the same demand. A
+        scenario assigned another table than the base's has no ``change`` on its assignment
+        rows (their detail says so); when the scenarios' tables differ and ``demand`` is not
+        given, the base is not assigned.
     year
         Year of the base network; by default the scenarios' year when they all share one
         (so a 2030 scenario is compared with the 2030 network), else what operates now.
@@ -411,20 +464,17 @@ def compare(
         if capacity is not None
         else _unique(j for s in chosen for j in s.throughput)
     )
-    base_demand = tuple(demand) if isinstance(demand, list | tuple) else demand
+    base_demand, note = _base_demand(demand, chosen)
     base_year = year if year is not None else _common_year(chosen)
-    runs = [_Run(BASE, base, base_year, base_demand)]
+    runs = [_Run(BASE, base, base_year, base_demand, note)]
     for s in chosen:
         H = apply_scenario(base, s)
-        own = s.demand if s.demand is not None else s.demand_file
-        runs.append(
-            _Run(
-                s.name,
-                H,
-                s.year if s.year is not None else base_year,
-                own if own is not None else base_demand,
-            )
-        )
+        own = _own_demand(s)
+        ran = own if own is not None else base_demand
+        other = base_demand is not None and ran is not None and not _same_demand(ran, base_demand)
+        differs = "demand differs from the base's" if other else ""
+        runs.append(_Run(s.name, H, s.year if s.year is not None else base_year, ran, differs))
+    other_demand = frozenset(run.name for run in runs if run.note and run.name != BASE)
     names_order = {run.name: i for i, run in enumerate(runs)}
     rows: list[Row] = []
     utilisation, prices = [], []
@@ -446,151 +496,9 @@ def compare(
         rows += _top(names, [prices[i] for i in assigned], "shadow_price_usd_per_t", top)
     rows.sort(key=lambda r: names_order[r["scenario"]])  # stable: jobs stay in order
     rows = _route_changes(rows)
-    _fill_change(rows)
+    _fill_change(rows, other_demand)
     return pd.DataFrame(rows, columns=list(COLUMNS))
 
 
 def _unique(items: Iterable[Any]) -> tuple[Any, ...]:
     return tuple(dict.fromkeys(items))
-
-
-# --------------------------------------------------------------------------- writing
-
-
-def _write(path: str | os.PathLike[str], text: str) -> Path:
-    from corridors.io import write_text_atomic
-
-    target = Path(path)
-    write_text_atomic(target, text)
-    return target
-
-
-def _clean(value: Any) -> Any:
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
-
-
-def write_csv(table: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
-    """Write the comparison as CSV (written to a temporary file, then renamed)."""
-    return _write(path, table.to_csv(index=False, lineterminator="\n"))
-
-
-def write_json(table: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
-    """Write the comparison as a JSON list of rows (NaN and infinity as null)."""
-    return _write(path, to_json_text(table))
-
-
-def to_json_text(table: pd.DataFrame) -> str:
-    """The comparison as JSON text: ``{"columns": [...], "rows": [{...}, ...]}``."""
-    rows = [{c: _clean(r[c]) for c in COLUMNS} for r in table.to_dict("records")]
-    return json.dumps({"columns": list(COLUMNS), "rows": rows}, indent=1, ensure_ascii=False) + "\n"
-
-
-def format_value(value: Any, metric: str = "") -> str:
-    """A figure of the comparison table as text: thousands separated, None and NaN as a dash."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return NONE
-    if isinstance(value, float) and math.isinf(value):
-        return "unbounded"
-    if metric == "utilisation":
-        return f"{value:.0%}"
-    if abs(value) >= 1000:
-        return f"{value:,.0f}"
-    return f"{value:,.2f}".rstrip("0").rstrip(".") if value != int(value) else f"{value:,.0f}"
-
-
-def headlines(table: pd.DataFrame, *, limit: int = 12) -> list[str]:
-    """The biggest changes against the base, as sentences, biggest first.
-
-    First routes lost or gained, then routes that take other links and bottlenecks that
-    move, then figures that move by more than 1 %, largest relative change first.
-    """
-    records = table.to_dict("records")
-    base = {(r["metric"], r["pair"], r["commodity"]): r for r in records if r["scenario"] == BASE}
-    found: list[tuple[int, float, int, str]] = []
-    for i, r in enumerate(records):
-        b = base.get((r["metric"], r["pair"], r["commodity"]))
-        if r["scenario"] == BASE or b is None:
-            continue
-        what = f"**{r['scenario']}**: {r['metric']} {r['pair']}"
-        if r["commodity"]:
-            what += f" ({r['commodity']})"
-        if r["metric"] in CATEGORICAL:
-            if r["change"] == 1.0:
-                text = f"{what}: {b['detail'] or NONE} becomes {r['detail'] or NONE}"
-                found.append((1, 0.0, i, text))
-            continue
-        old, new = b["value"], r["value"]
-        if math.isnan(old) != math.isnan(new):
-            gone = "lost" if math.isnan(new) else "gained"
-            before, after = format_value(old), format_value(new)
-            found.append((0, 0.0, i, f"{what}: {gone} ({before} -> {after})"))
-            continue
-        change = r["change"]
-        if math.isnan(change) or change == 0:
-            continue
-        finite = bool(old) and math.isfinite(old) and math.isfinite(change)
-        rel = abs(change) / abs(old) if finite else math.inf
-        if rel < 0.01:
-            continue
-        pct = f" ({change / old:+.0%})" if finite else ""
-        metric = r["metric"]
-        before, after = format_value(old, metric), format_value(new, metric)
-        found.append((2, -rel, i, f"{what}: {before} -> {after}{pct}"))
-    found.sort()
-    return [text for *_, text in found[:limit]]
-
-
-def to_markdown(table: pd.DataFrame, *, scenarios: Sequence[Scenario] = ()) -> str:
-    """A Markdown report: headline changes first, then one table per metric."""
-    lines = ["# Scenario comparison", "", "## Headline changes", ""]
-    news = headlines(table)
-    lines += [f"- {h}" for h in news] or ["- No figure changes by more than 1 %."]
-    if scenarios:
-        lines += ["", "## Scenarios", "", "| scenario | year | description |", "|---|---|---|"]
-        for s in scenarios:
-            text = " ".join(s.description.split()).replace("|", "\\|")
-            lines.append(f"| {s.name} | {s.year if s.year is not None else NONE} | {text} |")
-    names = list(dict.fromkeys(table["scenario"]))
-    for metric in dict.fromkeys(table["metric"]):
-        part = table[table["metric"] == metric]
-        lines += ["", f"## {metric}", "", "| pair | " + " | ".join(names) + " |"]
-        lines.append("|---|" + "---:|" * len(names))
-        for (pair, commodity), group in part.groupby(["pair", "commodity"], sort=False):
-            cells = {r["scenario"]: r for r in group.to_dict("records")}
-            label = f"{pair} ({commodity})" if commodity else str(pair)
-            row = [label.replace("|", "\\|")]
-            for name in names:
-                r = cells.get(name)
-                if r is None:
-                    row.append("")
-                elif metric in CATEGORICAL or metric in ("legs_added", "legs_dropped"):
-                    row.append((r["detail"] or NONE).replace("|", "\\|"))
-                else:
-                    row.append(format_value(r["value"], metric))
-            lines.append("| " + " | ".join(row) + " |")
-    return "\n".join(lines) + "\n"
-
-
-def write_markdown(
-    table: pd.DataFrame, path: str | os.PathLike[str], *, scenarios: Sequence[Scenario] = ()
-) -> Path:
-    """Write the Markdown report (headline changes first)."""
-    return _write(path, to_markdown(table, scenarios=scenarios))
-
-
-def write_report(
-    table: pd.DataFrame,
-    folder: str | os.PathLike[str],
-    *,
-    scenarios: Sequence[Scenario] = (),
-    stem: str = "comparison",
-) -> dict[str, Path]:
-    """Write ``comparison.csv``, ``.json`` and ``.md`` into ``folder``; return their paths."""
-    folder = Path(folder)
-    return {
-        "csv": write_csv(table, folder / f"{stem}.csv"),
-        "json": write_json(table, folder / f"{stem}.json"),
-        "md": write_markdown(table, folder / f"{stem}.md", scenarios=scenarios),
-    }

@@ -24,6 +24,7 @@ from corridors.scenarios import (
     FIXED,
     KEYS,
     DemandRow,
+    Loc,
     RouteJob,
     Scenario,
     ThroughputJob,
@@ -37,17 +38,29 @@ __all__ = ["read_file"]
 
 
 def _marks(node: yaml.Node, file: str, key: tuple[Any, ...], where: Where) -> None:
-    """Record the line of every key and item under ``node``."""
-    where.setdefault(key, (file, node.start_mark.line + 1))
+    """Record the file, line and key of every key and item under ``node``."""
+    where.setdefault(key, (file, node.start_mark.line + 1, key))
     if isinstance(node, yaml.MappingNode):
         for k, v in node.value:
             sub = (*key, k.value if isinstance(k, yaml.ScalarNode) else str(k.value))
-            where[sub] = (file, k.start_mark.line + 1)
+            where[sub] = (file, k.start_mark.line + 1, sub)
             _marks(v, file, sub, where)
     elif isinstance(node, yaml.SequenceNode):
         for i, v in enumerate(node.value):
-            where[(*key, i)] = (file, v.start_mark.line + 1)
+            where[(*key, i)] = (file, v.start_mark.line + 1, (*key, i))
             _marks(v, file, (*key, i), where)
+
+
+def _drop(where: Where, prefix: tuple[Any, ...]) -> None:
+    """Forget the locations at and under ``prefix`` (a value replaced by another file's)."""
+    n = len(prefix)
+    for key in [k for k in where if k[:n] == prefix]:
+        del where[key]
+
+
+def _mount(where: Where, prefix: tuple[Any, ...], tree: Where) -> None:
+    """Record the locations of ``tree`` (keys relative to a value) under ``prefix``."""
+    where.update({(*prefix, *rel): at for rel, at in tree.items()})
 
 
 def _parse(path: Path) -> tuple[Any, Where]:
@@ -87,6 +100,36 @@ class _Reader:
     def bad(self, key: tuple[Any, ...], message: str) -> None:
         self.errors.append(_locate(self.where, key, self.path, message))
 
+    def loc(self, key: tuple[Any, ...]) -> Loc:
+        """The file and line of ``key`` (or of the nearest key holding it), named by ``key``."""
+        probe = key
+        while probe and probe not in self.where:
+            probe = probe[:-1]
+        file, line, _ = self.where.get(probe, (str(self.path), 0, ()))
+        return (file, line, key)
+
+    def tree(self, key: tuple[Any, ...]) -> Where:
+        """Where the value at ``key`` and everything in it is written, keyed relative to it.
+
+        A value keeps its tree through sorting and merging, so an error about it names the
+        file, line and key where it is written however it ends up in the scenario.
+        """
+        n = len(key)
+        out = {k[n:]: at for k, at in self.where.items() if k[:n] == key}
+        out.setdefault((), self.loc(key))
+        return out
+
+    def located(self, value: Any, key: tuple[Any, ...]) -> dict[str, Where]:
+        """Ids (see :meth:`ids`), each with the tree of its first mention in the list."""
+        ids = self.ids(value, key)
+        if not isinstance(value, list):
+            return {fid: self.tree(key) for fid in ids}
+        out: dict[str, Where] = {}
+        for i, item in enumerate(value):
+            if isinstance(item, str) and item in ids:
+                out.setdefault(item, self.tree((*key, i)))
+        return out
+
     def ids(self, value: Any, key: tuple[Any, ...]) -> tuple[str, ...]:
         if isinstance(value, str):
             value = [value]
@@ -119,6 +162,8 @@ class _Reader:
                     hint = difflib.get_close_matches(str(name), list(known), n=1)
                     extra = f" (did you mean '{hint[0]}'?)" if hint else ""
                     self.bad((*sub, name), f"unknown attribute '{name}'{extra}")
+                elif new is None and name == "sources":
+                    self.bad((*sub, name), "cannot be removed; give source ids per attribute")
                 elif new is not None:
                     problem = check_value(new, known[name], set(commodities()))
                     if problem:
@@ -127,7 +172,7 @@ class _Reader:
             out[str(fid)] = dict(attrs)
         return out
 
-    def avoid(self, value: Any, key: tuple[Any, ...]) -> dict[str, tuple[str, ...]]:
+    def avoid(self, value: Any, key: tuple[Any, ...]) -> dict[str, dict[str, Where]]:
         if not isinstance(value, dict):
             self.bad(key, f"expected a mapping with keys {', '.join(AVOID_KEYS)}; found {value!r}")
             return {}
@@ -136,41 +181,49 @@ class _Reader:
             if kind not in AVOID_KEYS:
                 self.bad((*key, kind), f"unknown key; expected one of {', '.join(AVOID_KEYS)}")
                 continue
-            out[kind] = self.ids(ids, (*key, kind))
+            out[kind] = self.located(ids, (*key, kind))
             if kind == "modes":
-                for i, mode in enumerate(out[kind]):
+                for mode, tree in out[kind].items():
                     if mode not in MODES:
-                        self.bad((*key, kind, i), f"unknown mode '{mode}'; expected {MODES}")
+                        self.bad(tree[()][2], f"unknown mode '{mode}'; expected {MODES}")
         return out
 
     def features(
         self, value: Any, key: tuple[Any, ...], geometry: str
-    ) -> list[tuple[dict[str, Any], tuple[Any, ...]]]:
-        """New features: GeoJSON Features, flat property mappings, or ``{file: path}``."""
+    ) -> list[tuple[dict[str, Any], Where]]:
+        """New features: GeoJSON Features, flat property mappings, or ``{file: path}``; each
+        with the tree of where its properties are written (a file's features: the item)."""
         if not isinstance(value, list):
             self.bad(key, f"expected a list of features or {{file: path}}; found {value!r}")
             return []
-        out: list[tuple[dict[str, Any], tuple[Any, ...]]] = []
+        out: list[tuple[dict[str, Any], Where]] = []
         for i, item in enumerate(value):
             sub = (*key, i)
             if isinstance(item, dict) and set(item) == {"file"}:
-                out.extend((f, sub) for f in self.feature_file(item["file"], sub))
+                at = {(): self.loc(sub)}
+                out.extend((f, at) for f in self.feature_file(item["file"], sub))
             elif isinstance(item, dict) and item.get("type") == "Feature":
                 if not isinstance(item.get("properties"), dict):
                     self.bad(sub, "a Feature needs a 'properties' mapping")
                     continue
-                out.append((copy.deepcopy(item), sub))
+                tree = {
+                    rel[1:] if rel[:1] == ("properties",) and len(rel) > 1 else rel: at
+                    for rel, at in self.tree(sub).items()
+                    if rel != ("properties",)
+                }
+                out.append((copy.deepcopy(item), tree))
             elif isinstance(item, dict):
                 props = copy.deepcopy(item)
                 geom = props.pop("geometry", None)
                 if geometry == "Point" and geom is None and {"lon", "lat"} <= set(props):
                     geom = {"type": "Point", "coordinates": [props.pop("lon"), props.pop("lat")]}
-                out.append(({"type": "Feature", "properties": props, "geometry": geom}, sub))
+                feature = {"type": "Feature", "properties": props, "geometry": geom}
+                out.append((feature, self.tree(sub)))
             else:
                 self.bad(sub, f"expected a feature mapping or {{file: path}}; found {item!r}")
-        for feature, sub in out:
+        for feature, tree in out:
             if not isinstance(feature["properties"].get("id"), str):
-                self.bad(sub, "a new feature needs an 'id'")
+                self.bad(tree[()][2], "a new feature needs an 'id'")
         return out
 
     def feature_file(self, name: Any, key: tuple[Any, ...]) -> list[dict[str, Any]]:
@@ -258,7 +311,10 @@ class _Reader:
             return None
         return DemandRow(row["origin"], row["destination"], commodity, float(tpy), value)
 
-    def jobs(self, value: Any, key: tuple[Any, ...]) -> tuple[list[RouteJob], list[ThroughputJob]]:
+    def jobs(
+        self, value: Any, key: tuple[Any, ...]
+    ) -> tuple[list[tuple[RouteJob, Where]], list[tuple[ThroughputJob, Where]]]:
+        """Route and throughput jobs, each with the tree of where it is written."""
         if not isinstance(value, dict):
             self.bad(key, f"expected a mapping with routes and throughput; found {value!r}")
             return [], []
@@ -266,12 +322,12 @@ class _Reader:
             if name not in ("routes", "throughput"):
                 self.bad((*key, name), "unknown key; expected routes or throughput")
         routes = [
-            r
+            (r, self.tree((*key, "routes", i)))
             for i, item in enumerate(self.items(value.get("routes", []), (*key, "routes")))
             if (r := self.route_job(item, (*key, "routes", i))) is not None
         ]
         flows = [
-            t
+            (t, self.tree((*key, "throughput", i)))
             for i, item in enumerate(self.items(value.get("throughput", []), (*key, "throughput")))
             if (t := self.throughput_job(item, (*key, "throughput", i))) is not None
         ]
@@ -332,13 +388,18 @@ def _number(value: Any) -> bool:
 
 
 def _read(path: Path, chain: tuple[Path, ...]) -> dict[str, Any]:
-    """The merged parts of one file and the files it extends (parents first)."""
+    """The merged parts of one file and the files it extends (parents first).
+
+    Values whose place in the scenario is not their place in the file (ids of ``open``,
+    ``close`` and ``avoid``, new features, jobs) are kept with the tree of where they are
+    written; ``parts["where"]`` holds the locations of the others, by their key.
+    """
     resolved = path.resolve()
     if resolved in chain:
         loop = " -> ".join(str(p) for p in (*chain, resolved))
         raise ScenarioError(f"{path}: 'extends' makes a loop: {loop}")
-    data, where = _parse(path)
-    reader = _Reader(path, where)
+    data, file_where = _parse(path)
+    reader = _Reader(path, file_where)
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -350,7 +411,7 @@ def _read(path: Path, chain: tuple[Path, ...]) -> dict[str, Any]:
             hint = difflib.get_close_matches(str(key), KEYS, n=1)
             extra = f" (did you mean '{hint[0]}'?)" if hint else f"; expected {', '.join(KEYS)}"
             reader.bad((key,), f"unknown key{extra}")
-    parts: dict[str, Any] = {"where": where, "extends": ()}
+    parts: dict[str, Any] = {"where": {}, "extends": ()}
     if "extends" in data:
         parent = data["extends"]
         if not isinstance(parent, str):
@@ -361,8 +422,14 @@ def _read(path: Path, chain: tuple[Path, ...]) -> dict[str, Any]:
                 reader.bad(("extends",), f"no such file {parent_path}")
             else:
                 parts = _read(parent_path, (*chain, resolved))
-                parts["where"] = {**parts["where"], **where}
                 parts["extends"] = (*parts["extends"], parent_path)
+                parts.pop("name", None)  # a name is never inherited: it defaults to the stem
+                _drop(parts["where"], ("name",))
+    where: Where = parts["where"]
+    where[()] = reader.loc(())
+    for key in ("name", "description", "year", "extends"):
+        if key in data:
+            where[(key,)] = reader.loc((key,))
     for key in ("name", "description"):
         if key in data:
             if isinstance(data[key], str) and data[key].strip():
@@ -371,47 +438,55 @@ def _read(path: Path, chain: tuple[Path, ...]) -> dict[str, Any]:
                 reader.bad((key,), f"expected text; found {data[key]!r}")
     if "year" in data:
         year = data["year"]
-        if isinstance(year, int) and not isinstance(year, bool) and 1900 <= year <= 2200:
-            parts["year"] = year
-        elif year is not None:
+        if year is None or (
+            isinstance(year, int) and not isinstance(year, bool) and 1900 <= year <= 2200
+        ):
+            parts["year"] = year  # null clears a parent's year
+        else:
             reader.bad(("year",), f"is {year!r}; expected a year such as 2030")
-    opened, closed = set(parts.get("open", ())), set(parts.get("close", ()))
-    if "open" in data:
-        new = reader.ids(data["open"], ("open",))
-        opened |= set(new)
-        closed -= set(new)
-    if "close" in data:
-        new = reader.ids(data["close"], ("close",))
-        closed |= set(new)
-        opened -= set(new)
-    for both in sorted(set(reader.ids(data.get("open", []), ("open",))) & closed):
-        reader.bad(("close",), f"'{both}' is both opened and closed")
-    parts["open"], parts["close"] = tuple(sorted(opened)), tuple(sorted(closed))
+    opened: dict[str, Where] = dict(parts.get("open", {}))
+    closed: dict[str, Where] = dict(parts.get("close", {}))
+    new_open = reader.located(data["open"], ("open",)) if "open" in data else {}
+    new_close = reader.located(data["close"], ("close",)) if "close" in data else {}
+    for fid, tree in new_open.items():
+        opened[fid] = tree
+        closed.pop(fid, None)
+    for fid, tree in new_close.items():
+        closed[fid] = tree
+        opened.pop(fid, None)
+    for both in sorted(set(new_open) & set(new_close)):
+        reader.bad(new_close[both][()][2], f"'{both}' is both opened and closed")
+    parts["open"], parts["close"] = opened, closed
     if "change" in data:
         merged = {k: dict(v) for k, v in parts.get("change", {}).items()}
         for fid, attrs in reader.change(data["change"], ("change",)).items():
-            merged.setdefault(fid, {}).update(attrs)
+            _merge_change(merged.setdefault(fid, {}), attrs, where, ("change", fid))
+            _mount(where, ("change", fid), reader.tree(("change", fid)))
         parts["change"] = merged
     if "avoid" in data:
         avoid = dict(parts.get("avoid", {}))
-        for kind, ids in reader.avoid(data["avoid"], ("avoid",)).items():
-            avoid[kind] = tuple(sorted(set(ids)))  # a child's list replaces its parent's
+        avoid.update(reader.avoid(data["avoid"], ("avoid",)))  # a child's list replaces
         parts["avoid"] = avoid
     for key, geometry in (("new_places", "Point"), ("new_links", "LineString")):
         if key in data:
-            inherited = {f["properties"].get("id"): (f, k) for f, k in parts.get(key, [])}
-            for feature, sub in reader.features(data[key], (key,), geometry):
-                inherited[feature["properties"].get("id")] = (feature, sub)
-            parts[key] = list(inherited.values())
+            inherited = dict(parts.get(key, {}))
+            for feature, tree in reader.features(data[key], (key,), geometry):
+                inherited[feature["properties"].get("id")] = (feature, tree)
+            parts[key] = inherited
     if "demand" in data:
         demand = reader.demand(data["demand"], ("demand",))
         parts["demand"], parts["demand_file"] = (
             (None, demand) if isinstance(demand, Path) else (demand, None)
         )
+        _drop(where, ("demand",))
+        _mount(where, ("demand",), reader.tree(("demand",)))
     if "jobs" in data:
         routes, flows = reader.jobs(data["jobs"], ("jobs",))
-        parts["routes"] = _unique([*parts.get("routes", ()), *routes])
-        parts["throughput"] = _unique([*parts.get("throughput", ()), *flows])
+        for name, found in (("routes", routes), ("throughput", flows)):
+            jobs: dict[Any, Where] = dict(parts.get(name, {}))
+            for job, tree in found:
+                jobs.setdefault(job, tree)  # repeats run once, where first written
+            parts[name] = jobs
     if reader.errors:
         count = (
             f"{len(reader.errors)} error(s) in scenario {path}:\n" if len(reader.errors) > 1 else ""
@@ -420,23 +495,64 @@ def _read(path: Path, chain: tuple[Path, ...]) -> dict[str, Any]:
     return parts
 
 
-def _unique(items: Iterable[Any]) -> tuple[Any, ...]:
-    return tuple(dict.fromkeys(items))
+def _merge_change(
+    target: dict[str, Any], attrs: dict[str, Any], where: Where, key: tuple[Any, ...]
+) -> None:
+    """A child's change over its parent's: per attribute, and per attribute within
+    ``ranges`` and ``sources`` (``estimates`` add up), as a change is applied to a feature."""
+    for name, value in attrs.items():
+        old = target.get(name)
+        if name in ("ranges", "sources") and isinstance(value, dict) and isinstance(old, dict):
+            target[name] = {**old, **value}
+            for attr in value:
+                _drop(where, (*key, name, attr))
+        elif name == "estimates" and isinstance(value, list) and isinstance(old, list):
+            target[name] = list(dict.fromkeys([*old, *value]))
+        else:
+            target[name] = value
+            _drop(where, (*key, name))
 
 
 def read_file(path: Path) -> Scenario:
     """A scenario from a file and the files it extends (see
-    :func:`corridors.scenarios.read_scenario`)."""
+    :func:`corridors.scenarios.read_scenario`).
+
+    ``Scenario.where`` is keyed by the scenario's own addresses (``("close", 0)`` is the first
+    id of ``Scenario.close``, which is sorted); each gives the file, line and key where that
+    value is written, so errors found later name the right place.
+    """
     parts = _read(path, ())
     where: Where = parts.pop("where")
-    avoid = Avoid.of(**parts.pop("avoid", {}))
-    new_places = tuple(f for f, _ in parts.pop("new_places", []))
-    new_links = tuple(f for f, _ in parts.pop("new_links", []))
+
+    def placed(prefix: tuple[Any, ...], trees: Iterable[Where]) -> None:
+        for i, tree in enumerate(trees):
+            _mount(where, (*prefix, i), tree)
+
+    opened, closed = parts.pop("open"), parts.pop("close")
+    placed(("open",), (opened[k] for k in sorted(opened)))
+    placed(("close",), (closed[k] for k in sorted(closed)))
+    avoid = parts.pop("avoid", {})
+    for kind, ids in avoid.items():
+        placed(("avoid", kind), (ids[k] for k in sorted(ids)))
+    new: dict[str, tuple[dict[str, Any], ...]] = {}
+    for key in ("new_places", "new_links"):
+        items = list(parts.pop(key, {}).values())
+        placed((key,), (tree for _, tree in items))
+        new[key] = tuple(f for f, _ in items)
+    jobs: dict[str, tuple[Any, ...]] = {}
+    for name in ("routes", "throughput"):
+        found = parts.pop(name, {})
+        placed(("jobs", name), found.values())
+        jobs[name] = tuple(found)
     return Scenario(
         name=parts.pop("name", path.stem),
-        avoid=avoid,
-        new_places=new_places,
-        new_links=new_links,
+        open=tuple(sorted(opened)),
+        close=tuple(sorted(closed)),
+        avoid=Avoid.of(**{kind: tuple(ids) for kind, ids in avoid.items()}),
+        new_places=new["new_places"],
+        new_links=new["new_links"],
+        routes=jobs["routes"],
+        throughput=jobs["throughput"],
         path=path,
         where=where,
         **parts,

@@ -87,7 +87,10 @@ _SINGULAR = {
     "corridors": "corridor",
 }
 
-Where = dict[tuple[Any, ...], tuple[str, int]]
+#: Where a value is written: file, line (1-based; 0 when unknown) and key within that file.
+Loc = tuple[str, int, tuple[Any, ...]]
+#: Locations by a scenario's own address (``("close", 0)``: the first id of ``close``).
+Where = dict[tuple[Any, ...], Loc]
 
 
 @dataclass(frozen=True)
@@ -175,12 +178,18 @@ def _dotted(key: Sequence[Any]) -> str:
 
 
 def _locate(where: Where, key: tuple[Any, ...], path: Path | None, message: str) -> str:
+    """``message`` prefixed with the file, line and key where the value at ``key`` is written
+    (the nearest recorded enclosing value, with the rest of ``key`` appended)."""
     probe = tuple(key)
     while probe and probe not in where:
         probe = probe[:-1]
-    file, line = where.get(probe, (str(path) if path else "<scenario>", 0))
+    if probe in where:
+        file, line, written = where[probe]
+        shown = (*written, *key[len(probe) :])
+    else:
+        file, line, shown = (str(path) if path else "<scenario>"), 0, tuple(key)
     at = f", line {line}" if line else ""
-    named = f", key '{_dotted(key)}'" if key else ""
+    named = f", key '{_dotted(shown)}'" if shown else ""
     return f"{file}{at}{named}: {message}"
 
 
@@ -310,6 +319,7 @@ def check_scenario(G: nx.MultiDiGraph, scenario: Scenario) -> None:
     new_link_ids = {f["properties"]["id"] for f in new_links}
     place_ids = set(G) | new_place_ids
     link_ids = set(links) | new_link_ids
+    known_sources = _source_ids(G)
     for key, ids in (("open", scenario.open), ("close", scenario.close)):
         for i, fid in enumerate(ids):
             if fid not in place_ids and fid not in link_ids:
@@ -332,6 +342,17 @@ def check_scenario(G: nx.MultiDiGraph, scenario: Scenario) -> None:
                 bad(("change", fid, name), f"'{name}' is not an attribute of {kind}")
             elif value is None and table[name].required:
                 bad(("change", fid, name), f"'{name}' is required and cannot be removed")
+        for name, ids in (attrs.get("sources") or {}).items():
+            if name not in table:
+                bad(("change", fid, "sources", name), f"'{name}' is not an attribute of {kind}")
+            for j, sid in enumerate(ids):
+                if known_sources is not None and sid not in known_sources:
+                    hint = _did_you_mean(sid, known_sources)
+                    bad(
+                        ("change", fid, "sources", name, j),
+                        f"unknown source id '{sid}'{hint}; expected an id of the network's "
+                        f"sources.csv, or '{SCENARIO_SOURCE}'",
+                    )
     countries = {d.get("country") for _, d in G.nodes(data=True)}
     corridors = {
         c for d in (G.edges[u, v, k] for k, (u, v) in links.items()) for c in d.get("corridors", ())
@@ -362,6 +383,7 @@ def check_scenario(G: nx.MultiDiGraph, scenario: Scenario) -> None:
             places_file="new_places",
             links_file="new_links",
             commodities=commodities(),
+            sources=known_sources,
         )
         index = {
             ("new_places" if kind == "places" else "new_links", f["properties"]["id"]): i
@@ -374,21 +396,22 @@ def check_scenario(G: nx.MultiDiGraph, scenario: Scenario) -> None:
                 continue  # a problem of the base network, not of the scenario
             where = (issue.file, at, issue.field) if issue.field else (issue.file, at)
             bad(where, f"'{issue.feature}': {issue.message}")
+    places = _with_places(G, new_places)
     for i, job in enumerate(scenario.routes):
         for end, name in (("from", job.origin), ("to", job.destination)):
-            _check_place(G, name, ("jobs", "routes", i, end), bad, new_place_ids)
+            _check_place(places, name, ("jobs", "routes", i, end), bad)
     for i, flow in enumerate(scenario.throughput):
         for end, names in (("from", flow.origins), ("to", flow.destinations)):
             for j, name in enumerate(names):
-                _check_place(G, name, ("jobs", "throughput", i, end, j), bad, new_place_ids)
+                _check_place(places, name, ("jobs", "throughput", i, end, j), bad)
     for i, row in enumerate(scenario.demand or ()):
         for end, name in (("origin", row.origin), ("destination", row.destination)):
-            _check_place(G, name, ("demand", i, end), bad, new_place_ids)
-    if scenario.demand_file is not None and not new_place_ids:
+            _check_place(places, name, ("demand", i, end), bad)
+    if scenario.demand_file is not None:
         from corridors.demand import read_demand
 
         try:
-            read_demand(scenario.demand_file, G)
+            read_demand(scenario.demand_file, places)
         except CorridorsError as exc:
             bad(("demand", "file"), str(exc))
     if errors:
@@ -396,11 +419,27 @@ def check_scenario(G: nx.MultiDiGraph, scenario: Scenario) -> None:
         raise ScenarioError(head + "\n".join(errors))
 
 
-def _check_place(
-    G: nx.MultiDiGraph, name: str, key: tuple[Any, ...], bad: Any, extra: set[str]
-) -> None:
-    if name in extra:
-        return
+def _source_ids(G: nx.MultiDiGraph) -> set[str] | None:
+    """The source ids figures may cite in ``G`` (its sources table and ``scenario``); None
+    when ``G`` has no sources table, so ids are not looked up."""
+    table = G.graph.get("sources")
+    return None if table is None else {*table, SCENARIO_SOURCE}
+
+
+def _with_places(G: nx.MultiDiGraph, new_places: list[dict[str, Any]]) -> nx.MultiDiGraph:
+    """The places of ``G`` and the scenario's new ones (no links): what names in jobs and
+    demand rows are looked up in, so a new place is found by its id, name or alias."""
+    if not new_places:
+        return G
+    places = nx.MultiDiGraph()
+    places.add_nodes_from(G.nodes(data=True))
+    places.add_nodes_from(
+        (f["properties"]["id"], f["properties"]) for f in new_places if "id" in f["properties"]
+    )
+    return places
+
+
+def _check_place(G: nx.MultiDiGraph, name: str, key: tuple[Any, ...], bad: Any) -> None:
     try:
         find_place(G, name)
     except CorridorsError as exc:
@@ -410,24 +449,48 @@ def _check_place(
 # --------------------------------------------------------------------------- applying
 
 
+META = ("ranges", "estimates", "sources")  # what is said about figures, per attribute
+
+
+def _is_figure(name: str) -> bool:
+    """Whether attribute ``name`` is a figure that must cite its sources."""
+    attr = schema("links").get(name) or schema("places").get(name)
+    return attr is not None and attr.type in ("float", "per_commodity")
+
+
 def _apply_change(attrs: dict[str, Any], changes: Mapping[str, Any]) -> None:
-    """Set ``changes`` on an attribute dict in place; drop the ranges of replaced figures."""
+    """Set ``changes`` on an attribute dict in place.
+
+    A changed attribute is a new figure: it loses its range, its place in ``estimates`` and
+    its sources, and cites ``scenario`` if it is a figure. Then ``ranges``, ``estimates`` and
+    ``sources`` given in the change are merged in per attribute (``null`` for ``ranges`` or
+    ``estimates`` clears the whole mapping or list).
+    """
     ranges = dict(attrs.get("ranges") or {})
     estimates = list(attrs.get("estimates") or [])
+    sources = dict(attrs.get("sources") or {})
     for name, value in changes.items():
+        if name in META:
+            continue
         if value is None:
             attrs.pop(name, None)
         else:
             attrs[name] = copy.deepcopy(value)
-        if name not in ("ranges", "estimates", "sources"):
-            if "ranges" not in changes:
-                ranges.pop(name, None)
-            if "estimates" not in changes and name in estimates:
-                estimates.remove(name)
-    if "ranges" not in changes and (ranges or "ranges" in attrs):
-        attrs["ranges"] = ranges
-    if "estimates" not in changes and (estimates or "estimates" in attrs):
-        attrs["estimates"] = estimates
+        ranges.pop(name, None)
+        if name in estimates:
+            estimates.remove(name)
+        sources.pop(name, None)
+        if value is not None and _is_figure(name):
+            sources[name] = [SCENARIO_SOURCE]
+    if "ranges" in changes:
+        ranges = {**ranges, **copy.deepcopy(changes["ranges"])} if changes["ranges"] else {}
+    if "estimates" in changes:
+        given = changes["estimates"] or []
+        estimates = list(dict.fromkeys([*estimates, *given])) if given else []
+    sources.update(copy.deepcopy(changes.get("sources") or {}))
+    for name, value in (("ranges", ranges), ("estimates", estimates), ("sources", sources)):
+        if value or name in attrs:
+            attrs[name] = value
 
 
 def apply_scenario(G: nx.MultiDiGraph, scenario: Scenario) -> nx.MultiDiGraph:
@@ -436,8 +499,9 @@ def apply_scenario(G: nx.MultiDiGraph, scenario: Scenario) -> nx.MultiDiGraph:
     Opening a link or place makes it operational with no open or close year; closing one
     gives it status ``closed`` (so it stays on maps but carries nothing); avoided countries'
     places and avoided corridors', modes' and links' links are closed the same way. A changed
-    figure loses its low/high range unless the change gives one. The result has
-    ``G.graph["scenario"]`` and ``G.graph["year"]`` set.
+    figure loses its low/high range unless the change gives one, and cites the sources the
+    change gives for it, else ``scenario`` (an entry of ``G.graph["sources"]`` meaning "set by
+    this scenario"). The result has ``G.graph["scenario"]`` and ``G.graph["year"]`` set.
 
     Raises
     ------
@@ -490,4 +554,15 @@ def apply_scenario(G: nx.MultiDiGraph, scenario: Scenario) -> nx.MultiDiGraph:
             _apply_change(attrs, {"status": "closed", "open_year": None, "close_year": None})
     H.graph["scenario"] = scenario.name
     H.graph["year"] = scenario.year
+    if isinstance(H.graph.get("sources"), dict):
+        H.graph["sources"].setdefault(
+            SCENARIO_SOURCE,
+            {
+                "id": SCENARIO_SOURCE,
+                "title": f"Set by scenario '{scenario.name}'",
+                "publisher": "corridors scenario",
+                "date": "",
+                "url": "",
+            },
+        )
     return H

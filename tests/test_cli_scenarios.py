@@ -58,6 +58,32 @@ def test_compare_prints_headlines_and_the_table(
         assert column in out
 
 
+def test_a_gained_route_and_the_base_demand_are_shown(
+    tiny_files: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # no link reaches terminal:p1 but the oil pipeline; a new rail link from port:b does
+    path = tmp_path / "p1.yaml"
+    path.write_text(
+        textwrap.dedent(
+            """
+            name: to-p1
+            new_links:
+              - {id: rail:b-p1, from: port:b, to: terminal:p1, mode: rail, gauge_mm: 1520,
+                 time_h: 3.0, commodities: [container]}
+            demand:
+              - {origin: station:a, destination: station:d, tonnes_per_year: 1500000}
+            jobs: {routes: [[station:a, terminal:p1]]}
+            """
+        ).lstrip(),
+        encoding="utf-8",
+    )
+    assert run(["compare", str(path), *_tiny_args(tiny_files)]) == 0
+    out = capsys.readouterr().out
+    row = next(line for line in out.splitlines() if line.startswith("│ route "))
+    assert [cell.strip() for cell in row.split("│")[3:5]] == ["no route", "gained: 2 legs"]
+    assert "The base is assigned the demand of to-p1." in out
+
+
 def test_compare_json_and_out_folder(
     tiny_files: tuple[Path, Path],
     files: dict[str, Path],

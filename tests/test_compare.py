@@ -156,7 +156,27 @@ def test_a_scenario_demand_replaces_the_common_one(tiny_graph: nx.MultiDiGraph) 
     big = (DemandRow("station:a", "station:d", "container", 2_000_000),)
     table = compare(tiny_graph, [Scenario("more", demand=big)], demand=small)
     assert value(table, "base", "unserved_tpy", "all").value == 0.0
-    assert value(table, "more", "unserved_tpy", "all").value == pytest.approx(700_000)
+    more = value(table, "more", "unserved_tpy", "all")
+    assert more.value == pytest.approx(700_000)
+    # other demand than the base's: the difference is not the scenario's effect
+    assert math.isnan(more.change) and more.detail == "demand differs from the base's"
+
+
+def test_the_base_is_assigned_the_scenarios_demand(tiny_graph: nx.MultiDiGraph) -> None:
+    # 1.5 Mt/yr A -> D: the base serves 1.3 (border:g 0.5 + sea:b-c 0.8); without the land
+    # route only 0.8, so 0.5 Mt/yr more is unserved
+    demand = (DemandRow("station:a", "station:d", "container", 1_500_000),)
+    table = compare(tiny_graph, [Scenario("no-land", close=("rail:g-c",), demand=demand)])
+    base = value(table, "base", "served_tpy", "all")
+    assert base.value == pytest.approx(1_300_000) and base.detail == "demand of no-land"
+    served = value(table, "no-land", "served_tpy", "all")
+    assert served.value == pytest.approx(800_000) and served.change == pytest.approx(-500_000)
+    assert "**no-land**: served_tpy all: 1,300,000 -> 800,000 (-38%)" in headlines(table)
+    assert "The base is assigned the demand of no-land." in to_markdown(table)
+    # two scenarios with other tables: the base has none to share, so it is not assigned
+    other = (DemandRow("station:a", "station:d", "container", 100_000),)
+    both = compare(tiny_graph, [Scenario("a", demand=demand), Scenario("b", demand=other)])
+    assert not ((both.scenario == "base") & (both.metric == "served_tpy")).any()
 
 
 def test_jobs_default_to_the_scenarios_and_the_year_to_theirs(tiny_graph: nx.MultiDiGraph) -> None:
@@ -255,3 +275,14 @@ def test_infinite_and_missing_figures_are_null_in_json(
             "detail": "no route",
         }
     ]
+
+
+def test_a_child_without_a_name_compares_with_its_parent(
+    tiny_graph: nx.MultiDiGraph, tmp_path: Path
+) -> None:
+    (tmp_path / "parent.yaml").write_text("name: parent\nclose: [rail:g-c]\n", encoding="utf-8")
+    (tmp_path / "child.yaml").write_text("extends: parent.yaml\n", encoding="utf-8")
+    table = compare(
+        tiny_graph, [tmp_path / "parent.yaml", tmp_path / "child.yaml"], routes=[AD.split(" -> ")]
+    )
+    assert list(dict.fromkeys(table.scenario)) == ["base", "parent", "child"]

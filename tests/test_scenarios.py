@@ -354,7 +354,10 @@ BAD_FILES = [
     ("year: soon\n", "line 1, key 'year': is 'soon'; expected a year such as 2030"),
     ("name: ''\n", "line 1, key 'name': expected text; found ''"),
     ("open: rail:a-b\nclose: [3]\n", "line 2, key 'close[0]': expected an id (text); found 3"),
-    ("open: [sea:b-c]\nclose: [sea:b-c]\n", "key 'close': 'sea:b-c' is both opened and closed"),
+    (
+        "open: [sea:b-c]\nclose: [sea:b-c]\n",
+        "line 2, key 'close[0]': 'sea:b-c' is both opened and closed",
+    ),
     (
         "change:\n  rail:a-b:\n    capacity_tpy: -5\n",
         "line 3, key 'change.rail:a-b.capacity_tpy': is -5; expected a number >= 0 (t/yr)",
@@ -482,3 +485,149 @@ def test_a_demand_file_is_checked_by_the_demand_reader(
         ScenarioError, match=r"line 2, key 'demand.file': .*row 1, column 'destination'"
     ):
         check_scenario(graph, s)
+
+
+# --------------------------------------------------------------------------- where values are
+
+
+def test_errors_name_where_each_value_is_written(graph: nx.MultiDiGraph, tmp_path: Path) -> None:
+    # Sorted and merged, port:qq, port:zzz and XZ are not where they are written; each error
+    # must still name the file, line and key of the value.
+    parent = write(
+        tmp_path,
+        "parent.yaml",
+        """
+        name: parent
+        new_places:
+          - {id: station:e, name: Echo, country: XA, kind: rail_station, lon: 0.5, lat: 0.5}
+        close:
+          - port:qq
+        jobs:
+          routes:
+            - [station:a, station:d]
+        """,
+    )
+    child = write(
+        tmp_path,
+        "child.yaml",
+        """
+        name: child
+        extends: parent.yaml
+        close:
+          - port:zzz
+          - port:b
+        avoid:
+          countries:
+            - XZ
+            - XA
+        new_places:
+          - {id: station:f, name: Fox, country: XA, kind: spaceport, lon: 0.6, lat: 0.6}
+        jobs:
+          routes:
+            - [station:a, Atlantis]
+            - [Echo, station:d]
+        """,
+    )
+    s = read_scenario(child)
+    assert s.close == ("port:b", "port:qq", "port:zzz")
+    with pytest.raises(ScenarioError) as info:
+        check_scenario(graph, s)
+    lines = str(info.value).splitlines()
+    assert lines[0] == "5 error(s) in scenario 'child':"
+    assert lines[1].startswith(f"{parent}, line 5, key 'close[0]': unknown link or place 'port:qq'")
+    assert lines[2].startswith(f"{child}, line 4, key 'close[0]': unknown link or place 'port:zzz'")
+    assert lines[3] == f"{child}, line 8, key 'avoid.countries[0]': unknown country 'XZ'"
+    assert lines[4].startswith(f"{child}, line 11, key 'new_places[0].kind': 'station:f': ")
+    assert lines[5].startswith(
+        f"{child}, line 14, key 'jobs.routes[0].to': unknown place 'Atlantis'"
+    )
+
+
+def test_a_bad_list_is_reported_once(tmp_path: Path) -> None:
+    with pytest.raises(ScenarioError) as info:
+        read_scenario(write(tmp_path, "five.yaml", "open: 5\n"))
+    assert str(info.value) == (
+        f"{tmp_path / 'five.yaml'}, line 1, key 'open': expected a list of ids; found 5"
+    )
+
+
+def test_a_child_is_named_after_its_own_file_and_null_clears_the_year(tmp_path: Path) -> None:
+    write(tmp_path, "parent.yaml", "name: parent\nyear: 2030\n")
+    child = read_scenario(write(tmp_path, "child.yaml", "extends: parent.yaml\nyear: null\n"))
+    assert (child.name, child.year) == ("child", None)
+    kept = read_scenario(write(tmp_path, "kept.yaml", "extends: parent.yaml\n"))
+    assert (kept.name, kept.year) == ("kept", 2030)
+
+
+def test_a_change_keeps_the_ranges_of_other_attributes(graph: nx.MultiDiGraph) -> None:
+    # sea:b-c has time_h 10 with a range of 8-30 (an estimate); the change adds a capacity range
+    ranges = {"capacity_tpy": [800_000, 1_000_000]}
+    s = Scenario("wider", change={"sea:b-c": {"capacity_tpy": 900_000, "ranges": ranges}})
+    sea = apply_scenario(graph, s).edges["port:b", "port:c", "sea:b-c"]
+    assert sea["ranges"] == {"time_h": [8.0, 30.0], "capacity_tpy": [800_000, 1_000_000]}
+    assert sea["estimates"] == ["time_h"]
+
+
+def test_a_changed_figure_cites_the_change_not_the_old_source(graph: nx.MultiDiGraph) -> None:
+    # every figure of the tiny network cites 'tiny'
+    s = Scenario(
+        "wider",
+        change={
+            "port:b": {"capacity_tpy": 2_000_000, "sources": {"capacity_tpy": ["tiny"]}},
+            "rail:a-b": {"time_h": 1.5},
+        },
+    )
+    H = apply_scenario(graph, s)
+    assert H.nodes["port:b"]["sources"]["capacity_tpy"] == ["tiny"]
+    rail = H.edges["station:a", "port:b", "rail:a-b"]
+    assert rail["sources"]["time_h"] == ["scenario"] and rail["sources"]["length_km"] == ["tiny"]
+    assert H.graph["sources"]["scenario"]["title"] == "Set by scenario 'wider'"
+    assert "scenario" not in graph.graph["sources"]
+
+
+def test_source_ids_of_a_change_are_checked(graph: nx.MultiDiGraph, tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "cite.yaml",
+        """
+        change:
+          port:b:
+            capacity_tpy: 2000000
+            sources: {capacity_tpy: [tiny, tiyn]}
+          port:c: {sources: {capacity_tpy: [scenario]}}
+        """,
+    )
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path, graph)
+    assert str(info.value) == (
+        f"{path}, line 4, key 'change.port:b.sources.capacity_tpy[1]': unknown source id 'tiyn' "
+        "(did you mean 'tiny'?); expected an id of the network's sources.csv, or 'scenario'"
+    )
+
+
+def test_a_demand_file_is_checked_with_the_new_places(
+    graph: nx.MultiDiGraph, tmp_path: Path
+) -> None:
+    demand = tmp_path / "demand.csv"
+    demand.write_text(
+        "origin,destination,commodity,tonnes_per_year\nEcho,station:d,container,5\n",
+        encoding="utf-8",
+    )
+    path = write(
+        tmp_path,
+        "d.yaml",
+        """
+        new_places:
+          - {id: station:e, name: Echo, country: XA, kind: rail_station, lon: 0.5, lat: 0.5}
+        demand: {file: demand.csv}
+        """,
+    )
+    load_scenario(path, graph)  # the new place is found by its name
+    demand.write_text(
+        "origin,destination,commodity,tonnes_per_year\nEcho,Atlantis,container,5\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(
+        ScenarioError, match=r"line 3, key 'demand.file': .*row 1, column 'destination'"
+    ):
+        load_scenario(path, graph)

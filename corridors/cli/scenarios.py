@@ -47,7 +47,7 @@ def _load(paths: list[Path], places: Path | None, links: Path | None) -> tuple[A
 def _table(table: pd.DataFrame) -> None:
     from rich.table import Table
 
-    from corridors.compare import CATEGORICAL, NONE, format_value, headlines
+    from corridors.compare import CATEGORICAL, NONE, demand_note, format_value, headlines
 
     out = console()
     news = headlines(table)
@@ -55,7 +55,8 @@ def _table(table: pd.DataFrame) -> None:
     for line in news:
         out.print(f"  - {line.replace('**', '')}", markup=False)
     names = list(dict.fromkeys(table["scenario"]))
-    view = Table(title="Comparison", title_justify="left")
+    note = demand_note(table)
+    view = Table(title="Comparison", title_justify="left", caption=note or None)
     view.add_column("metric")
     view.add_column("pair")
     for name in names:
@@ -81,20 +82,30 @@ def _table(table: pd.DataFrame) -> None:
 
 
 def _route_cell(r: Mapping[Any, Any], table: pd.DataFrame) -> str:
-    """A route on the terminal: its leg count for the base, what changed for a scenario."""
+    """A route on the terminal: its leg count for the base; for a scenario, against the
+    base's route: gained, lost, ``same``, or the links added and dropped."""
+    legs = "no route" if r["detail"] == "no route" else f"{r['value']:.0f} legs"
+    if r["scenario"] == "base":
+        return legs
+    same_job = (table["pair"] == r["pair"]) & (table["commodity"] == r["commodity"])
+    base = table[same_job & (table["scenario"] == "base") & (table["metric"] == "route")]
+    before = str(base["detail"].iloc[0]) if len(base) else None
+    if before is None:
+        return legs
     if r["detail"] == "no route":
-        return "no route"
-    if r["scenario"] == "base" or r["change"] != 1.0:
-        return f"{r['value']:.0f} legs" if r["scenario"] == "base" else "same"
+        return "no route" if before == "no route" else "lost: no route"
+    if before == "no route":
+        return f"gained: {legs}"
+    if r["change"] != 1.0:
+        return "same"
     changes = table[
-        (table["scenario"] == r["scenario"])
-        & (table["pair"] == r["pair"])
-        & (table["commodity"] == r["commodity"])
+        same_job
+        & (table["scenario"] == r["scenario"])
         & table["metric"].isin(["legs_added", "legs_dropped"])
     ]
     parts = {m: d for m, d in zip(changes["metric"], changes["detail"], strict=True)}
     if not parts:
-        return f"{r['value']:.0f} legs"
+        return legs
     added = ", ".join(f"+{x}" for x in parts.get("legs_added", "").split(", ") if x)
     dropped = ", ".join(f"-{x}" for x in parts.get("legs_dropped", "").split(", ") if x)
     return "; ".join(p for p in (added, dropped) if p)
