@@ -25,7 +25,7 @@
 
 The writers (:func:`write_csv`, :func:`write_json`, :func:`write_markdown` and
 :func:`write_report` for all three) write to a temporary file and rename it; they and the
-headlines live in :mod:`corridors.compare_report` and are re-exported here.
+headlines live in :mod:`corridors.compare_report`.
 """
 
 from __future__ import annotations
@@ -39,21 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from corridors.compare_report import (
-    BASE,
-    CATEGORICAL,
-    COLUMNS,
-    NONE,
-    demand_note,
-    format_value,
-    headlines,
-    to_json_text,
-    to_markdown,
-    write_csv,
-    write_json,
-    write_markdown,
-    write_report,
-)
+from corridors.compare_report import BASE, CATEGORICAL, COLUMNS
 from corridors.exceptions import DataError, NoRouteError
 from corridors.scenarios import (
     DemandRow,
@@ -69,22 +55,9 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
-    "BASE",
-    "CATEGORICAL",
-    "COLUMNS",
-    "NONE",
     "compare",
-    "demand_note",
-    "format_value",
-    "headlines",
     "route_jobs",
     "throughput_jobs",
-    "to_json_text",
-    "to_markdown",
-    "write_csv",
-    "write_json",
-    "write_markdown",
-    "write_report",
 ]
 
 ROUTE_METRICS = ("time_h", "cost_usd_per_t", "length_km", "co2_kg_per_t")

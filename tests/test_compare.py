@@ -15,13 +15,8 @@ import pandas as pd
 import pytest
 
 from corridors import DataError, ScenarioError
-from corridors.compare import (
-    COLUMNS,
-    compare,
-    headlines,
-    to_markdown,
-    write_report,
-)
+from corridors.compare import compare
+from corridors.compare_report import COLUMNS, headlines, to_markdown, write_report
 from corridors.scenarios import DemandRow, RouteJob, Scenario, ThroughputJob
 
 AD = "station:a -> station:d"

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -82,6 +84,23 @@ def network(places: Path | None, links: Path | None) -> nx.MultiDiGraph:
     return read_network(places, links)  # type: ignore[arg-type]
 
 
+YearOpt = Annotated[
+    int | None, typer.Option(help="Network of this year (default: operational now).")
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="JSON on standard output.")]
+CommodityOpt = Annotated[str, typer.Option(help="container, general, oil or gas.")]
+AvoidCountryOpt = Annotated[
+    list[str] | None,
+    typer.Option("--avoid-country", help="ISO country code(s) to avoid; repeat or comma-separate."),
+]
+ByOpt = Annotated[
+    str,
+    typer.Option(
+        "--by",
+        help="time, cost, distance or co2, or a weighted mix such as 'cost=1,time=5' "
+        "(USD per hour).",
+    ),
+]
 MapOpt = Annotated[
     Path | None,
     typer.Option(
@@ -98,6 +117,32 @@ def write_map(m: folium.Map, path: Path, *, offline: bool = False) -> None:
 
     save_map(m, path, offline=offline)
     console(stderr=True).print(f"wrote map {path}")
+
+
+@contextlib.contextmanager
+def progress_bar(
+    label: str, *, enabled: bool = True
+) -> Iterator[Callable[[int, int], None] | None]:
+    """A rich progress bar on standard error, as a ``progress(done, total)`` callback."""
+    if not enabled:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    with Progress(
+        f"[progress.description]{label}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task(label, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
 
 
 def split_list(values: list[str] | None) -> list[str]:

@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from corridors.cli.app import (
+    AvoidCountryOpt,
+    ByOpt,
+    CommodityOpt,
+    JsonOpt,
     LinksOpt,
     MapOpt,
     PlacesOpt,
+    YearOpt,
     app,
     console,
     fail,
     network,
     parse_criterion,
     print_json,
+    progress_bar,
     split_list,
     write_map,
 )
@@ -46,46 +50,12 @@ DEFAULT_PAIRS = (
     ("port:alat", "station:kars"),
 )
 
-YearOpt = Annotated[
-    int | None, typer.Option(help="Network of this year (default: operational now).")
-]
-JsonOpt = Annotated[bool, typer.Option("--json", help="JSON on standard output.")]
-CommodityOpt = Annotated[str, typer.Option(help="container, general, oil or gas.")]
-AvoidOpt = Annotated[
-    list[str] | None,
-    typer.Option("--avoid-country", help="ISO country code(s) to avoid; repeat or comma-separate."),
-]
-
 
 def _avoid(countries: list[str] | None) -> Any:
     from corridors.expand import Avoid
 
     codes = [c.upper() for c in split_list(countries)]
     return Avoid.of(countries=codes) if codes else None
-
-
-@contextlib.contextmanager
-def _progress(label: str, enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
-    """A rich progress bar on standard error, as a ``progress(done, total)`` callback."""
-    if not enabled:
-        yield None
-        return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
-
-    with Progress(
-        f"[progress.description]{label}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console(stderr=True),
-        transient=True,
-    ) as bar:
-        task = bar.add_task(label, total=None)
-
-        def update(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
-        yield update
 
 
 def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
@@ -106,7 +76,7 @@ def capacity(
     ],
     commodity: CommodityOpt = "container",
     year: YearOpt = None,
-    avoid_country: AvoidOpt = None,
+    avoid_country: AvoidCountryOpt = None,
     as_json: JsonOpt = False,
     map_file: MapOpt = None,
     places: PlacesOpt = None,
@@ -185,9 +155,7 @@ def assign(
         ),
     ],
     year: YearOpt = None,
-    by: Annotated[
-        str, typer.Option(help="cost, time, distance, co2 or a mix such as 'cost=1,time=2'.")
-    ] = "cost",
+    by: ByOpt = "cost",
     penalty: Annotated[
         float | None,
         typer.Option(
@@ -202,7 +170,7 @@ def assign(
         typer.Option(help="Folder to write flows, utilisation, unserved and shadow prices into."),
     ] = None,
     top: Annotated[int, typer.Option(help="Rows of each table on the terminal.", min=1)] = 10,
-    avoid_country: AvoidOpt = None,
+    avoid_country: AvoidCountryOpt = None,
     map_file: MapOpt = None,
     places: PlacesOpt = None,
     links: LinksOpt = None,
@@ -287,7 +255,7 @@ def criticality(
     ] = None,
     commodity: CommodityOpt = "container",
     year: YearOpt = None,
-    by: Annotated[str, typer.Option(help="Criterion of the best route.")] = "time",
+    by: ByOpt = "time",
     elements: Annotated[
         str, typer.Option(help="links, places, both, or comma-separated ids.")
     ] = "links",
@@ -295,7 +263,7 @@ def criticality(
         bool, typer.Option("--no-throughput", help="Skip the maximum flows (faster).")
     ] = False,
     top: Annotated[int, typer.Option(help="Show only the N most critical.", min=1)] = 20,
-    avoid_country: AvoidOpt = None,
+    avoid_country: AvoidCountryOpt = None,
     as_json: JsonOpt = False,
     places: PlacesOpt = None,
     links: LinksOpt = None,
@@ -310,7 +278,7 @@ def criticality(
     chosen: str | list[str] = elements
     if elements not in ("links", "places", "both"):
         chosen = [e.strip() for e in elements.split(",") if e.strip()]
-    with _progress("criticality", enabled=not as_json) as progress:
+    with progress_bar("criticality", enabled=not as_json) as progress:
         result = rank(
             G,
             od,

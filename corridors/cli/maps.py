@@ -10,8 +10,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from corridors.cli.app import (
+    ByOpt,
+    CommodityOpt,
     LinksOpt,
     PlacesOpt,
+    YearOpt,
     app,
     console,
     fail,
@@ -33,18 +36,14 @@ def map_command(
     out: Annotated[Path, typer.Option("--out", help="HTML file to write.", dir_okay=False)] = Path(
         "corridors-map.html"
     ),
-    year: Annotated[
-        int | None, typer.Option(help="Network of this year (default: operational now).")
-    ] = None,
+    year: YearOpt = None,
     route: Annotated[
         tuple[str, str] | None,
         typer.Option("--route", help="Draw routes from A to B (ids, names or aliases)."),
     ] = None,
     k: Annotated[int, typer.Option("--k", min=1, max=20, help="Number of routes.")] = 1,
-    commodity: Annotated[str, typer.Option(help="container, general, oil or gas.")] = "container",
-    by: Annotated[
-        str, typer.Option(help="time, cost, distance or co2, or a mix such as 'time=10,cost=1'.")
-    ] = "time",
+    commodity: CommodityOpt = "container",
+    by: ByOpt = "time",
     flows: Annotated[
         Path | None,
         typer.Option(

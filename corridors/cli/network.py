@@ -9,9 +9,14 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from corridors.cli.app import (
+    AvoidCountryOpt,
+    ByOpt,
+    CommodityOpt,
+    JsonOpt,
     LinksOpt,
     MapOpt,
     PlacesOpt,
+    YearOpt,
     app,
     console,
     fail,
@@ -87,28 +92,16 @@ def _route_table(G: nx.MultiDiGraph, r: Route, title: str) -> None:
 def route(
     origin: Annotated[str, typer.Argument(help="Origin: place id, name or alias.")],
     destination: Annotated[str, typer.Argument(help="Destination: place id, name or alias.")],
-    commodity: Annotated[str, typer.Option(help="container, general, oil or gas.")] = "container",
-    by: Annotated[
-        str,
-        typer.Option(
-            help="time, cost, distance or co2; or a weighted mix such as 'time=10,cost=1'."
-        ),
-    ] = "time",
-    year: Annotated[
-        int | None, typer.Option(help="Network of this year (default: operational now).")
-    ] = None,
-    avoid_country: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--avoid-country", help="ISO country code(s) to avoid; repeat or comma-separate."
-        ),
-    ] = None,
+    commodity: CommodityOpt = "container",
+    by: ByOpt = "time",
+    year: YearOpt = None,
+    avoid_country: AvoidCountryOpt = None,
     avoid_place: Annotated[list[str] | None, typer.Option("--avoid-place")] = None,
     avoid_link: Annotated[list[str] | None, typer.Option("--avoid-link")] = None,
     avoid_mode: Annotated[list[str] | None, typer.Option("--avoid-mode")] = None,
     avoid_corridor: Annotated[list[str] | None, typer.Option("--avoid-corridor")] = None,
     k: Annotated[int, typer.Option("--k", min=1, max=20, help="Number of routes.")] = 1,
-    as_json: Annotated[bool, typer.Option("--json", help="JSON on standard output.")] = False,
+    as_json: JsonOpt = False,
     map_file: MapOpt = None,
     places: PlacesOpt = None,
     links: LinksOpt = None,
@@ -191,7 +184,7 @@ def summary(G: nx.MultiDiGraph) -> dict[str, object]:
 
 @app.command()
 def info(
-    as_json: Annotated[bool, typer.Option("--json", help="JSON on standard output.")] = False,
+    as_json: JsonOpt = False,
     places: PlacesOpt = None,
     links: LinksOpt = None,
 ) -> None:
@@ -223,7 +216,7 @@ def validate(
     sources: Annotated[
         Path | None, typer.Option(help="sources.csv (default: beside the links file).")
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="JSON on standard output.")] = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Check files against the data contract; exit 1 when there are errors."""
     from corridors.io import validate_network

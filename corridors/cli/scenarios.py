@@ -9,7 +9,17 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from corridors.cli.app import LinksOpt, MapOpt, PlacesOpt, app, console, fail, network
+from corridors.cli.app import (
+    JsonOpt,
+    LinksOpt,
+    MapOpt,
+    PlacesOpt,
+    app,
+    console,
+    fail,
+    network,
+    progress_bar,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -47,7 +57,7 @@ def _load(paths: list[Path], places: Path | None, links: Path | None) -> tuple[A
 def _table(table: pd.DataFrame) -> None:
     from rich.table import Table
 
-    from corridors.compare import CATEGORICAL, NONE, demand_note, format_value, headlines
+    from corridors.compare_report import CATEGORICAL, NONE, demand_note, format_value, headlines
 
     out = console()
     news = headlines(table)
@@ -120,7 +130,7 @@ def compare(
     year: Annotated[
         int | None, typer.Option(help="Year of the base network (default: the scenarios').")
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="JSON on standard output.")] = False,
+    as_json: JsonOpt = False,
     out: Annotated[
         Path | None,
         typer.Option("--out", help="Write comparison.csv, .json and .md into this folder."),
@@ -130,21 +140,22 @@ def compare(
     links: LinksOpt = None,
 ) -> None:
     """Run the scenarios' jobs on the base network and on each scenario, side by side."""
-    from rich.progress import Progress
-
     from corridors.compare import compare as run_compare
-    from corridors.compare import route_jobs, to_json_text, write_report
+    from corridors.compare import route_jobs
+    from corridors.compare_report import to_json_text, write_report
 
     G, scenarios = _load(scenario_files, places, links)
     extra = _routes(route)
     routes = None
     if extra:
         routes = [*dict.fromkeys(j for s in scenarios for j in s.routes), *route_jobs(extra)]
-    with Progress(console=console(stderr=True), transient=True) as bar:
-        task = bar.add_task("comparing", total=len(scenarios) + 1)
+    with progress_bar("comparing") as update:
+        finished: list[str] = []
 
         def step(name: str) -> None:
-            bar.update(task, advance=1, description=f"running {name}")
+            assert update is not None  # the bar is always enabled here
+            finished.append(name)
+            update(len(finished), len(scenarios) + 1)
 
         table = run_compare(G, scenarios, routes=routes, year=year, progress=step)
     if out is not None:
@@ -177,7 +188,7 @@ def sweep(
         typer.Option(help="Dask scheduler address (tcp://host:8786): run the draws there."),
     ] = None,
     route: RouteOpt = None,
-    as_json: Annotated[bool, typer.Option("--json", help="JSON on standard output.")] = False,
+    as_json: JsonOpt = False,
     out: Annotated[
         Path | None,
         typer.Option(
@@ -189,8 +200,6 @@ def sweep(
 ) -> None:
     """Monte Carlo over the low/high ranges in the data: distributions of route times and
     throughputs, and how often each bottleneck binds."""
-    from rich.progress import Progress
-
     from corridors.compare import route_jobs
     from corridors.sweep import sweep as run_sweep
     from corridors.sweep import sweep_json, write_sweep
@@ -198,12 +207,7 @@ def sweep(
     G, (scenario,) = _load([scenario_file], places, links)
     extra = _routes(route)
     routes = [*scenario.routes, *route_jobs(extra)] if extra else None
-    with Progress(console=console(stderr=True), transient=True) as bar:
-        task = bar.add_task(f"sweeping {scenario.name}", total=samples)
-
-        def step(done: int, total: int) -> None:
-            bar.update(task, completed=done)
-
+    with progress_bar(f"sweeping {scenario.name}") as step:
         result = run_sweep(
             G,
             scenario,
@@ -227,7 +231,7 @@ def sweep(
 def _sweep_table(result: Any) -> None:
     from rich.table import Table
 
-    from corridors.compare import format_value
+    from corridors.compare_report import format_value
 
     out = console()
     view = Table(
