@@ -36,6 +36,7 @@ __all__ = [
     "read_network",
     "read_sources",
     "validate_network",
+    "write_feature_set",
     "write_network",
     "write_text_atomic",
 ]
@@ -311,6 +312,35 @@ def write_network(
             _write_gpkg(path, features, feature)
         else:
             write_text_atomic(path, _collection_text(features))
+
+
+def write_feature_set(
+    folder: Path,
+    places: list[dict[str, Any]],
+    links: list[dict[str, Any]],
+    sources: list[dict[str, str]],
+) -> list[Path]:
+    """Write ``places.geojson``, ``links.geojson`` and ``sources.csv`` into ``folder``.
+
+    All three are written to temporary files first and renamed only when all are complete, so
+    a failure leaves the folder as it was.
+    """
+    from io import StringIO
+
+    table = StringIO()
+    writer = csv.DictWriter(table, fieldnames=list(SOURCE_COLUMNS), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows({k: row.get(k, "") for k in SOURCE_COLUMNS} for row in sources)
+    texts = {
+        "places.geojson": _collection_text(places),
+        "links.geojson": _collection_text(links),
+        "sources.csv": table.getvalue(),
+    }
+    with contextlib.ExitStack() as stack:
+        tmps = {name: stack.enter_context(atomic_path(folder / name)) for name in texts}
+        for name, tmp in tmps.items():
+            tmp.write_text(texts[name], encoding="utf-8", newline="")
+    return [folder / name for name in texts]
 
 
 def _write_gpkg(path: Path, features: list[dict], feature: str) -> None:

@@ -20,7 +20,7 @@ from corridors.exceptions import DataError
 if TYPE_CHECKING:
     import folium
 
-__all__ = ["ATLAS", "LAND", "WATER", "add_basemap", "countries"]
+__all__ = ["ATLAS", "LAND", "WATER", "add_basemap", "countries", "country_codes"]
 
 ATLAS = ("world-atlas", "2.0.2", "countries-50m.json")
 """The npm package, version and file the outlines come from."""
@@ -47,6 +47,12 @@ def _atlas_file(assets: str | os.PathLike[str] | None) -> Path | None:
 @cache
 def _decode(path: Path) -> tuple[Any, ...]:
     """The countries of a world-atlas TopoJSON file as shapely geometries."""
+    return tuple(shape for _, shape in _decode_with_ids(path))
+
+
+@cache
+def _decode_with_ids(path: Path) -> tuple[tuple[str, Any], ...]:
+    """The countries of a world-atlas TopoJSON file: (ISO 3166 numeric id, geometry) pairs."""
     from shapely import MultiPolygon, Polygon, make_valid
 
     topology = json.loads(path.read_text(encoding="utf-8"))
@@ -79,8 +85,38 @@ def _decode(path: Path) -> tuple[Any, ...]:
         )
         parts = [Polygon(ring(rings[0]), [ring(r) for r in rings[1:]]) for rings in polygons]
         if parts:
-            shapes.append(make_valid(MultiPolygon(parts)))
+            shapes.append((str(geometry.get("id") or ""), make_valid(MultiPolygon(parts))))
     return tuple(shapes)
+
+
+def country_codes(
+    points: list[tuple[float, float]], *, assets: str | os.PathLike[str] | None = None
+) -> list[str]:
+    """The ISO 3166-1 alpha-2 code of the country each (lon, lat) point lies in (or nearest).
+
+    Raises
+    ------
+    DataError
+        When the Natural Earth outlines are not installed, or a point is in no country.
+    """
+    import numpy as np
+    import pycountry
+    import shapely
+
+    path = _atlas_file(assets)
+    if path is None:
+        raise DataError("the Natural Earth country outlines are not installed; name the country")
+    known = [(pycountry.countries.get(numeric=i), s) for i, s in _decode_with_ids(path)]
+    alpha2 = np.array([country.alpha_2 for country, _ in known if country is not None])
+    tree = shapely.STRtree([s for country, s in known if country is not None])
+    geoms = shapely.points(np.asarray(points, dtype=float).reshape(-1, 2))
+    found = np.full(len(geoms), -1)
+    point_index, shape_index = tree.query_nearest(geoms, max_distance=0.5, all_matches=False)
+    found[point_index] = shape_index  # within half a degree: ports on a coarse coastline
+    if (found < 0).any():
+        lon, lat = np.asarray(points)[int(np.argmax(found < 0))]
+        raise DataError(f"point ({lon}, {lat}) lies in no country; name the country")
+    return [str(code) for code in alpha2[found]]
 
 
 def countries(
