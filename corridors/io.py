@@ -37,11 +37,13 @@ __all__ = [
     "read_sources",
     "validate_network",
     "write_feature_set",
+    "write_graphml",
     "write_network",
     "write_text_atomic",
 ]
 
 SOURCE_COLUMNS = ("id", "title", "publisher", "date", "url")
+PARQUET_SUFFIXES = (".parquet", ".geoparquet")
 _JSON_TYPES = {"list[str]", "list[int]", "sources", "ranges", "per_commodity", "bool"}
 
 
@@ -105,7 +107,8 @@ def _read_features(path: Path, feature: str) -> list[Any]:
     import geopandas as gpd
 
     try:
-        gdf = gpd.read_file(path)
+        parquet = path.suffix.lower() in PARQUET_SUFFIXES
+        gdf = gpd.read_parquet(path) if parquet else gpd.read_file(path)
     except Exception as exc:  # pyogrio raises several types for unreadable files
         raise DataError(f"{path}: cannot read as a vector file ({exc})") from None
     if gdf.crs is not None and gdf.crs.to_epsg() != 4326:
@@ -299,17 +302,17 @@ def write_network(
 ) -> None:
     """Write a graph as two files that :func:`read_network` reads back unchanged.
 
-    The format follows the suffix: GeoJSON, or GeoPackage for ``.gpkg`` (lists and mappings
-    stored as JSON text). Each file is written to a temporary file and renamed, so a failure
-    leaves no half-written file.
+    The format follows the suffix: GeoJSON, GeoPackage for ``.gpkg`` or GeoParquet for
+    ``.parquet`` (in both, lists and mappings are stored as JSON text). Each file is written to
+    a temporary file and renamed, so a failure leaves no half-written file.
     """
     place_features, link_features = network_features(G)
     for path, features, feature in (
         (Path(places), place_features, "places"),
         (Path(links), link_features, "links"),
     ):
-        if path.suffix.lower() == ".gpkg":
-            _write_gpkg(path, features, feature)
+        if path.suffix.lower() in (".gpkg", *PARQUET_SUFFIXES):
+            _write_table(path, features, feature)
         else:
             write_text_atomic(path, _collection_text(features))
 
@@ -343,7 +346,8 @@ def write_feature_set(
     return [folder / name for name in texts]
 
 
-def _write_gpkg(path: Path, features: list[dict], feature: str) -> None:
+def _write_table(path: Path, features: list[dict], feature: str) -> None:
+    """A GeoPackage or GeoParquet file of the features, lists and mappings as JSON text."""
     import geopandas as gpd
 
     attrs = schema(feature)
@@ -352,7 +356,48 @@ def _write_gpkg(path: Path, features: list[dict], feature: str) -> None:
         if column in attrs and attrs[column].type in _JSON_TYPES:
             gdf[column] = [None if v is None or v != v else json.dumps(v) for v in gdf[column]]
     with atomic_path(path) as tmp:
-        gdf.to_file(tmp, driver="GPKG", layer=feature)
+        if path.suffix.lower() in PARQUET_SUFFIXES:
+            gdf.to_parquet(tmp, index=False, schema_version="1.0.0")
+        else:
+            gdf.to_file(tmp, driver="GPKG", layer=feature)
+
+
+def write_graphml(G: nx.MultiDiGraph, path: str | os.PathLike[str]) -> None:
+    """Write the graph as GraphML (for Gephi, igraph, yEd): one edge per direction of travel.
+
+    GraphML types each attribute once and holds only scalars: an attribute whose values are
+    all numbers is written as numbers, all text as text, all flags as flags; any other
+    (lists, mappings, each edge's ``coords``, or a mix) is JSON text on every element.
+    """
+    nodes = sorted(G.nodes(data=True))
+    edges = sorted(G.edges(keys=True, data=True), key=lambda e: (e[2], e[0]))
+    node_fix = _graphml_encoders([d for _, d in nodes])
+    edge_fix = _graphml_encoders([d for *_, d in edges])
+    H = nx.MultiDiGraph(crs=G.graph.get("crs", "EPSG:4326"))
+    for node, data in nodes:
+        H.add_node(node, **{k: node_fix[k](v) for k, v in data.items() if v is not None})
+    for u, v, key, data in edges:
+        H.add_edge(u, v, key=key, **{k: edge_fix[k](x) for k, x in data.items() if x is not None})
+    with atomic_path(path) as tmp:
+        nx.write_graphml(H, tmp, named_key_ids=True)
+
+
+def _graphml_encoders(records: list[dict[str, Any]]) -> dict[str, Any]:
+    """For each attribute, how its values are written so that GraphML can type it once."""
+    kinds: dict[str, set[type]] = {}
+    for record in records:
+        for key, value in record.items():
+            if value is not None:
+                kinds.setdefault(key, set()).add(type(value))
+    encoders: dict[str, Any] = {}
+    for key, types in kinds.items():
+        if types <= {int, float} and float in types:
+            encoders[key] = float
+        elif len(types) == 1 and next(iter(types)) in (str, int, float, bool):
+            encoders[key] = next(iter(types))
+        else:
+            encoders[key] = json.dumps
+    return encoders
 
 
 def network_to_gdfs(G: nx.MultiDiGraph) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:

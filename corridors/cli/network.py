@@ -251,15 +251,21 @@ def validate(
 @app.command()
 def export(
     folder: Annotated[Path, typer.Argument(help="Folder to write places and links into.")],
-    fmt: Annotated[str, typer.Option("--format", help="geojson or gpkg.")] = "geojson",
+    fmt: Annotated[
+        str, typer.Option("--format", help="geojson, gpkg, parquet (GeoParquet) or graphml.")
+    ] = "geojson",
     places: PlacesOpt = None,
     links: LinksOpt = None,
 ) -> None:
-    """Write the network as GeoJSON or GeoPackage files (places and links)."""
-    from corridors.io import write_network
+    """Write the network as places and links files (GeoJSON, GeoPackage, GeoParquet) or GraphML."""
+    from corridors.io import write_graphml, write_network
 
-    if fmt not in ("geojson", "gpkg"):
-        fail(f"--format is '{fmt}'; expected geojson or gpkg")
+    if fmt not in ("geojson", "gpkg", "parquet", "graphml"):
+        fail(f"--format is '{fmt}'; expected geojson, gpkg, parquet or graphml")
     G = network(places, links)
+    if fmt == "graphml":
+        write_graphml(G, folder / "network.graphml")
+        console().print(f"wrote {folder / 'network.graphml'}", markup=False)
+        return
     write_network(G, folder / f"places.{fmt}", folder / f"links.{fmt}")
-    console().print(f"wrote {folder / f'places.{fmt}'} and {folder / f'links.{fmt}'}")
+    console().print(f"wrote {folder / f'places.{fmt}'} and {folder / f'links.{fmt}'}", markup=False)

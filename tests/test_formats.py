@@ -1,0 +1,54 @@
+"""GeoParquet and GraphML: the big-network formats read and written like the others."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+import corridors
+from corridors.io import write_graphml
+
+
+def test_geoparquet_round_trip_keeps_every_attribute(
+    tiny_graph: nx.MultiDiGraph, tmp_path: Path
+) -> None:
+    places, links = tmp_path / "p.parquet", tmp_path / "l.parquet"
+    corridors.write_network(tiny_graph, places, links)
+    back = corridors.read_network(places, links)
+    assert dict(back.nodes(data=True)) == dict(tiny_graph.nodes(data=True))
+    assert sorted(back.edges(keys=True, data=True)) == sorted(
+        tiny_graph.edges(keys=True, data=True)
+    )
+    import pyarrow.parquet as pq
+
+    meta = json.loads(pq.read_schema(links).metadata[b"geo"])  # a GeoParquet file, not plain
+    assert meta["primary_column"] == "geometry"
+
+
+def test_graphml_holds_every_edge_with_its_figures(
+    tiny_graph: nx.MultiDiGraph, tmp_path: Path
+) -> None:
+    path = tmp_path / "n.graphml"
+    write_graphml(tiny_graph, path)
+    H = nx.read_graphml(path, force_multigraph=True)
+    assert sorted(H.edges(keys=True)) == sorted(tiny_graph.edges(keys=True))
+    u, v, key = "station:a", "port:b", "rail:a-b"
+    assert H.edges[u, v, key]["length_km"] == tiny_graph.edges[u, v, key]["length_km"]
+    coords = json.loads(H.edges[u, v, key]["coords"])
+    assert [tuple(c) for c in coords] == list(tiny_graph.edges[u, v, key]["coords"])
+    assert H.nodes["port:b"]["x"] == pytest.approx(0.9)
+
+
+def test_export_command_writes_parquet_and_graphml(tmp_path: Path) -> None:
+    run = [sys.executable, "-m", "corridors", "export"]
+    subprocess.run([*run, str(tmp_path), "--format", "parquet"], check=True, capture_output=True)
+    G = corridors.read_network(tmp_path / "places.parquet", tmp_path / "links.parquet")
+    assert G.number_of_edges() == corridors.load_network().number_of_edges()
+    subprocess.run([*run, str(tmp_path), "--format", "graphml"], check=True, capture_output=True)
+    H = nx.read_graphml(tmp_path / "network.graphml", force_multigraph=True)
+    assert H.number_of_edges() == G.number_of_edges()
