@@ -89,8 +89,7 @@ def network_map(
         Draw the network of that year (None: what is operational now).
     tiles
         A folium tile set for the base map, or None for none (no network needed): then
-        countries are drawn from Natural Earth where its npm package is installed (see
-        :mod:`corridors.maps_basemap`).
+        countries from Natural Earth are drawn (see :mod:`corridors.maps_basemap`).
     places
         Whether to draw the places.
 
@@ -221,7 +220,8 @@ def save_map(
         Inline Leaflet's and jQuery's code and styles so the file opens with no network; build
         the map with ``tiles=None`` too, as tiles always need the network.
     assets
-        Folder of the npm packages to inline from (see :mod:`corridors.offline`).
+        Folder of npm packages to inline from instead of the files shipped with corridors
+        (see :mod:`corridors.offline`).
     """
     from corridors.io import write_text_atomic
 

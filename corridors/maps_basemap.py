@@ -1,10 +1,11 @@
 """A light base map of countries, for maps drawn without tiles (offline) and for PNGs.
 
-The outlines are Natural Earth's 1:50m countries as the npm package ``world-atlas@2.0.2``
-ships them (TopoJSON), installed with the map's scripts by ``npm ci`` (see
-:mod:`corridors.offline`). They are decoded here, clipped to the area drawn, simplified below
-what shows at country zoom, and carry no names or other text. Without the package, maps are
-drawn on a plain background.
+The outlines are Natural Earth's 1:50m countries (public domain) as the npm package
+``world-atlas@2.0.2`` ships them (TopoJSON, ISC licence), shipped with corridors in
+``corridors/assets/`` (see :mod:`corridors.offline`). They are decoded here, clipped to the
+area drawn, simplified below what shows at country zoom, and carry no names or other text.
+Where ``CORRIDORS_ASSETS`` names a folder without the package, maps are drawn on a plain
+background.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ def _atlas_file(assets: str | os.PathLike[str] | None) -> Path | None:
         folder = find_assets(assets)
     except DataError:
         return None
-    package = folder / "node_modules" / ATLAS[0]
+    package = folder / ATLAS[0]
     path = package / ATLAS[2]
     return path if path.is_file() and installed_version(package.resolve()) == ATLAS[1] else None
 
@@ -125,7 +126,7 @@ def countries(
     assets: str | os.PathLike[str] | None = None,
 ) -> list[Any] | None:
     """Country shapes clipped to ``(west, south, east, north)`` and simplified; None when the
-    ``world-atlas`` package is not installed."""
+    assets folder (see :func:`corridors.offline.find_assets`) has no ``world-atlas@2.0.2``."""
     path = _atlas_file(assets)
     if path is None:
         return None
@@ -171,7 +172,7 @@ def add_basemap(
 ) -> bool:
     """Draw the countries around ``points`` ([lat, lon]) under everything else on ``m``.
 
-    Returns whether the base map was drawn (False without the ``world-atlas`` package).
+    Returns whether the base map was drawn (False where the assets lack ``world-atlas``).
     """
     import shapely
     from branca.element import Element

@@ -19,6 +19,7 @@ from corridors.maps_style import (
     MODE_COLOURS,
     STATUS_DASHES,
     capacity_width,
+    css_name,
     escape,
     fmt_number,
     link_group,
@@ -366,7 +367,7 @@ def draw_links(
             weight=capacity_width(d.get("capacity_tpy")),
             opacity=0.9 if status == "operational" else 0.7,
             dash_array=STATUS_DASHES[status],
-            class_name=f"corridors-link corridors-{d['mode']} corridors-{status}",
+            class_name=f"corridors-link corridors-{css_name(d['mode'])} corridors-{status}",
             tooltip=folium.Tooltip(escape(f"{title} ({group.replace('_', ' ')}, {key})")),
             popup=folium.Popup(link_popup(key, title, d, sources), max_width=360),
         ).add_to(get_layer(m, groups, layer))
@@ -404,7 +405,7 @@ def draw_places(
             fill_color=style["fill"],
             fill_opacity=0.95 if status == "operational" else 0.45,
             dash_array=None if status == "operational" else "2 2",
-            class_name=f"corridors-place corridors-{kind}",
+            class_name=f"corridors-place corridors-{css_name(kind)}",
             tooltip=folium.Tooltip(escape(d.get("name", place))),
             popup=folium.Popup(place_popup(place, d, sources), max_width=360),
         ).add_to(get_layer(m, groups, KIND_GROUPS.get(kind, "Other places")))

@@ -1,15 +1,20 @@
 """How maps look and what their popups say: colours, widths, dashes, and escaped HTML snippets.
 
 Everything here is plain Python (no folium), so it is cheap to import and easy to test. Every
-piece of text that comes from data goes through :func:`escape` before it reaches HTML; the
-snippets are also safe inside the JavaScript template literals folium wraps them in (no
-backtick, ``$`` or backslash survives escaping).
+piece of text that comes from data (names, aliases, notes, operators, ids, source titles,
+scenario names, layer names) goes through :func:`escape`, the one function that turns data text
+into page text, before it reaches a folium or branca element. folium renders each element's
+script as a Jinja2 template and then renders the result a second time, inside JavaScript
+template literals, and Leaflet shows tooltips, popups and layer names as HTML; so the escaped
+text holds no HTML markup, no Jinja2 delimiter (``{`` and ``}`` become character references)
+and no backtick, ``$`` or backslash: after any number of renders it is the literal text.
 """
 
 from __future__ import annotations
 
 import html
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -25,6 +30,7 @@ __all__ = [
     "UTILISATION_STOPS",
     "capacity_width",
     "colour_scale",
+    "css_name",
     "escape",
     "fmt_number",
     "link_group",
@@ -116,18 +122,38 @@ _SKIP = {"id", "from", "to", "name", "aliases", "sources", "estimates", "ranges"
 _SAFE_SCHEMES = ("http://", "https://")
 
 
+_PAGE_TEXT = str.maketrans(
+    {"`": "&#96;", "$": "&#36;", "\\": "&#92;", "{": "&#123;", "}": "&#125;"}
+)
+
+
 def escape(value: Any) -> str:
-    """Text as HTML that shows it literally, safe inside a JavaScript template literal too.
+    """Data text as page text: HTML that shows it literally, however often it is rendered.
+
+    HTML markup, Jinja2 delimiters and what a JavaScript template literal would run (backtick,
+    ``$``, backslash) all become character references.
 
     Examples
     --------
     >>> escape("<img src=x onerror=alert(1)>")
     '&lt;img src=x onerror=alert(1)&gt;'
     >>> escape("`${x}` \\\\")
-    '&#96;&#36;{x}&#96; &#92;'
+    '&#96;&#36;&#123;x&#125;&#96; &#92;'
+    >>> escape("{{ 7*7 }} {% if 1 %}")
+    '&#123;&#123; 7*7 &#125;&#125; &#123;% if 1 %&#125;'
     """
-    text = html.escape(str(value), quote=True)
-    return text.replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
+    return html.escape(str(value), quote=True).translate(_PAGE_TEXT)
+
+
+def css_name(value: Any) -> str:
+    """A value from data as a CSS class name: letters, digits, ``-`` and ``_`` only.
+
+    Examples
+    --------
+    >>> css_name("rail"), css_name("x' onload={{ 1 }}")
+    ('rail', 'x--onload----1---')
+    """
+    return re.sub(r"[^A-Za-z0-9_-]", "-", str(value))
 
 
 def fmt_number(value: float) -> str:

@@ -1,16 +1,17 @@
-"""Self-contained map pages: the scripts and styles a folium page loads, inlined from npm packages.
+"""Self-contained map pages: the scripts and styles a folium page loads, inlined.
 
-A folium page loads Leaflet, jQuery and friends from CDNs, which an analyst on a restricted
-network cannot reach. :func:`inline_assets` replaces each ``<script src>`` and stylesheet
-``<link>`` by the file's text, taken from the *same version* of the same package installed from
-the npm registry (the images and fonts a stylesheet uses become ``data:`` URIs). The packages are
-pinned in ``package.json`` at the root of the repository; install them with::
+A folium page loads Leaflet and jQuery from CDNs, which an analyst on a restricted network
+cannot reach. :func:`inline_assets` replaces each ``<script src>`` and stylesheet ``<link>`` by
+the file's text, taken from the *same version* of the same npm package (the images a
+stylesheet uses become ``data:`` URIs). The package ships the files it needs in
+``corridors/assets/`` (Leaflet 1.9.3, jQuery 3.7.1 and the Natural Earth countries of
+world-atlas 2.0.2, laid out as in ``node_modules``; see ``NOTICE`` for their licences), so a
+plain ``pip install`` draws offline maps with no npm. They were copied from the packages pinned
+in the repository's ``package.json``.
 
-    npm ci            # in the repository, or anywhere, then point CORRIDORS_ASSETS at it
-
-The folder holding ``node_modules`` is looked for in this order: the ``assets`` argument, the
-``CORRIDORS_ASSETS`` environment variable, the current directory, the repository checkout.
-:func:`asset_file` is also what the browser tests use to serve CDN requests from those packages.
+``CORRIDORS_ASSETS`` (or the ``assets`` argument) may name another folder of npm packages, or
+one holding ``node_modules``, to use instead. :func:`asset_file` is also what the browser tests
+use to serve CDN requests.
 """
 
 from __future__ import annotations
@@ -28,18 +29,18 @@ from corridors.exceptions import DataError
 
 __all__ = [
     "ENV_VAR",
-    "PACKAGE_ROOT",
+    "PACKAGED",
     "asset_file",
     "find_assets",
     "inline_assets",
     "installed_version",
 ]
 
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent
-"""The checkout the package runs from (where ``npm ci`` puts ``node_modules``)."""
+PACKAGED = Path(__file__).resolve().parent / "assets"
+"""The npm package files shipped inside corridors (one folder per package)."""
 
 ENV_VAR = "CORRIDORS_ASSETS"
-"""Environment variable naming the folder that holds ``node_modules``."""
+"""Environment variable naming a folder of npm packages (or one holding ``node_modules``)."""
 
 # CDN address patterns folium uses -> (npm package, version group, path inside the package)
 _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -87,21 +88,24 @@ def installed_version(package_dir: Path) -> str | None:
         return None
 
 
-def asset_file(url: str, assets: str | os.PathLike[str]) -> Path | None:
-    """The installed file a CDN address stands for, or None when it is not installed.
+def asset_file(url: str, assets: str | os.PathLike[str] | None = None) -> Path | None:
+    """The file a CDN address stands for, or None when it is not there.
 
     Only the exact version in the address counts, and only files inside the package.
+    ``assets`` is as for :func:`find_assets` (by default the files shipped with corridors).
 
     Examples
     --------
-    >>> asset_file("https://example.org/x.js", ".") is None
+    >>> asset_file("https://example.org/x.js") is None
     True
+    >>> asset_file("https://code.jquery.com/jquery-3.7.1.min.js").name
+    'jquery.min.js'
     """
     located = _locate(url)
     if located is None:
         return None
     package, version, inner = located
-    package_dir = (Path(assets) / "node_modules" / package).resolve()
+    package_dir = (find_assets(assets) / package).resolve()
     path = (package_dir / inner).resolve()
     if not path.is_relative_to(package_dir) or not path.is_file():
         return None
@@ -109,31 +113,30 @@ def asset_file(url: str, assets: str | os.PathLike[str]) -> Path | None:
 
 
 def find_assets(assets: str | os.PathLike[str] | None = None) -> Path:
-    """The folder whose ``node_modules`` holds the pinned packages.
+    """The folder of npm packages to take map assets from.
+
+    ``assets``, else the ``CORRIDORS_ASSETS`` environment variable, else the files shipped
+    with corridors (:data:`PACKAGED`). A folder that holds ``node_modules`` stands for it.
 
     Raises
     ------
     DataError
-        When no candidate folder has a ``node_modules/leaflet``, with how to install it.
+        When the folder asked for has no ``leaflet`` package, with how to install it.
     """
-    candidates = (
-        [Path(assets)]
-        if assets is not None
-        else [
-            *([Path(os.environ[ENV_VAR])] if os.environ.get(ENV_VAR) else []),
-            Path.cwd(),
-            PACKAGE_ROOT,
-        ]
-    )
-    for folder in candidates:
-        if (folder / "node_modules" / "leaflet" / "package.json").is_file():
-            return folder
-    tried = ", ".join(str(c) for c in candidates)
-    raise DataError(
-        f"offline map: no node_modules with the map's JavaScript packages in {tried}; "
-        f"run `npm ci` where the corridors package.json is, or set {ENV_VAR} to the folder "
-        "holding node_modules"
-    )
+    chosen = assets if assets is not None else os.environ.get(ENV_VAR) or None
+    if chosen is None:
+        return PACKAGED
+    folder = Path(chosen)
+    if (folder / "node_modules").is_dir():
+        folder = folder / "node_modules"
+    if not (folder / "leaflet" / "package.json").is_file():
+        raise DataError(
+            f"map assets: no leaflet package in {folder} (from "
+            f"{'the assets argument' if assets is not None else ENV_VAR}); run `npm ci` "
+            f"where the corridors package.json is and point {ENV_VAR} at it, or unset "
+            f"{ENV_VAR} to use the files shipped with corridors"
+        )
+    return folder
 
 
 def _data_uri(path: Path) -> str:
@@ -166,8 +169,8 @@ def inline_assets(page: str, *, assets: str | os.PathLike[str] | None = None) ->
     Raises
     ------
     DataError
-        When the packages are not installed, or the page loads a file they do not hold
-        (naming the address and the package and version to add to ``package.json``).
+        When the folder asked for holds no packages, or the page loads a file they do not
+        hold (naming the address and the package and version to add to ``package.json``).
     """
     folder = find_assets(assets)
 
@@ -177,8 +180,8 @@ def inline_assets(page: str, *, assets: str | os.PathLike[str] | None = None) ->
             located = _locate(url)
             wanted = f"{located[0]}@{located[1]}" if located else urlsplit(url).netloc
             raise DataError(
-                f"offline map: {url} is not in {folder / 'node_modules'}; "
-                f"add {wanted} to package.json and run `npm ci`"
+                f"offline map: {url} is not in {folder}; add {wanted} to package.json, "
+                f"run `npm ci` and copy its files into corridors/assets"
             )
         return path
 

@@ -2,8 +2,8 @@
 
 Drawn with geopandas and matplotlib (the Agg backend, so no display is needed), in the same
 colours as the interactive maps of :mod:`corridors.maps`, over the light base map of
-:mod:`corridors.maps_basemap` where its package is installed. The same inputs give the same
-bytes.
+:mod:`corridors.maps_basemap` (shipped with corridors). The same inputs give the same bytes.
+Titles are plain text: a ``$`` in a scenario name is never read as mathtext.
 """
 
 from __future__ import annotations
@@ -93,7 +93,7 @@ def plot_map(
     ax
         Axes to draw on; by default a new 10 x 7 in figure.
     title
-        A title for the axes.
+        A title for the axes, shown as plain text (no mathtext, no TeX).
 
     Returns
     -------
@@ -156,7 +156,7 @@ def plot_map(
     if handles:
         ax.legend(handles=handles, loc="lower left", fontsize=8, frameon=True)
     if title:
-        ax.set_title(title)
+        ax.set_title(title, parse_math=False, usetex=False)
     return ax
 
 

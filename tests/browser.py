@@ -1,12 +1,12 @@
 """Playwright fixtures: map pages opened in Debian's headless chromium, with no network at all.
 
-Every request the page makes is intercepted. A CDN address of a pinned npm package (see
-``package.json``) is answered from ``node_modules``; every other request (tiles, anything a
-map should not load) is aborted and recorded in ``MapPage.blocked``. With ``serve_assets=False``
-nothing is served, which is how an offline page is checked.
+Every request the page makes is intercepted. A CDN address of a pinned npm package is answered
+from the copies shipped in ``corridors/assets`` (see :mod:`corridors.offline`); every other
+request (tiles, anything a map should not load) is aborted and recorded in ``MapPage.blocked``.
+With ``serve_assets=False`` nothing is served, which is how an offline page is checked.
 
-The tests skip, with the reason, where chromium or the npm packages are missing; when the
-environment variable ``CI`` is set they fail instead, so CI cannot pass without running them.
+The tests skip, with the reason, where chromium is missing; when the environment variable
+``CI`` is set they fail instead, so CI cannot pass without running them.
 Import the fixtures into a test module:
 ``from tests.browser import browser, chromium_path, open_map_fixture  # noqa: F401``
 (pytest allows ``pytest_plugins`` only in the root conftest).
@@ -38,7 +38,6 @@ __all__ = [
     "open_map_fixture",
 ]
 
-ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -61,8 +60,6 @@ def chromium_path() -> str:
     path = os.environ.get("CORRIDORS_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
     if not Path(path).is_file():
         _unavailable(f"chromium not found at {path}: `apt-get install chromium`")
-    if not (ROOT / "node_modules" / "leaflet" / "package.json").is_file():
-        _unavailable(f"npm packages missing: run `npm ci` in {ROOT}")
     return path
 
 
@@ -186,7 +183,7 @@ def open_map_fixture(browser: Any) -> Iterator[Callable[..., MapPage]]:
             if url.startswith("file://") and Path(url[7:]) == path.resolve():
                 route.continue_()
                 return
-            local = asset_file(url, ROOT) if serve_assets else None
+            local = asset_file(url) if serve_assets else None
             if local is not None:
                 result.served.append(url)
                 route.fulfill(path=str(local))

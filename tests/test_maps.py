@@ -5,7 +5,6 @@ What the page does in a browser is in ``test_maps_browser.py``.
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -26,15 +25,11 @@ from corridors.maps_style import (
     sources_html,
     utilisation_colour,
 )
-from corridors.offline import asset_file, find_assets, inline_assets
+from corridors.offline import PACKAGED, asset_file, find_assets, inline_assets, installed_version
 from corridors.scenarios import Scenario, apply_scenario
 from tests.browser import HOSTILE_NAME, HOSTILE_NOTE, HOSTILE_TITLE, hostile_files
 
 ROOT = Path(__file__).resolve().parent.parent
-HAS_ASSETS = (ROOT / "node_modules" / "leaflet" / "package.json").is_file()
-needs_assets = pytest.mark.skipif(
-    not HAS_ASSETS and not os.environ.get("CI"), reason="npm packages missing: run `npm ci`"
-)
 
 
 @pytest.fixture
@@ -142,7 +137,7 @@ def test_hostile_text_never_reaches_the_page_as_markup(hostile: nx.MultiDiGraph)
         map_html(route_map(hostile, routes, tiles=None)),
     ):
         assert "<img src=x" not in page
-        assert "alert(2)" not in page.replace("&#36;{alert(2)}", "")
+        assert "alert(2)" not in page.replace("&#36;&#123;alert(2)&#125;", "")
         assert "<b onmouseover" not in page
         assert escape(HOSTILE_NAME) in page
 
@@ -225,7 +220,6 @@ def test_bundled_network_map_has_every_link(bundled: nx.MultiDiGraph) -> None:
 # --- offline ----------------------------------------------------------------------------------
 
 
-@needs_assets
 def test_offline_page_inlines_every_script_and_style(tiny_graph: nx.MultiDiGraph) -> None:
     page = map_html(network_map(tiny_graph, tiles=None), offline=True)
     assert "<script src=" not in page and '<link rel="stylesheet"' not in page
@@ -234,38 +228,59 @@ def test_offline_page_inlines_every_script_and_style(tiny_graph: nx.MultiDiGraph
     assert 'url("data:image/png;base64,' in page  # leaflet.css images inlined
 
 
-@needs_assets
-def test_assets_are_found_only_in_the_pinned_version() -> None:
+def test_assets_are_found_only_in_the_pinned_version(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CORRIDORS_ASSETS", raising=False)
     leaflet = "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js"
-    assert asset_file(leaflet, ROOT) == ROOT / "node_modules/leaflet/dist/leaflet.js"
-    assert asset_file(leaflet.replace("1.9.3", "1.9.4"), ROOT) is None
-    assert asset_file(leaflet.replace("leaflet.js", "../../jquery/package.json"), ROOT) is None
-    assert asset_file("https://code.jquery.com/jquery-3.7.1.min.js", ROOT) is not None
-    awesome = "https://cdnjs.cloudflare.com/ajax/libs/Leaflet.awesome-markers/2.0.2/"
-    assert asset_file(awesome + "leaflet.awesome-markers.css", ROOT) is not None
+    assert asset_file(leaflet) == PACKAGED / "leaflet/dist/leaflet.js"
+    assert asset_file(leaflet.replace("1.9.3", "1.9.4")) is None
+    assert asset_file(leaflet.replace("leaflet.js", "../../jquery/package.json")) is None
+    assert asset_file("https://code.jquery.com/jquery-3.7.1.min.js") == (
+        PACKAGED / "jquery/dist/jquery.min.js"
+    )
+    # the maps load nothing else, so nothing else is shipped
     fonts = "https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free@6.2.0/css/all.min.css"
-    assert asset_file(fonts, ROOT) is not None
+    assert asset_file(fonts) is None
 
 
-def test_offline_without_packages_says_how_to_install(tmp_path: Path) -> None:
+def test_shipped_assets_are_the_npm_files_of_package_json() -> None:
+    import json
+
+    pinned = json.loads((ROOT / "package.json").read_text(encoding="utf-8"))["dependencies"]
+    for package in ("leaflet", "jquery", "world-atlas"):
+        assert installed_version(PACKAGED / package) == pinned[package]
+    npm = ROOT / "node_modules"
+    if not (npm / "leaflet").is_dir():
+        return  # no npm here: nothing to compare with
+    for path in sorted(PACKAGED.rglob("*")):
+        if path.is_file():
+            assert path.read_bytes() == (npm / path.relative_to(PACKAGED)).read_bytes(), path
+
+
+def test_an_assets_folder_without_packages_says_how_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     with pytest.raises(DataError, match="npm ci"):
         find_assets(tmp_path)
     page = '<script src="https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js"></script>'
-    with pytest.raises(DataError, match="node_modules"):
+    with pytest.raises(DataError, match="no leaflet package"):
         inline_assets(page, assets=tmp_path)
+    monkeypatch.setenv("CORRIDORS_ASSETS", str(tmp_path))
+    with pytest.raises(DataError, match="CORRIDORS_ASSETS"):
+        inline_assets(page)
+    monkeypatch.setenv("CORRIDORS_ASSETS", str(ROOT))  # a checkout after `npm ci` will do
+    if (ROOT / "node_modules" / "leaflet").is_dir():
+        assert "Leaflet 1.9.3" in inline_assets(page)
 
 
-@needs_assets
 def test_offline_refuses_a_script_it_cannot_inline() -> None:
     page = '<script src="https://cdn.jsdelivr.net/npm/leaflet@0.7.7/dist/leaflet.js"></script>'
     with pytest.raises(DataError, match=r"add leaflet@0\.7\.7 to package\.json"):
-        inline_assets(page, assets=ROOT)
+        inline_assets(page)
 
 
 # --- base map ---------------------------------------------------------------------------------
 
 
-@needs_assets
 def test_maps_without_tiles_draw_countries_underneath(tiny_graph: nx.MultiDiGraph) -> None:
     page = map_html(network_map(tiny_graph, tiles=None))
     basemap = page.index("L.geoJSON(")
@@ -282,15 +297,12 @@ def test_maps_without_tiles_draw_countries_underneath(tiny_graph: nx.MultiDiGrap
 def test_without_the_atlas_package_maps_have_a_plain_background(
     tiny_graph: nx.MultiDiGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.delenv("CORRIDORS_ASSETS", raising=False)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr("corridors.offline.PACKAGE_ROOT", tmp_path)
+    monkeypatch.setenv("CORRIDORS_ASSETS", str(tmp_path))
     page = map_html(network_map(tiny_graph, tiles=None))
     assert "L.geoJSON(" not in page
     assert _classes(page, "corridors-link") == 6
 
 
-@needs_assets
 def test_offline_with_tiles_warns(tiny_graph: nx.MultiDiGraph) -> None:
     with pytest.warns(UserWarning, match="tiles=None"):
         map_html(network_map(tiny_graph), offline=True)

@@ -40,9 +40,8 @@ def test_network_png_is_a_real_image_with_the_mode_colours(
     assert [p.name for p in out.parent.iterdir()] == ["network.png"]
     from corridors.maps_basemap import LAND, WATER
 
-    if (ROOT / "node_modules" / "world-atlas").is_dir():
-        assert _has_colour(pixels, WATER, tolerance=2) > 100_000  # the Gulf of Guinea
-        assert _has_colour(pixels, LAND, tolerance=2) == 0  # no land within a degree of it
+    assert _has_colour(pixels, WATER, tolerance=2) > 100_000  # the Gulf of Guinea
+    assert _has_colour(pixels, LAND, tolerance=2) == 0  # no land within a degree of it
 
 
 def test_png_is_the_same_bytes_for_the_same_inputs(
@@ -111,6 +110,5 @@ def test_bundled_png_shows_the_network_over_land_and_sea(
     pixels = _pixels(save_png(bundled, tmp_path / "bundled.png", year=2030))
     assert _has_colour(pixels, "#b2182b") > 1000  # rail
     assert _has_colour(pixels, "#1b7837") > 100  # gas pipelines (TANAP, TAP...)
-    if (ROOT / "node_modules" / "world-atlas").is_dir():
-        assert _has_colour(pixels, LAND, tolerance=2) > 50_000
-        assert _has_colour(pixels, WATER, tolerance=2) > 20_000
+    assert _has_colour(pixels, LAND, tolerance=2) > 50_000
+    assert _has_colour(pixels, WATER, tolerance=2) > 20_000

@@ -61,8 +61,8 @@ def map_command(
         bool,
         typer.Option(
             "--offline",
-            help="One self-contained file that needs no network (no base tiles; scripts "
-            "inlined from the npm packages of package.json).",
+            help="One self-contained file that needs no network (no base tiles; Leaflet, "
+            "jQuery and the countries inlined from the copies shipped with corridors).",
         ),
     ] = False,
     png: Annotated[
