@@ -17,6 +17,7 @@ from corridors.exceptions import (
     DataError,
     InfeasibleError,
     NoRouteError,
+    PlanError,
     ScenarioError,
     UnknownPlaceError,
 )
@@ -62,6 +63,7 @@ __all__ = [
     "DataError",
     "InfeasibleError",
     "NoRouteError",
+    "PlanError",
     "Route",
     "Scenario",
     "ScenarioError",

@@ -42,7 +42,7 @@ from corridors.routing import Criterion, criterion_weights, edge_weight
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Assignment", "assign"]
+__all__ = ["Assignment", "Programme", "assign", "build_programme"]
 
 TIE_BREAK = 1e-6
 TOL = 1e-6
@@ -234,6 +234,191 @@ def _auto_penalty(blocks: list[_Block], weights: Mapping[str, float]) -> float:
     return float(math.ceil(total + 1.0))
 
 
+@dataclass(frozen=True)
+class Programme:
+    """The assignment's linear programme, built but not solved (see :func:`build_programme`).
+
+    Columns are the flow variables of every block (``blocks``) followed by one unserved
+    variable per row of ``table``; ``A_eq``/``b_eq`` are flow conservation, ``A_ub``/``b_ub``
+    the capacity rows of ``rows``. :mod:`corridors.planning` stacks one per period.
+    """
+
+    table: pd.DataFrame
+    blocks: list[_Block]
+    rows: _Rows
+    servable: np.ndarray
+    penalty: float
+    cost: np.ndarray
+    A_eq: Any
+    b_eq: np.ndarray
+    A_ub: Any
+    b_ub: np.ndarray
+    bounds: np.ndarray
+    n_flow: int
+
+    @property
+    def n_vars(self) -> int:
+        """Columns of the programme."""
+        return len(self.cost)
+
+    @property
+    def demand_t(self) -> np.ndarray:
+        """Tonnes a year of each demand row."""
+        return self.table["tonnes_per_year"].to_numpy(dtype=float)
+
+    def columns(self, block: _Block) -> np.ndarray:
+        """Column of each (origin, edge) of ``block``: one row per origin, one column per edge."""
+        return (
+            block.offset + (np.arange(len(block.origins)) * block.m)[:, None] + np.arange(block.m)
+        )
+
+    def result(
+        self,
+        G: nx.MultiDiGraph,
+        x: np.ndarray,
+        *,
+        objective: float,
+        marginals: np.ndarray | None = None,
+        by: Criterion = "cost",
+        year: int | None = None,
+    ) -> Assignment:
+        """The :class:`Assignment` of a solution ``x`` (``marginals``: capacity duals, or
+        None for none, as from a mixed-integer programme)."""
+        x = np.clip(x, 0.0, None)
+        n_ub = len(self.b_ub)
+        prices = np.zeros(n_ub) if marginals is None else marginals
+        flows = [b.flow(x) for b in self.blocks]
+        pairs = list(zip(flows, self.blocks, strict=True))
+        activity = self.A_ub @ x if n_ub else np.zeros(0)
+        utilisation = _utilisation(self.rows, self.b_ub, activity, prices)
+        return Assignment(
+            flows=_flows(G, self.blocks, flows),
+            utilisation=utilisation,
+            unserved=_unserved(self.table, self.demand_t, x[self.n_flow :]),
+            shadow_prices=_shadow_prices(utilisation),
+            total_cost_usd=float(sum(f @ b.usd for f, b in pairs)),
+            total_time_th=float(sum(f @ b.hours for f, b in pairs)) / 1e3,
+            objective=objective - TIE_BREAK * float(sum(f @ b.at_place for f, b in pairs)),
+            by=by,
+            year=year,
+            unserved_penalty_usd_per_t=self.penalty,
+        )
+
+
+def build_programme(
+    G: nx.MultiDiGraph,
+    demand: str | os.PathLike[str] | pd.DataFrame,
+    *,
+    year: int | None = None,
+    avoid: Avoid | None = None,
+    by: Criterion = "cost",
+    unserved_penalty_usd_per_t: float | None = None,
+) -> Programme:
+    """The assignment's linear programme (arguments as for :func:`assign`), not solved."""
+    import scipy.sparse as sp
+
+    weights = criterion_weights(by)
+    table = read_demand(demand, G)
+    table = table[table["tonnes_per_year"] > 0].reset_index(drop=True)
+    blocks, servable = _blocks(G, table, year, avoid)
+    penalty = (
+        _auto_penalty(blocks, weights)
+        if unserved_penalty_usd_per_t is None
+        else float(unserved_penalty_usd_per_t)
+    )
+    n_flow = sum(b.columns for b in blocks)
+    n_eq = sum(len(b.origins) * b.n for b in blocks)
+    n_vars = n_flow + len(table)
+    demand_t = table["tonnes_per_year"].to_numpy(dtype=float)
+
+    # objective, and flow conservation: +1 where an edge leaves a node, -1 where it enters
+    cost = np.full(n_vars, penalty)
+    eq: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    rows = _Rows()
+    ub: list[tuple[np.ndarray, np.ndarray]] = []
+    for b in blocks:
+        k, m = len(b.origins), b.m
+        u = np.array([b.index[e[0]] for e in b.edges], dtype=np.int64)
+        v = np.array([b.index[e[1]] for e in b.edges], dtype=np.int64)
+        w = np.array([edge_weight(d, weights) for *_, d in b.edges], dtype=float)
+        cost[b.offset : b.offset + b.columns] = np.tile(w + TIE_BREAK * b.at_place, k)
+        block_rows = b.row_offset + (np.arange(k) * b.n)[:, None]
+        block_cols = b.offset + (np.arange(k) * m)[:, None] + np.arange(m)
+        cols = block_cols.ravel()
+        eq.append(((block_rows + u).ravel(), cols, np.ones(k * m)))
+        eq.append(((block_rows + v).ravel(), cols, -np.ones(k * m)))
+        members, edges = rows.members(G, b)
+        if k and len(members):
+            ub.append((np.tile(members, k), block_cols[:, edges].ravel()))
+    b_eq = _demand_rows(table, blocks, servable, n_flow, n_eq, eq)
+    A_eq = sp.csr_array(
+        (
+            np.concatenate([e[2] for e in eq]),
+            (np.concatenate([e[0] for e in eq]), np.concatenate([e[1] for e in eq])),
+        ),
+        shape=(n_eq, n_vars),
+    )
+    n_ub = len(rows.capacity)
+    A_ub = sp.csr_array(
+        (
+            np.ones(sum(len(r) for r, _ in ub)),
+            (
+                np.concatenate([r for r, _ in ub]) if ub else np.zeros(0, dtype=np.int64),
+                np.concatenate([c for _, c in ub]) if ub else np.zeros(0, dtype=np.int64),
+            ),
+        ),
+        shape=(n_ub, n_vars),
+    )
+    bounds = np.zeros((n_vars, 2))
+    bounds[:, 1] = np.inf
+    bounds[n_flow:, 1] = demand_t
+    bounds[n_flow:, 0] = np.where(servable, 0.0, demand_t)  # no network: all unserved
+    return Programme(
+        table=table,
+        blocks=blocks,
+        rows=rows,
+        servable=servable,
+        penalty=penalty,
+        cost=cost,
+        A_eq=A_eq,
+        b_eq=b_eq,
+        A_ub=A_ub,
+        b_ub=np.array(rows.capacity, dtype=float),
+        bounds=bounds,
+        n_flow=n_flow,
+    )
+
+
+def _demand_rows(
+    table: pd.DataFrame,
+    blocks: list[_Block],
+    servable: np.ndarray,
+    n_flow: int,
+    n_eq: int,
+    eq: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
+) -> np.ndarray:
+    """Right-hand side of conservation: supply at the origin's start node, the same taken at
+    the destination's end node, less what is unserved (whose column has +1 and -1 there; its
+    entries are appended to ``eq``)."""
+    demand_t = table["tonnes_per_year"].to_numpy(dtype=float)
+    b_eq = np.zeros(n_eq)
+    by_commodity = {b.commodity: b for b in blocks}
+    src_rows, dst_rows, unserved_cols = [], [], []
+    for r in np.flatnonzero(servable):
+        o, d, c = (str(table.at[r, k]) for k in ("origin", "destination", "commodity"))
+        b = by_commodity[c]
+        base = b.row_offset + b.origins.index(o) * b.n
+        src_rows.append(base + b.index[(o, SRC)])
+        dst_rows.append(base + b.index[(d, DST)])
+        unserved_cols.append(n_flow + r)
+    np.add.at(b_eq, np.array(src_rows, dtype=np.int64), demand_t[servable])
+    np.add.at(b_eq, np.array(dst_rows, dtype=np.int64), -demand_t[servable])
+    ones = np.ones(len(unserved_cols))
+    eq.append((np.array(src_rows, dtype=np.int64), np.array(unserved_cols, dtype=np.int64), ones))
+    eq.append((np.array(dst_rows, dtype=np.int64), np.array(unserved_cols, dtype=np.int64), -ones))
+    return b_eq
+
+
 def assign(
     G: nx.MultiDiGraph,
     demand: str | os.PathLike[str] | pd.DataFrame,
@@ -284,110 +469,30 @@ def assign(
     >>> result.unserved_tpy
     0.0
     """
-    import scipy.sparse as sp
     from scipy.optimize import linprog
 
-    weights = criterion_weights(by)
-    table = read_demand(demand, G)
-    table = table[table["tonnes_per_year"] > 0].reset_index(drop=True)
-    blocks, servable = _blocks(G, table, year, avoid)
-    penalty = (
-        _auto_penalty(blocks, weights)
-        if unserved_penalty_usd_per_t is None
-        else float(unserved_penalty_usd_per_t)
+    lp = build_programme(
+        G,
+        demand,
+        year=year,
+        avoid=avoid,
+        by=by,
+        unserved_penalty_usd_per_t=unserved_penalty_usd_per_t,
     )
-    n_flow = sum(b.columns for b in blocks)
-    n_eq = sum(len(b.origins) * b.n for b in blocks)
-    n_vars = n_flow + len(table)
-    demand_t = table["tonnes_per_year"].to_numpy(dtype=float)
-
-    # objective, and flow conservation: +1 where an edge leaves a node, -1 where it enters
-    cost = np.full(n_vars, penalty)
-    eq: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-    rows = _Rows()
-    ub: list[tuple[np.ndarray, np.ndarray]] = []
-    for b in blocks:
-        k, m = len(b.origins), b.m
-        u = np.array([b.index[e[0]] for e in b.edges], dtype=np.int64)
-        v = np.array([b.index[e[1]] for e in b.edges], dtype=np.int64)
-        w = np.array([edge_weight(d, weights) for *_, d in b.edges], dtype=float)
-        cost[b.offset : b.offset + b.columns] = np.tile(w + TIE_BREAK * b.at_place, k)
-        block_rows = b.row_offset + (np.arange(k) * b.n)[:, None]
-        block_cols = b.offset + (np.arange(k) * m)[:, None] + np.arange(m)
-        cols = block_cols.ravel()
-        eq.append(((block_rows + u).ravel(), cols, np.ones(k * m)))
-        eq.append(((block_rows + v).ravel(), cols, -np.ones(k * m)))
-        members, edges = rows.members(G, b)
-        if k and len(members):
-            ub.append((np.tile(members, k), block_cols[:, edges].ravel()))
-    # demand: supply at the origin's start node, the same taken at the destination's end node
-    # (less what is unserved, whose column has +1 and -1 there)
-    b_eq = np.zeros(n_eq)
-    by_commodity = {b.commodity: b for b in blocks}
-    src_rows, dst_rows, unserved_cols = [], [], []
-    for r in np.flatnonzero(servable):
-        o, d, c = (str(table.at[r, k]) for k in ("origin", "destination", "commodity"))
-        b = by_commodity[c]
-        base = b.row_offset + b.origins.index(o) * b.n
-        src_rows.append(base + b.index[(o, SRC)])
-        dst_rows.append(base + b.index[(d, DST)])
-        unserved_cols.append(n_flow + r)
-    np.add.at(b_eq, np.array(src_rows, dtype=np.int64), demand_t[servable])
-    np.add.at(b_eq, np.array(dst_rows, dtype=np.int64), -demand_t[servable])
-    ones = np.ones(len(unserved_cols))
-    eq.append((np.array(src_rows, dtype=np.int64), np.array(unserved_cols, dtype=np.int64), ones))
-    eq.append((np.array(dst_rows, dtype=np.int64), np.array(unserved_cols, dtype=np.int64), -ones))
-    A_eq = sp.csr_array(
-        (
-            np.concatenate([e[2] for e in eq]),
-            (np.concatenate([e[0] for e in eq]), np.concatenate([e[1] for e in eq])),
-        ),
-        shape=(n_eq, n_vars),
-    )
-    n_ub = len(rows.capacity)
-    A_ub = sp.csr_array(
-        (
-            np.ones(sum(len(r) for r, _ in ub)),
-            (
-                np.concatenate([r for r, _ in ub]) if ub else np.zeros(0, dtype=np.int64),
-                np.concatenate([c for _, c in ub]) if ub else np.zeros(0, dtype=np.int64),
-            ),
-        ),
-        shape=(n_ub, n_vars),
-    )
-    capacity = np.array(rows.capacity, dtype=float)
-    bounds = np.zeros((n_vars, 2))
-    bounds[:, 1] = np.inf
-    bounds[n_flow:, 1] = demand_t
-    bounds[n_flow:, 0] = np.where(servable, 0.0, demand_t)  # no network: all unserved
+    n_ub, n_eq = len(lp.b_ub), len(lp.b_eq)
     res = linprog(
-        cost,
-        A_ub=A_ub if n_ub else None,
-        b_ub=capacity if n_ub else None,
-        A_eq=A_eq if n_eq else None,
-        b_eq=b_eq if n_eq else None,
-        bounds=bounds,
+        lp.cost,
+        A_ub=lp.A_ub if n_ub else None,
+        b_ub=lp.b_ub if n_ub else None,
+        A_eq=lp.A_eq if n_eq else None,
+        b_eq=lp.b_eq if n_eq else None,
+        bounds=lp.bounds,
         method="highs",
     )
     if res.status != 0:
         raise InfeasibleError(f"the assignment programme was not solved: {res.message}")
-    x = np.clip(res.x, 0.0, None)
     marginals = -np.asarray(res.ineqlin.marginals) if n_ub else np.zeros(0)
-    flows = [b.flow(x) for b in blocks]
-    utilisation = _utilisation(rows, capacity, A_ub @ x if n_ub else np.zeros(0), marginals)
-    return Assignment(
-        flows=_flows(G, blocks, flows),
-        utilisation=utilisation,
-        unserved=_unserved(table, demand_t, x[n_flow:]),
-        shadow_prices=_shadow_prices(utilisation),
-        total_cost_usd=float(sum(f @ b.usd for f, b in zip(flows, blocks, strict=True))),
-        total_time_th=float(sum(f @ b.hours for f, b in zip(flows, blocks, strict=True))) / 1e3,
-        objective=float(res.fun)
-        - TIE_BREAK * float(sum(f @ b.at_place for f, b in zip(flows, blocks, strict=True))),
-        by=by,
-        year=year,
-        unserved_penalty_usd_per_t=penalty,
-    )
+    return lp.result(G, res.x, objective=float(res.fun), marginals=marginals, by=by, year=year)
 
 
 _KEY = ["kind", "id", "from", "to", "commodity"]

@@ -7,6 +7,7 @@ __all__ = [
     "DataError",
     "InfeasibleError",
     "NoRouteError",
+    "PlanError",
     "ScenarioError",
     "UnknownPlaceError",
 ]
@@ -22,6 +23,10 @@ class DataError(CorridorsError, ValueError):
 
 class ScenarioError(DataError):
     """A scenario file is malformed or names something the network does not have."""
+
+
+class PlanError(ScenarioError):
+    """A plan file is malformed or names something the network does not have."""
 
 
 class UnknownPlaceError(CorridorsError, KeyError):
