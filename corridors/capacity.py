@@ -41,7 +41,7 @@ import networkx as nx
 
 from corridors.exceptions import DataError, UnknownPlaceError
 from corridors.expand import DST, SRC, Avoid, expand
-from corridors.lookup import find_place
+from corridors.lookup import find_places
 
 __all__ = [
     "CutElement",
@@ -111,7 +111,10 @@ class Throughput:
 
 
 def resolve_places(G: nx.MultiDiGraph, specs: str | Iterable[str]) -> list[str]:
-    """Place ids for ids, names, aliases or ``country:XX`` (comma-separated in one string).
+    """Place ids for ids, names, aliases, cities or ``country:XX`` (comma-separated in one string).
+
+    A city that several places serve (their ``city`` attribute, e.g. Istanbul) stands for all
+    of them.
 
     ``country:XX`` stands for every place of that country whose kind is one freight starts or
     ends at (ports, stations, dry ports, terminals, fields; not junctions or border crossings).
@@ -140,7 +143,7 @@ def resolve_places(G: nx.MultiDiGraph, specs: str | Iterable[str]) -> list[str]:
                 raise UnknownPlaceError(f"no place of country '{code}' in the network")
             out.extend(found)
         else:
-            out.append(find_place(G, spec))
+            out.extend(find_places(G, spec))  # a city: all its terminals
     return list(dict.fromkeys(out))
 
 

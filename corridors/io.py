@@ -20,7 +20,7 @@ import networkx as nx
 from corridors.exceptions import DataError
 from corridors.network import build_graph, link_edges
 from corridors.reference import commodities, data_dir
-from corridors.schema import schema
+from corridors.schema import Attribute, schema
 from corridors.validation import Issue, Report, validate_features
 
 if TYPE_CHECKING:
@@ -71,32 +71,93 @@ def read_geojson_features(path: Path) -> list[Any]:
     return data["features"]
 
 
-def _decode_json_columns(props: dict[str, Any], feature: str) -> dict[str, Any]:
-    """Undo the JSON-in-a-string encoding that GeoPackage needs for lists and mappings."""
+def _plain(value: Any) -> Any:
+    """A cell of a GeoDataFrame as plain Python: numpy arrays and scalars become lists and
+    numbers (``geopandas.read_file`` gives list attributes as arrays), NaN becomes None."""
+    if hasattr(value, "tolist"):  # numpy arrays and numpy scalars
+        value = value.tolist()
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, float) and value != value:
+        return None
+    return value
+
+
+def _decode_cell(value: Any, attr: Attribute | None) -> Any:
+    """Undo the JSON-in-a-string encoding that GeoPackage needs for lists and mappings, and
+    the float columns a table gives whole numbers and flags."""
+    if attr is None:
+        return value
+    if isinstance(value, str) and attr.type in _JSON_TYPES:
+        with contextlib.suppress(json.JSONDecodeError):  # else validation names it
+            value = json.loads(value)
+    if attr.type in ("int", "bool") and isinstance(value, float) and value.is_integer():
+        value = bool(value) if attr.type == "bool" and value in (0.0, 1.0) else int(value)
+    return value
+
+
+def _decode_json_columns(props: Mapping[str, Any], feature: str) -> dict[str, Any]:
+    """The properties of one table row as a feature's: empty cells dropped, cells decoded."""
     attrs = schema(feature)
     out = {}
-    for key, value in props.items():
-        if value is None or (isinstance(value, float) and value != value):
+    for key, raw in props.items():
+        value = _plain(raw)
+        if value is None:
             continue  # an empty cell in a table means the attribute is absent
-        if (
-            isinstance(value, float)
-            and key in attrs
-            and attrs[key].type == "int"
-            and value.is_integer()
-        ):
-            value = int(value)
-        if isinstance(value, str) and key in attrs and attrs[key].type in _JSON_TYPES:
-            with contextlib.suppress(json.JSONDecodeError):  # else validation names it
-                value = json.loads(value)
-        out[key] = value
+        out[key] = _decode_cell(value, attrs.get(key))
     return out
 
 
+def _typed(value: Any, kind: str) -> Any:
+    """A valid value in the Python type its schema type names (whole floats stay floats)."""
+    if value is None:
+        return None
+    if kind == "float":
+        return float(value)
+    if kind == "per_commodity":
+        if isinstance(value, dict):
+            return {k: float(v) for k, v in value.items()}
+        return float(value)
+    if kind == "int":
+        return int(value)
+    if kind == "list[int]":
+        return [int(v) for v in value]
+    return value
+
+
+def _typed_features(features: list[Any], feature: str) -> list[Any]:
+    """Validated features with every attribute in its schema type, so that a network reads
+    the same from GeoJSON (``6``), GeoPackage (``6.0``) and GeoDataFrames."""
+    attrs = schema(feature)
+    out = []
+    for f in features:
+        props = {
+            k: _typed(v, attrs[k].type) if k in attrs else v for k, v in f["properties"].items()
+        }
+        out.append({**f, "properties": props})
+    return out
+
+
+def _coords(value: Any) -> Any:
+    return [_coords(v) for v in value] if isinstance(value, list | tuple) else float(value)
+
+
 def _gdf_features(gdf: gpd.GeoDataFrame, feature: str) -> list[Any]:
-    data = json.loads(gdf.to_json(na="null", drop_id=True))
-    for f in data["features"]:
-        f["properties"] = _decode_json_columns(f["properties"], feature)
-    return data["features"]
+    from shapely.geometry import mapping
+
+    columns = [c for c in gdf.columns if c != gdf.geometry.name]
+    features = []
+    rows = gdf[columns].itertuples(index=False, name=None)
+    for row, geom in zip(rows, gdf.geometry, strict=True):
+        geometry = None
+        if geom is not None and not geom.is_empty:
+            shape = mapping(geom)
+            geometry = {"type": shape["type"], "coordinates": _coords(shape["coordinates"])}
+        props = _decode_json_columns(dict(zip(columns, row, strict=True)), feature)
+        features.append({"type": "Feature", "properties": props, "geometry": geometry})
+    return features
 
 
 def _read_features(path: Path, feature: str) -> list[Any]:
@@ -149,7 +210,9 @@ def _sources_beside(links: Path, sources: str | os.PathLike[str] | None) -> Path
     return beside if beside.exists() else None
 
 
-def _load(places: Path, links: Path, sources: Path | None) -> tuple[list, list, dict, Report]:
+def _load(
+    places: Path, links: Path, sources: Path | None, *, draft: bool = False
+) -> tuple[list, list, dict, Report]:
     place_features = _read_features(places, "places")
     link_features = _read_features(links, "links")
     table = read_sources(sources) if sources else {}
@@ -159,7 +222,9 @@ def _load(places: Path, links: Path, sources: Path | None) -> tuple[list, list, 
         places_file=str(places),
         links_file=str(links),
         commodities=commodities(),
-        sources=set(table) if sources else None,
+        sources=set(table),  # no sources.csv: every cited id is unknown
+        sources_file=str(sources) if sources else "sources.csv (none beside the links file)",
+        draft=draft,
     )
     return place_features, link_features, table, report
 
@@ -169,15 +234,17 @@ def validate_network(
     links: str | os.PathLike[str],
     *,
     sources: str | os.PathLike[str] | None = None,
+    draft: bool = False,
 ) -> Report:
     """Validate a pair of files and return the :class:`~corridors.validation.Report`.
 
     Unreadable files are reported as errors rather than raised. ``sources`` defaults to a
-    ``sources.csv`` beside the links file, when there is one.
+    ``sources.csv`` beside the links file, when there is one; a cited source id not in it is
+    an error. With ``draft``, a figure without a source is a warning instead of an error.
     """
     places, links = Path(places), Path(links)
     try:
-        return _load(places, links, _sources_beside(links, sources))[3]
+        return _load(places, links, _sources_beside(links, sources), draft=draft)[3]
     except DataError as exc:
         return Report(errors=[Issue("", "", "", str(exc))])
 
@@ -187,6 +254,7 @@ def read_network(
     links: str | os.PathLike[str],
     *,
     sources: str | os.PathLike[str] | None = None,
+    draft: bool = False,
 ) -> nx.MultiDiGraph:
     """Read places and links (GeoJSON or GeoPackage) into a validated network graph.
 
@@ -196,7 +264,10 @@ def read_network(
         Files of Point and LineString features following ``corridors/schema``.
     sources
         A ``sources.csv`` every cited source id must be in; by default the one beside the
-        links file, if any.
+        links file, if any. A cited id that is not in it is always an error.
+    draft
+        Accept figures that name no source yet (listed as warnings by
+        :func:`validate_network`); for a network still being written.
 
     Raises
     ------
@@ -206,13 +277,13 @@ def read_network(
     """
     places, links = Path(places), Path(links)
     place_features, link_features, table, report = _load(
-        places, links, _sources_beside(links, sources)
+        places, links, _sources_beside(links, sources), draft=draft
     )
     if not report.ok:
         raise DataError(f"{len(report.errors)} error(s) in the network:\n{report.summary()}")
     return build_graph(
-        place_features,
-        link_features,
+        _typed_features(place_features, "places"),
+        _typed_features(link_features, "links"),
         sources=table,
         files={"places": str(places), "links": str(links)},
     )
@@ -299,14 +370,22 @@ def write_network(
     G: nx.MultiDiGraph,
     places: str | os.PathLike[str],
     links: str | os.PathLike[str],
+    *,
+    sources: str | os.PathLike[str] | None = None,
 ) -> None:
-    """Write a graph as two files that :func:`read_network` reads back unchanged.
+    """Write a graph as files that :func:`read_network` reads back unchanged.
 
     The format follows the suffix: GeoJSON, GeoPackage for ``.gpkg`` or GeoParquet for
-    ``.parquet`` (in both, lists and mappings are stored as JSON text). Each file is written to
-    a temporary file and renamed, so a failure leaves no half-written file.
+    ``.parquet`` (in both, lists and mappings stored as JSON text, numbers as numbers). The
+    sources table ``G.graph["sources"]`` goes to ``sources`` (default: ``sources.csv`` beside
+    the links file, where :func:`read_network` looks for it). Each file is written to a
+    temporary file and renamed, so a failure leaves no half-written file.
     """
     place_features, link_features = network_features(G)
+    _write_sources(
+        Path(sources) if sources is not None else Path(links).parent / "sources.csv",
+        G.graph.get("sources", {}),
+    )
     for path, features, feature in (
         (Path(places), place_features, "places"),
         (Path(links), link_features, "links"),
@@ -321,29 +400,48 @@ def write_feature_set(
     folder: Path,
     places: list[dict[str, Any]],
     links: list[dict[str, Any]],
-    sources: list[dict[str, str]],
+    sources: Mapping[str, Mapping[str, str]],
 ) -> list[Path]:
     """Write ``places.geojson``, ``links.geojson`` and ``sources.csv`` into ``folder``.
 
     All three are written to temporary files first and renamed only when all are complete, so
     a failure leaves the folder as it was.
     """
-    from io import StringIO
-
-    table = StringIO()
-    writer = csv.DictWriter(table, fieldnames=list(SOURCE_COLUMNS), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows({k: row.get(k, "") for k in SOURCE_COLUMNS} for row in sources)
     texts = {
         "places.geojson": _collection_text(places),
         "links.geojson": _collection_text(links),
-        "sources.csv": table.getvalue(),
+        "sources.csv": _sources_text(sources),
     }
     with contextlib.ExitStack() as stack:
         tmps = {name: stack.enter_context(atomic_path(folder / name)) for name in texts}
         for name, tmp in tmps.items():
             tmp.write_text(texts[name], encoding="utf-8", newline="")
     return [folder / name for name in texts]
+
+
+def _sources_text(table: Mapping[str, Mapping[str, str]]) -> str:
+    """A sources table as the text of the ``sources.csv`` that :func:`read_sources` reads."""
+    from io import StringIO
+
+    text = StringIO()
+    writer = csv.DictWriter(text, fieldnames=SOURCE_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for sid in sorted(table):
+        writer.writerow({c: sid if c == "id" else table[sid].get(c, "") for c in SOURCE_COLUMNS})
+    return text.getvalue()
+
+
+def _write_sources(path: Path, table: Mapping[str, Mapping[str, str]]) -> None:
+    """Write a sources table as the ``sources.csv`` that :func:`read_sources` reads."""
+    write_text_atomic(path, _sources_text(table))
+
+
+def _as_text(column: Any, kind: str) -> bool:
+    """Whether a GeoPackage column of this schema type must hold JSON text: lists and
+    mappings always, a per-commodity figure only where some row gives a mapping."""
+    if kind == "per_commodity":
+        return any(isinstance(v, dict) for v in column)
+    return kind in _JSON_TYPES
 
 
 def _write_table(path: Path, features: list[dict], feature: str) -> None:
@@ -353,8 +451,8 @@ def _write_table(path: Path, features: list[dict], feature: str) -> None:
     attrs = schema(feature)
     gdf = gpd.GeoDataFrame.from_features(features, crs="EPSG:4326")
     for column in gdf.columns:
-        if column in attrs and attrs[column].type in _JSON_TYPES:
-            gdf[column] = [None if v is None or v != v else json.dumps(v) for v in gdf[column]]
+        if column in attrs and _as_text(gdf[column], attrs[column].type):
+            gdf[column] = [_json_cell(v) for v in gdf[column]]
     with atomic_path(path) as tmp:
         if path.suffix.lower() in PARQUET_SUFFIXES:
             gdf.to_parquet(tmp, index=False, schema_version="1.0.0")
@@ -400,8 +498,16 @@ def _graphml_encoders(records: list[dict[str, Any]]) -> dict[str, Any]:
     return encoders
 
 
+def _json_cell(value: Any) -> str | None:
+    missing = value is None or (isinstance(value, float) and value != value)
+    return None if missing else json.dumps(value, ensure_ascii=False)
+
+
 def network_to_gdfs(G: nx.MultiDiGraph) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     """Return ``(places, links)`` GeoDataFrames in EPSG:4326, one row per place and per link.
+
+    Both carry the sources table in ``.attrs["sources"]``, which :func:`network_from_gdfs`
+    reads back.
 
     Examples
     --------
@@ -415,7 +521,9 @@ def network_to_gdfs(G: nx.MultiDiGraph) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFr
     frames = []
     for features in (place_features, link_features):
         gdf = gpd.GeoDataFrame.from_features(features, crs=G.graph.get("crs", "EPSG:4326"))
-        frames.append(gdf.set_index("id"))
+        gdf = gdf.set_index("id")
+        gdf.attrs["sources"] = {k: dict(v) for k, v in G.graph.get("sources", {}).items()}
+        frames.append(gdf)
     return frames[0], frames[1]
 
 
@@ -424,9 +532,17 @@ def network_from_gdfs(
     links: gpd.GeoDataFrame,
     *,
     sources: Mapping[str, Mapping[str, str]] | None = None,
+    draft: bool = False,
 ) -> nx.MultiDiGraph:
     """Build a validated graph from place and link GeoDataFrames (the inverse of
-    :func:`network_to_gdfs`); ``sources`` is a table keyed by source id, checked when given."""
+    :func:`network_to_gdfs`), such as ``geopandas.read_file`` makes of contract files.
+
+    ``sources`` is the table of source ids (as :func:`read_sources` returns it; by default
+    ``places.attrs["sources"]``); every cited id must be in it. ``draft`` as in
+    :func:`read_network`.
+    """
+    if sources is None:
+        sources = places.attrs.get("sources", {})
     frames = []
     for gdf, feature in ((places, "places"), (links, "links")):
         if gdf.index.name == "id":
@@ -440,8 +556,14 @@ def network_from_gdfs(
         places_file="places GeoDataFrame",
         links_file="links GeoDataFrame",
         commodities=commodities(),
-        sources=set(sources) if sources is not None else None,
+        sources=set(sources),
+        sources_file="the sources table (pass sources=read_sources('sources.csv'))",
+        draft=draft,
     )
     if not report.ok:
         raise DataError(f"{len(report.errors)} error(s) in the network:\n{report.summary()}")
-    return build_graph(frames[0], frames[1], sources=dict(sources or {}))
+    return build_graph(
+        _typed_features(frames[0], "places"),
+        _typed_features(frames[1], "links"),
+        sources={k: dict(v) for k, v in sources.items()},
+    )

@@ -74,7 +74,7 @@ class OsmNetwork:
 
     places: list[dict[str, Any]]
     links: list[dict[str, Any]]
-    sources: list[dict[str, str]]
+    sources: dict[str, dict[str, str]]
     skipped: Counter[str] = field(default_factory=Counter)
 
 
@@ -445,7 +445,6 @@ def _features(
 
 def _source(path: Path, stamp: str) -> dict[str, str]:
     return {
-        "id": OSM_SOURCE,
         "title": f"OpenStreetMap extract {path.name}: railway lines, ferry routes, stations, ports",
         "publisher": "OpenStreetMap contributors (ODbL 1.0)",
         "date": stamp,
@@ -498,7 +497,7 @@ def import_osm(
     edges = _merge(edges, keep)
     places, links = _features(edges, bound, country)
     skipped: Counter[str] = Counter(unsnapped=len(points) - len(bound))
-    return OsmNetwork(places, links, [_source(path, stamp)], skipped)
+    return OsmNetwork(places, links, {OSM_SOURCE: _source(path, stamp)}, skipped)
 
 
 def write_osm_network(network: OsmNetwork, folder: str | os.PathLike[str]) -> list[Path]:

@@ -63,11 +63,18 @@ class _Checker:
     """Collects issues while walking the features of one file."""
 
     def __init__(
-        self, report: Report, file: str, commodities: Iterable[str], sources: set[str] | None
+        self,
+        report: Report,
+        file: str,
+        commodities: Iterable[str],
+        sources: set[str] | None,
+        *,
+        sources_file: str = "sources.csv",
+        draft: bool = False,
     ):
         self.report, self.file = report, file
         self.commodities = set(commodities)
-        self.sources = sources
+        self.sources, self.sources_file, self.draft = sources, sources_file, draft
 
     def error(self, fid: str, fld: str, message: str) -> None:
         self.report.errors.append(Issue(self.file, fid, fld, message))
@@ -96,14 +103,16 @@ class _Checker:
         sources: dict[str, Any] = _mapping(props.get("sources"))
         for name, attr in attrs.items():
             if attr.type in _FIGURES and props.get(name) is not None and not sources.get(name):
-                self.error(fid, "sources", f"no source for '{name}'; add sources.{name}")
+                report = self.warn if self.draft else self.error
+                report(fid, "sources", f"no source for '{name}'; add sources.{name}")
+        unknown: set[str] = set()
         for name, ids in sources.items():
             if name != "geometry" and name not in attrs:
                 self.error(fid, "sources", f"names unknown attribute '{name}'")
             if self.sources is not None and isinstance(ids, list):
-                for sid in ids:
-                    if sid not in self.sources:
-                        self.error(fid, "sources", f"source id '{sid}' is not in sources.csv")
+                unknown.update(s for s in ids if isinstance(s, str) and s not in self.sources)
+        for sid in sorted(unknown):
+            self.error(fid, "sources", f"source id '{sid}' is not in {self.sources_file}")
         estimates = props.get("estimates") or []
         ranges = _mapping(props.get("ranges"))
         for name in estimates if isinstance(estimates, list) else []:
@@ -258,15 +267,20 @@ def validate_features(
     links_file: str = "links",
     commodities: Iterable[str],
     sources: set[str] | None = None,
+    sources_file: str = "sources.csv",
+    draft: bool = False,
 ) -> Report:
     """Validate place and link features (GeoJSON-like dicts) and return a :class:`Report`.
 
-    ``sources`` is the set of known source ids; when None, ids are not looked up.
+    ``sources`` is the set of known source ids (``sources_file`` names where they come from,
+    for messages); when None, ids are not looked up. With ``draft``, a figure that names no
+    source is a warning rather than an error; an unknown source id is an error either way.
     """
     report = Report()
     commodities = set(commodities)
-    pcheck = _Checker(report, places_file, commodities, sources)
-    lcheck = _Checker(report, links_file, commodities, sources)
+    options: dict[str, Any] = {"sources_file": sources_file, "draft": draft}
+    pcheck = _Checker(report, places_file, commodities, sources, **options)
+    lcheck = _Checker(report, links_file, commodities, sources, **options)
     points: dict[str, Any] = {}
     for fid, props, feature in _check_ids(pcheck, places):
         pcheck.attributes(fid, props, schema("places"))

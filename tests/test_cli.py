@@ -127,10 +127,34 @@ def test_info_counts(tiny_files: tuple[Path, Path], capsys: pytest.CaptureFixtur
     assert facts["places_by_country"] == {"XA": 5, "XB": 2}
 
 
-def test_export_writes_both_files(tiny_files: tuple[Path, Path], tmp_path: Path) -> None:
+def test_export_writes_places_links_and_sources(
+    tiny_files: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "out"
     assert run(["export", str(out), "--format", "gpkg", *_tiny_args(tiny_files)]) == 0
-    assert sorted(p.name for p in out.iterdir()) == ["links.gpkg", "places.gpkg"]
+    assert sorted(p.name for p in out.iterdir()) == ["links.gpkg", "places.gpkg", "sources.csv"]
+    capsys.readouterr()
+    reload = ["--places", str(out / "places.gpkg"), "--links", str(out / "links.gpkg")]
+    assert run(["info", "--json", *reload]) == 0
+    assert json.loads(capsys.readouterr().out)["sources"] == 1  # the tiny network's one
+
+
+def test_validate_draft_warns_of_missing_sources_but_not_of_unknown_ones(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    places, links = tiny.modified("link", "sea:b-c", sources={"length_km": ["tiny"]})
+    files = [str(f) for f in tiny.write(tmp_path, places, links)]
+    assert run(["validate", *files]) == 1
+    assert run(["validate", *files, "--draft"]) == 0
+    out = capsys.readouterr().out
+    assert "warning 'sea:b-c' field 'sources': no source for 'time_h'" in out.replace(
+        f"{files[1]}: ", ""
+    )
+    places, links = tiny.modified("link", "sea:b-c", sources={"length_km": ["made-up"]})
+    files = [str(f) for f in tiny.write(tmp_path, places, links)]
+    assert run(["validate", *files, "--draft"]) == 1
+    out = capsys.readouterr().out
+    assert f"source id 'made-up' is not in {tmp_path / 'sources.csv'}" in out
 
 
 def test_console_script_runs_without_traceback(tiny_files: tuple[Path, Path]) -> None:

@@ -82,7 +82,7 @@ BAD_LINKS: list[tuple[str, dict[str, Any], str]] = [
                 "capacity_tpy": ["tiny"],
             }
         },
-        "source id 'nowhere' is not in sources.csv",
+        "source id 'nowhere' is not in ",
     ),
     ("sea:b-c", {"estimates": ["time_h"]}, "estimate 'time_h' has no [low, high] range"),
     ("rail:c-d", {"gauge_mm": None}, "'rail:c-d' field 'gauge_mm': missing on a rail link"),
@@ -195,3 +195,90 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path: Path) -> 
     assert [p.name for p in tmp_path.iterdir()] == ["links.gpkg"]
     corridors.io.write_text_atomic(target, "new")
     assert target.read_text(encoding="utf-8") == "new" and target.stat().st_mode & 0o777 == 0o644
+
+
+# --- own data: drafts, source ids, round trips --------------------------------------------------
+
+
+def test_a_cited_source_id_must_be_in_a_sources_table(tmp_path: Path) -> None:
+    paths = tiny.write(tmp_path)
+    (tmp_path / "sources.csv").unlink()  # a made-up id used to pass when no table was beside
+    with pytest.raises(DataError, match=r"source id 'tiny' is not in sources\.csv \(none beside"):
+        corridors.read_network(*paths)
+    with pytest.raises(DataError, match=r"source id 'tiny' is not in sources\.csv \(none beside"):
+        corridors.read_network(*paths, draft=True)
+
+
+def test_draft_reads_figures_without_sources_and_lists_them(tmp_path: Path) -> None:
+    places, links = tiny.modified("place", "port:b", sources=None)
+    paths = tiny.write(tmp_path, places, links)
+    with pytest.raises(DataError, match="'port:b' field 'sources': no source for 'capacity_tpy'"):
+        corridors.read_network(*paths)
+    G = corridors.read_network(*paths, draft=True)
+    assert G.nodes["port:b"]["capacity_tpy"] == 1_000_000.0
+    report = corridors.validate_network(*paths, draft=True)
+    assert report.ok
+    assert {w.message for w in report.warnings if w.feature == "port:b"} == {
+        f"no source for '{a}'; add sources.{a}"
+        for a in ("capacity_tpy", "handling_h", "handling_usd_per_t")
+    }
+
+
+def _attributes(G: nx.MultiDiGraph) -> dict[tuple[str, ...], tuple[type, Any]]:
+    """Every attribute of every place and link with its Python type, for exact comparison."""
+    out: dict[tuple[str, ...], tuple[type, Any]] = {}
+    for n, d in G.nodes(data=True):
+        out.update({(n, k): (type(v), v) for k, v in d.items()})
+    for u, v, k, d in G.edges(keys=True, data=True):
+        out.update({(u, v, k, a): (type(b), b) for a, b in d.items()})
+    return out
+
+
+@pytest.mark.parametrize("suffix", ["geojson", "gpkg"])
+def test_bundled_network_round_trips_every_attribute_with_its_type_and_the_sources(
+    bundled: nx.MultiDiGraph, tmp_path: Path, suffix: str
+) -> None:
+    places, links = tmp_path / f"places.{suffix}", tmp_path / f"links.{suffix}"
+    corridors.write_network(bundled, places, links)
+    back = corridors.read_network(places, links)  # finds sources.csv beside the links
+    assert _attributes(back) == _attributes(bundled)
+    assert back.graph["sources"] == bundled.graph["sources"]
+    assert isinstance(bundled.nodes["border:dostyk"]["border_h"], float)  # schema type float
+
+
+def test_geopackage_keeps_numbers_as_numbers(bundled: nx.MultiDiGraph, tmp_path: Path) -> None:
+    import geopandas as gpd
+
+    corridors.write_network(bundled, tmp_path / "p.gpkg", tmp_path / "l.gpkg")
+    links = gpd.read_file(tmp_path / "l.gpkg")
+    places = gpd.read_file(tmp_path / "p.gpkg")
+    assert links["length_km"].dtype.kind == "f"
+    assert places["border_h"].dtype.kind == "f"
+    # a per-commodity capacity is a number where every row gives one, JSON text where some
+    # row gives a mapping (decoded on reading)
+    per_row = [v for v in bundled.nodes(data="capacity_tpy") if isinstance(v[1], dict)]
+    assert (places["capacity_tpy"].dtype.kind == "f") == (not per_row)
+
+
+def test_geodataframes_keep_the_sources(bundled: nx.MultiDiGraph) -> None:
+    places, links = corridors.network_to_gdfs(bundled)
+    back = corridors.network_from_gdfs(places, links)
+    assert back.graph["sources"] == bundled.graph["sources"]
+    assert _attributes(back) == _attributes(bundled)
+
+
+def test_network_from_gdfs_reads_what_geopandas_read_file_makes_of_geojson(
+    bundled: nx.MultiDiGraph,
+) -> None:
+    import geopandas as gpd
+
+    folder = corridors.reference.data_dir()
+    places = gpd.read_file(folder / "places.geojson")
+    links = gpd.read_file(folder / "links.geojson")
+    assert type(links["commodities"].iloc[0]).__module__ == "numpy"  # arrays, not lists
+    G = corridors.network_from_gdfs(
+        places, links, sources=corridors.io.read_sources(folder / "sources.csv")
+    )
+    assert _attributes(G) == _attributes(bundled)
+    with pytest.raises(DataError, match="is not in the sources table"):
+        corridors.network_from_gdfs(places, links)  # no table: every cited id is unknown

@@ -7,6 +7,7 @@ import sys
 # Commands appear in `corridors --help` in the order their modules register them.
 from corridors.cli import network  # noqa: F401  # isort: skip
 from corridors.cli import osm  # noqa: F401  # isort: skip
+from corridors.cli import places  # noqa: F401  # isort: skip
 from corridors.cli import capacity  # noqa: F401  # isort: skip
 from corridors.cli import scenarios  # noqa: F401  # isort: skip
 from corridors.cli import maps  # noqa: F401  # isort: skip

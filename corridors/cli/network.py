@@ -216,9 +216,18 @@ def validate(
     sources: Annotated[
         Path | None, typer.Option(help="sources.csv (default: beside the links file).")
     ] = None,
+    draft: Annotated[
+        bool,
+        typer.Option(
+            "--draft", help="A figure without a source is a warning, not an error (a draft)."
+        ),
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Check files against the data contract; exit 1 when there are errors."""
+    """Check files against the data contract; exit 1 when there are errors.
+
+    Every cited source id must be in sources.csv, draft or not.
+    """
     from corridors.io import validate_network
     from corridors.reference import data_dir
 
@@ -226,7 +235,7 @@ def validate(
         fail("give both PLACES and LINKS, or neither for the bundled network")
     places = places or data_dir() / "places.geojson"
     links = links or data_dir() / "links.geojson"
-    report = validate_network(places, links, sources=sources)
+    report = validate_network(places, links, sources=sources, draft=draft)
     if as_json:
         print_json(
             {
@@ -257,7 +266,8 @@ def export(
     places: PlacesOpt = None,
     links: LinksOpt = None,
 ) -> None:
-    """Write the network as places and links files (GeoJSON, GeoPackage, GeoParquet) or GraphML."""
+    """Write the network as places, links and sources.csv (GeoJSON, GeoPackage, GeoParquet),
+    or as one GraphML file."""
     from corridors.io import write_graphml, write_network
 
     if fmt not in ("geojson", "gpkg", "parquet", "graphml"):
@@ -268,4 +278,7 @@ def export(
         console().print(f"wrote {folder / 'network.graphml'}", markup=False)
         return
     write_network(G, folder / f"places.{fmt}", folder / f"links.{fmt}")
-    console().print(f"wrote {folder / f'places.{fmt}'} and {folder / f'links.{fmt}'}", markup=False)
+    console().print(
+        f"wrote {folder / f'places.{fmt}'}, {folder / f'links.{fmt}'} and {folder / 'sources.csv'}",
+        markup=False,
+    )
