@@ -72,6 +72,7 @@ def network_map(
     year: int | None = None,
     tiles: str | None = DEFAULT_TILES,
     places: bool = True,
+    large: bool | None = None,
 ) -> folium.Map:
     """The network: a layer per mode, links not in service dashed, places styled by kind.
 
@@ -92,6 +93,10 @@ def network_map(
         countries from Natural Earth are drawn (see :mod:`corridors.maps_basemap`).
     places
         Whether to draw the places.
+    large
+        Draw the links and places as GeoJSON layers with popups built on click (see
+        :mod:`corridors.maps_large`); by default when there are more than
+        :data:`~corridors.maps_large.LARGE_LINKS` links.
 
     Returns
     -------
@@ -105,11 +110,18 @@ def network_map(
     >>> "Rail" in map_html(m)
     True
     """
+    from corridors.maps_large import LARGE_LINKS, draw_links_large, draw_places_large
+
+    if large is None:
+        large = G.number_of_edges() > 2 * LARGE_LINKS
     m = new_map(tiles)
     groups: dict[str, folium.FeatureGroup] = {}
     points: list[list[float]] = []
-    modes, statuses = draw_links(G, m, groups, year=year, points=points)
-    kinds = draw_places(G, m, groups, year=year, points=points) if places else []
+    links_of, places_of = (
+        (draw_links_large, draw_places_large) if large else (draw_links, draw_places)
+    )
+    modes, statuses = links_of(G, m, groups, year=year, points=points)
+    kinds = places_of(G, m, groups, year=year, points=points) if places else []
     add_panel(m, "legend", "Legend", network_legend(modes, statuses, kinds))
     return finish(m, groups, _NETWORK_ORDER, points)
 
