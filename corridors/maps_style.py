@@ -340,12 +340,17 @@ def place_popup(
     *,
     extra: Sequence[tuple[str, str]] = (),
 ) -> str:
-    """The popup of a place: name, id, its figures with units, notes and sources.
+    """The popup of a place: name, id, other names, its figures with units, notes and sources.
 
     ``extra`` rows (label, already-escaped value) go first: what it handles, what changed...
     """
     name = escape(attrs.get("name", place))
-    rows = [*extra, *_attribute_rows(attrs, "places")]
+    aliases = [str(a) for a in attrs.get("aliases") or ()]
+    rows = [
+        *extra,
+        *([("also called", escape(", ".join(aliases)))] if aliases else []),
+        *_attribute_rows(attrs, "places"),
+    ]
     return (
         f'<div class="corridors-popup"><b>{name}</b><br><code>{escape(place)}</code>'
         f"{rows_html(rows)}{_notes(attrs)}"
