@@ -266,7 +266,7 @@ def _format_value(value: Any, unit: str) -> str:
         return escape(fmt_number(value) + suffix)
     if isinstance(value, list | tuple):
         return escape(", ".join(str(v) for v in value) + (suffix if value else ""))
-    return escape(str(value).replace("_", " ") + suffix)
+    return escape(str(value) + suffix)
 
 
 def rows_html(rows: Iterable[tuple[str, str]]) -> str:
@@ -286,6 +286,8 @@ def _attribute_rows(attrs: Mapping[str, Any], feature: str) -> list[tuple[str, s
         value = attrs[name]
         if isinstance(value, list | tuple | Mapping) and not value:
             continue
+        if attribute.type == "enum":  # a word of the schema's, not text from data
+            value = str(value).replace("_", " ")
         text = _format_value(value, "" if name in ("open_year", "close_year") else attribute.unit)
         if name in estimates:
             low_high = ranges.get(name)

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import yaml
 
+from corridors.cli.app import run
 from tests import tiny
 
-__all__ = ["FIELDS", "hostile_network", "payload"]
+__all__ = ["FIELDS", "MAP_COMMANDS", "draw", "hostile_network", "net_args", "payload"]
 
 FIELDS = (
     "place name",
@@ -97,3 +98,39 @@ def hostile_network(folder: Path, pwned: Path) -> dict[str, Path]:
         encoding="utf-8",
     )
     return {"places": places_path, "links": links_path, "scenario": scenario, "demand": demand}
+
+
+def net_args(files: dict[str, Path]) -> list[str]:
+    """The command-line options that pick the hostile network."""
+    return ["--places", str(files["places"]), "--links", str(files["links"])]
+
+
+MAP_COMMANDS = {
+    "network": ["map"],
+    "offline": ["map", "--offline"],
+    "route": ["map", "--route", "station:a", "station:d", "--k", "2"],
+    "flow": ["map", "--flows", "{demand}"],
+    "scenario": ["map", "--scenario", "{scenario}"],
+    "capacity": ["capacity", "station:a", "station:d"],
+    "assign": ["assign", "{demand}"],
+    "compare": ["compare", "{scenario}", "--out", "{tmp}/report"],
+}
+"""Each map kind, drawn by the command that draws it (``--out``/``--map`` added)."""
+
+
+def draw(kind: str, files: dict[str, Path], tmp: Path) -> Path:
+    """Draw one kind of map from the hostile files through the command line; its path.
+
+    ``corridors map`` also writes a PNG beside it.
+    """
+    out = tmp / f"{kind}.html"
+    args = [
+        a.format(demand=files["demand"], scenario=files["scenario"], tmp=tmp)
+        for a in MAP_COMMANDS[kind]
+    ]
+    if args[0] == "map":
+        args += ["--out", str(out), "--png", str(out.with_suffix(".png"))]
+    else:
+        args += ["--map", str(out)]
+    assert run([*args, *net_args(files)]) == 0
+    return out

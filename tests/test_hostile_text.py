@@ -14,7 +14,7 @@ import pytest
 from corridors.cli.app import run
 from corridors.compare_report import markdown_text
 from corridors.maps_style import escape
-from tests.hostile import hostile_network, payload
+from tests.hostile import MAP_COMMANDS, draw, hostile_network, net_args, payload
 
 
 @pytest.fixture
@@ -30,35 +30,6 @@ def files(tmp_path: Path, pwned: Path) -> dict[str, Path]:
     folder = tmp_path / "net"
     folder.mkdir()
     return hostile_network(folder, pwned)
-
-
-def _net(files: dict[str, Path]) -> list[str]:
-    return ["--places", str(files["places"]), "--links", str(files["links"])]
-
-
-MAP_COMMANDS = {
-    "network": ["map"],
-    "offline": ["map", "--offline"],
-    "route": ["map", "--route", "station:a", "station:d", "--k", "2"],
-    "flow": ["map", "--flows", "{demand}"],
-    "scenario": ["map", "--scenario", "{scenario}"],
-    "capacity": ["capacity", "station:a", "station:d"],
-    "assign": ["assign", "{demand}"],
-    "compare": ["compare", "{scenario}", "--out", "{tmp}/report"],
-}
-"""Each map kind, drawn by the command that draws it (``--out``/``--map`` added)."""
-
-
-def draw(kind: str, files: dict[str, Path], tmp: Path) -> Path:
-    """Draw one kind of map from the hostile files through the command line; its path."""
-    out = tmp / f"{kind}.html"
-    args = [
-        a.format(demand=files["demand"], scenario=files["scenario"], tmp=tmp)
-        for a in MAP_COMMANDS[kind]
-    ]
-    where = ["--out", str(out), "--png", str(out.with_suffix(".png"))] if args[0] == "map" else []
-    assert run([*args, *where, *(["--map", str(out)] if not where else []), *_net(files)]) == 0
-    return out
 
 
 @pytest.mark.parametrize("kind", sorted(MAP_COMMANDS))
@@ -136,7 +107,7 @@ def test_markdown_report_links_its_maps_and_nothing_else(
     out = tmp_path / "maps" / "change.html"
     out.parent.mkdir()
     args = ["compare", str(files["scenario"]), "--out", str(tmp_path / "report")]
-    assert run([*args, "--map", str(out), *_net(files)]) == 0
+    assert run([*args, "--map", str(out), *net_args(files)]) == 0
     report = (tmp_path / "report" / "comparison.md").read_text(encoding="utf-8")
     page = _Page()
     page.feed(MarkdownIt("commonmark").enable("table").render(report))
@@ -202,7 +173,7 @@ def test_markup_in_names_prints_as_text(
     pairs.write_text("origin,destination\nstation:a,station:d\n", encoding="utf-8")
     given = {"demand": files["demand"], "scenario": files["scenario"], "pairs": pairs}
     filled = [a.format(**given) for a in args]
-    assert run([*filled, *_net(files)]) == 0
+    assert run([*filled, *net_args(files)]) == 0
     out, _ = _terminal(capsys)
     name = payload("place name", pwned)
     if args[0] == "route" and args[2] == "port:b":
