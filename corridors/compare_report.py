@@ -2,7 +2,9 @@
 CSV and JSON.
 
 The writers (:func:`write_csv`, :func:`write_json`, :func:`write_markdown` and
-:func:`write_report` for all three) write to a temporary file and rename it.
+:func:`write_report` for all three) write to a temporary file and rename it. In Markdown, text
+from data (scenario names and descriptions, places, ids) goes through :func:`markdown_text`,
+so it is never HTML, emphasis, a link, code, a table cell break or math.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ __all__ = [
     "demand_note",
     "format_value",
     "headlines",
+    "markdown_text",
     "to_json_text",
     "to_markdown",
     "write_csv",
@@ -47,6 +50,22 @@ def _write(path: str | os.PathLike[str], text: str) -> Path:
     target = Path(path)
     write_text_atomic(target, text)
     return target
+
+
+_MARKDOWN = str.maketrans({"&": "&amp;", "<": "&lt;", **{c: "\\" + c for c in "\\`*_[]|~$#!"}})
+
+
+def markdown_text(value: Any) -> str:
+    r"""Text from data as Markdown that shows it literally, on one line (also in a table cell).
+
+    Examples
+    --------
+    >>> print(markdown_text("<script>x</script> | *a_b* [l](u) `c` $m$"))
+    &lt;script>x&lt;/script> \| \*a\_b\* \[l\](u) \`c\` \$m\$
+    >>> markdown_text("Baku -> Kars\nline 2")
+    'Baku -> Kars line 2'
+    """
+    return " ".join(str(value).split()).translate(_MARKDOWN)
 
 
 def _clean(value: Any) -> Any:
@@ -85,12 +104,15 @@ def format_value(value: Any, metric: str = "") -> str:
     return f"{value:,.2f}".rstrip("0").rstrip(".") if value != int(value) else f"{value:,.0f}"
 
 
-def headlines(table: pd.DataFrame, *, limit: int = 12) -> list[str]:
+def headlines(table: pd.DataFrame, *, limit: int = 12, markdown: bool = True) -> list[str]:
     """The biggest changes against the base, as sentences, biggest first.
 
     First routes lost or gained, then routes that take other links and bottlenecks that
-    move, then figures that move by more than 1 %, largest relative change first.
+    move, then figures that move by more than 1 %, largest relative change first. As
+    Markdown (the scenario name in bold, text from data through :func:`markdown_text`), or
+    with ``markdown=False`` as plain text.
     """
+    text_of = markdown_text if markdown else str
     records = table.to_dict("records")
     base = {(r["metric"], r["pair"], r["commodity"]): r for r in records if r["scenario"] == BASE}
     found: list[tuple[int, float, int, str]] = []
@@ -98,12 +120,14 @@ def headlines(table: pd.DataFrame, *, limit: int = 12) -> list[str]:
         b = base.get((r["metric"], r["pair"], r["commodity"]))
         if r["scenario"] == BASE or b is None:
             continue
-        what = f"**{r['scenario']}**: {r['metric']} {r['pair']}"
+        name = text_of(r["scenario"])
+        what = f"{f'**{name}**' if markdown else name}: {r['metric']} {text_of(r['pair'])}"
         if r["commodity"]:
-            what += f" ({r['commodity']})"
+            what += f" ({text_of(r['commodity'])})"
         if r["metric"] in CATEGORICAL:
             if r["change"] == 1.0:
-                text = f"{what}: {b['detail'] or NONE} becomes {r['detail'] or NONE}"
+                before, after = (text_of(x["detail"] or NONE) for x in (b, r))
+                text = f"{what}: {before} becomes {after}"
                 found.append((1, 0.0, i, text))
             continue
         old, new = b["value"], r["value"]
@@ -133,36 +157,39 @@ def demand_note(table: pd.DataFrame) -> str:
     return f"The base is assigned the {totals['detail'].iloc[0]}." if len(totals) else ""
 
 
+def _cells(values: Sequence[str]) -> str:
+    return "| " + " | ".join(values) + " |"
+
+
 def to_markdown(table: pd.DataFrame, *, scenarios: Sequence[Scenario] = ()) -> str:
     """A Markdown report: headline changes first, then one table per metric."""
     lines = ["# Scenario comparison", "", "## Headline changes", ""]
     news = headlines(table)
     lines += [f"- {h}" for h in news] or ["- No figure changes by more than 1 %."]
     if demand_note(table):
-        lines += ["", demand_note(table)]
+        lines += ["", markdown_text(demand_note(table))]
     if scenarios:
         lines += ["", "## Scenarios", "", "| scenario | year | description |", "|---|---|---|"]
         for s in scenarios:
-            text = " ".join(s.description.split()).replace("|", "\\|")
-            lines.append(f"| {s.name} | {s.year if s.year is not None else NONE} | {text} |")
+            year = str(s.year) if s.year is not None else NONE
+            lines.append(_cells([markdown_text(s.name), year, markdown_text(s.description)]))
     names = list(dict.fromkeys(table["scenario"]))
     for metric in dict.fromkeys(table["metric"]):
         part = table[table["metric"] == metric]
-        lines += ["", f"## {metric}", "", "| pair | " + " | ".join(names) + " |"]
-        lines.append("|---|" + "---:|" * len(names))
+        lines += ["", f"## {metric}", ""]  # a metric name, not data
+        lines += [_cells(["pair", *map(markdown_text, names)]), "|---|" + "---:|" * len(names)]
         for (pair, commodity), group in part.groupby(["pair", "commodity"], sort=False):
             cells = {r["scenario"]: r for r in group.to_dict("records")}
-            label = f"{pair} ({commodity})" if commodity else str(pair)
-            row = [label.replace("|", "\\|")]
+            row = [markdown_text(f"{pair} ({commodity})" if commodity else pair)]
             for name in names:
                 r = cells.get(name)
                 if r is None:
                     row.append("")
                 elif metric in CATEGORICAL or metric in ("legs_added", "legs_dropped"):
-                    row.append((r["detail"] or NONE).replace("|", "\\|"))
+                    row.append(markdown_text(r["detail"] or NONE))
                 else:
                     row.append(format_value(r["value"], metric))
-            lines.append("| " + " | ".join(row) + " |")
+            lines.append(_cells(row))
     return "\n".join(lines) + "\n"
 
 

@@ -266,7 +266,7 @@ def _format_value(value: Any, unit: str) -> str:
         return escape(fmt_number(value) + suffix)
     if isinstance(value, list | tuple):
         return escape(", ".join(str(v) for v in value) + (suffix if value else ""))
-    return escape(str(value).replace("_", " ") + suffix)
+    return escape(str(value) + suffix)
 
 
 def rows_html(rows: Iterable[tuple[str, str]]) -> str:
@@ -286,6 +286,8 @@ def _attribute_rows(attrs: Mapping[str, Any], feature: str) -> list[tuple[str, s
         value = attrs[name]
         if isinstance(value, list | tuple | Mapping) and not value:
             continue
+        if attribute.type == "enum":  # a word of the schema's, not text from data
+            value = str(value).replace("_", " ")
         text = _format_value(value, "" if name in ("open_year", "close_year") else attribute.unit)
         if name in estimates:
             low_high = ranges.get(name)
@@ -340,12 +342,17 @@ def place_popup(
     *,
     extra: Sequence[tuple[str, str]] = (),
 ) -> str:
-    """The popup of a place: name, id, its figures with units, notes and sources.
+    """The popup of a place: name, id, other names, its figures with units, notes and sources.
 
     ``extra`` rows (label, already-escaped value) go first: what it handles, what changed...
     """
     name = escape(attrs.get("name", place))
-    rows = [*extra, *_attribute_rows(attrs, "places")]
+    aliases = [str(a) for a in attrs.get("aliases") or ()]
+    rows = [
+        *extra,
+        *([("also called", escape(", ".join(aliases)))] if aliases else []),
+        *_attribute_rows(attrs, "places"),
+    ]
     return (
         f'<div class="corridors-popup"><b>{name}</b><br><code>{escape(place)}</code>'
         f"{rows_html(rows)}{_notes(attrs)}"

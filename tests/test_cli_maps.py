@@ -136,7 +136,7 @@ def test_compare_draws_each_scenario_and_embeds_pngs_in_the_report(
     assert _classes(maps.parent / "changes-no-sea--b.html", "corridors-closed") == 1
     assert _classes(maps.parent / "changes-slow-rail.html", "corridors-changed") == 1
     md = (report / "comparison.md").read_text(encoding="utf-8")
-    assert "![What no sea &lt;b&gt; changes](../maps/changes-no-sea--b.png)" in md
+    assert "![What no sea &lt;b> changes](../maps/changes-no-sea--b.png)" in md
     assert "[Interactive map](../maps/changes-slow-rail.html)" in md
 
 

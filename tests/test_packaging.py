@@ -125,6 +125,32 @@ def test_installed_wheel_draws_an_offline_map_and_a_png_outside_the_checkout(
     assert int((np.abs(pixels - land).max(axis=2) <= 2).sum()) > 50_000  # the countries
 
 
+def test_ci_runs_the_readme_test_command_with_the_known_good_versions() -> None:
+    import re
+    import tomllib
+
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    command = next(line for line in readme.splitlines() if line.endswith("python -m pytest"))
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    install = re.search(r"pip install (.+?) &&", command)
+    assert install is not None and "-c constraints.txt" in install.group(1)
+    assert f"pip install -q {install.group(1)}" in ci and "\npython -m pytest\n" in ci
+    pins = {}
+    for line in (ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            name, _, version = line.partition("==")
+            pins[canonicalize_name(name)] = version
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    for text in [*project["dependencies"], *project["optional-dependencies"]["test"]]:
+        wanted = Requirement(text)
+        pinned = pins.get(canonicalize_name(wanted.name))
+        assert pinned is not None, f"{wanted.name} has no known-good version in constraints.txt"
+        assert wanted.specifier.contains(pinned, prereleases=True), f"{wanted} excludes {pinned}"
+
+
 def test_public_names_resolve() -> None:
     for name in corridors.__all__:
         assert getattr(corridors, name) is not None

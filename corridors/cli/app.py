@@ -56,12 +56,19 @@ def _root(
 
 
 def console(stderr: bool = False) -> Console:
-    """A rich console (imported on first use, so ``--help`` stays fast)."""
+    """A rich console (imported on first use, so ``--help`` stays fast).
+
+    It reads no markup, emoji codes or highlighting in strings, so text from data (names,
+    ids, scenario names) prints as it is in tables, titles and lines alike; style with
+    :class:`rich.text.Text` instead.
+    """
     from rich.console import Console
 
     stream = sys.stderr if stderr else sys.stdout
     width = None if stream.isatty() else 160  # tables keep whole ids when piped to a file
-    return Console(stderr=stderr, highlight=False, soft_wrap=True, width=width)
+    return Console(
+        stderr=stderr, markup=False, emoji=False, highlight=False, soft_wrap=True, width=width
+    )
 
 
 class CommandError(CorridorsError):
@@ -127,10 +134,16 @@ def progress_bar(
     if not enabled:
         yield None
         return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
 
     with Progress(
-        f"[progress.description]{label}",
+        TextColumn("{task.description}", style="progress.description", markup=False),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),

@@ -84,6 +84,7 @@ def capacity(
 ) -> None:
     """Most tonnes a year from ORIGINS to DESTINATIONS, and the cut that binds it."""
     from rich.table import Table
+    from rich.text import Text
 
     from corridors.capacity import max_throughput
 
@@ -100,9 +101,11 @@ def capacity(
         return
     out = console()
     out.print(
-        f"[bold]{_tpy(result.throughput_tpy)}[/bold] of {commodity} from "
-        f"{len(result.origins)} origin(s) to {len(result.destinations)} destination(s)"
-        + (f" in {year}" if year else "")
+        Text.assemble(
+            (_tpy(result.throughput_tpy), "bold"),
+            f" of {commodity} from {len(result.origins)} origin(s) to "
+            f"{len(result.destinations)} destination(s)" + (f" in {year}" if year else ""),
+        )
     )
     if result.unbounded:
         out.print("a path of links and places of unknown capacity joins them: no cut binds it")

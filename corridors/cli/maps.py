@@ -148,12 +148,14 @@ def write_scenario_maps(
 
     One scenario is drawn in ``path``; several in ``path`` with each scenario's name added to
     its stem. With ``report`` (the comparison's Markdown file), a "Maps" section that embeds
-    each PNG and links each HTML map is appended to it (scenario names HTML-escaped, since
-    Markdown passes HTML through).
+    each PNG and links each HTML map is appended to it (scenario names as literal text, see
+    :func:`corridors.compare_report.markdown_text`).
     """
+    from urllib.parse import quote
+
+    from corridors.compare_report import markdown_text
     from corridors.io import write_text_atomic
     from corridors.maps import diff_map
-    from corridors.maps_style import escape
     from corridors.scenarios import apply_scenario
     from corridors.static import save_png
 
@@ -174,9 +176,9 @@ def write_scenario_maps(
         )
         written += [target, png]
         if report is not None:
-            html_link = os.path.relpath(target.resolve(), report.resolve().parent)
-            png_link = os.path.relpath(png.resolve(), report.resolve().parent)
-            name = escape(sc.name).replace("[", "&#91;").replace("]", "&#93;")
+            html_link = quote(os.path.relpath(target.resolve(), report.resolve().parent))
+            png_link = quote(os.path.relpath(png.resolve(), report.resolve().parent))
+            name = markdown_text(sc.name)
             lines += [
                 f"### {name}",
                 "",

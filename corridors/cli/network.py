@@ -38,10 +38,10 @@ CRITERIA = ("time", "cost", "distance", "co2")
 
 
 def _route_table(G: nx.MultiDiGraph, r: Route, title: str) -> None:
-    from rich.markup import escape
     from rich.table import Table
+    from rich.text import Text
 
-    name = {n: escape(d.get("name", n)) for n, d in G.nodes(data=True)}
+    name = {n: str(d.get("name", n)) for n, d in G.nodes(data=True)}
     table = Table(title=title, title_justify="left")
     for column, justify in (
         ("#", "right"),
@@ -82,9 +82,13 @@ def _route_table(G: nx.MultiDiGraph, r: Route, title: str) -> None:
         )
     total = r.total
     out.print(
-        f"  [bold]total[/bold]: {total.length_km:,.0f} km, {total.time_h / 24:,.1f} days "
-        f"({total.time_h:,.0f} h), {total.cost_usd_per_t:,.2f} USD/t, "
-        f"{total.co2_kg_per_t:,.1f} kg CO2/t\n"
+        Text.assemble(
+            "  ",
+            ("total", "bold"),
+            f": {total.length_km:,.0f} km, {total.time_h / 24:,.1f} days "
+            f"({total.time_h:,.0f} h), {total.cost_usd_per_t:,.2f} USD/t, "
+            f"{total.co2_kg_per_t:,.1f} kg CO2/t\n",
+        )
     )
 
 
@@ -206,7 +210,7 @@ def info(
         counts = facts[key]
         assert isinstance(counts, dict)
         listed = ", ".join(f"{name} {count:,}" for name, count in counts.items())
-        out.print(f"{key.replace('_', ' ')}: {listed}", markup=False)
+        out.print(f"{key.replace('_', ' ')}: {listed}")
 
 
 @app.command()
@@ -245,13 +249,13 @@ def validate(
             }
         )
     else:
-        from rich.markup import escape
+        from rich.text import Text
 
         out = console()
         for issue in report.errors:
-            out.print(f"[red]error[/red] {escape(str(issue))}")
+            out.print(Text.assemble(("error", "red"), f" {issue}"))
         for issue in report.warnings:
-            out.print(f"[yellow]warning[/yellow] {escape(str(issue))}")
+            out.print(Text.assemble(("warning", "yellow"), f" {issue}"))
         out.print(f"{len(report.errors)} error(s), {len(report.warnings)} warning(s)")
     if not report.ok:
         raise typer.Exit(1)

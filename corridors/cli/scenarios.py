@@ -56,14 +56,15 @@ def _load(paths: list[Path], places: Path | None, links: Path | None) -> tuple[A
 
 def _table(table: pd.DataFrame) -> None:
     from rich.table import Table
+    from rich.text import Text
 
     from corridors.compare_report import CATEGORICAL, NONE, demand_note, format_value, headlines
 
     out = console()
-    news = headlines(table)
-    out.print("[bold]Headline changes[/bold]" if news else "No figure changes by more than 1 %.")
+    news = headlines(table, markdown=False)
+    out.print(Text("Headline changes", "bold") if news else "No figure changes by more than 1 %.")
     for line in news:
-        out.print(f"  - {line.replace('**', '')}", markup=False)
+        out.print(f"  - {line}")
     names = list(dict.fromkeys(table["scenario"]))
     note = demand_note(table)
     view = Table(title="Comparison", title_justify="left", caption=note or None)
