@@ -18,6 +18,7 @@ import yaml
 
 from corridors.exceptions import CorridorsError, ScenarioError
 from corridors.expand import Avoid
+from corridors.inputs import read_input_text
 from corridors.reference import MODES, commodities, to_tpy
 from corridors.scenarios import (
     AVOID_KEYS,
@@ -63,18 +64,17 @@ def _mount(where: Where, prefix: tuple[Any, ...], tree: Where) -> None:
     where.update({(*prefix, *rel): at for rel, at in tree.items()})
 
 
+#: How many values aliases (``*name``) may add to a file beyond those written in it.
+ALIAS_BUDGET = 100_000
+
+
 def _parse(path: Path) -> tuple[Any, Where]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError(f"{path}: no such file") from None
-    except UnicodeDecodeError as exc:
-        raise ScenarioError(f"{path}: not UTF-8 text ({exc.reason})") from None
-    except OSError as exc:
-        raise ScenarioError(f"{path}: cannot read ({exc.strerror})") from None
+    text = read_input_text(path, error=ScenarioError)
     loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()
+        if node is not None:
+            _check_tree(node, path)
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -82,12 +82,64 @@ def _parse(path: Path) -> tuple[Any, Where]:
         raise ScenarioError(f"{path}{line}: not valid YAML ({exc.problem or exc})") from None
     except yaml.YAMLError as exc:
         raise ScenarioError(f"{path}: not valid YAML ({exc})") from None
+    except ScenarioError:
+        raise
+    except RecursionError:
+        raise ScenarioError(f"{path}: not usable YAML (nested too deeply)") from None
+    except ValueError as exc:  # e.g. an integer of more digits than Python converts
+        raise ScenarioError(f"{path}: not usable YAML ({str(exc).split(':')[0]})") from None
     finally:
         loader.dispose()
     where: Where = {}
     if node is not None:
         _marks(node, str(path), (), where)
     return data, where
+
+
+def _check_tree(root: yaml.Node, path: Path) -> None:
+    """Refuse repeated keys, aliases that refer to themselves, and aliases that expand to
+    more than :data:`ALIAS_BUDGET` values (an "alias bomb" such as billion laughs).
+
+    Aliases make a graph of shared nodes; each distinct node is visited once and its
+    expanded size memoised, so even a bomb is measured in time linear in the file.
+    """
+    sizes: dict[int, int] = {}
+    busy: set[int] = set()
+
+    def size(node: yaml.Node) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in busy:
+            raise ScenarioError(
+                f"{path}, line {node.start_mark.line + 1}: an alias refers to the value that "
+                "holds it; write the value out"
+            )
+        busy.add(key)
+        total = 1
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[Any, int] = {}
+            for k, v in node.value:
+                if isinstance(k, yaml.ScalarNode) and k.tag != "tag:yaml.org,2002:merge":
+                    if k.value in seen:
+                        raise ScenarioError(
+                            f"{path}, line {k.start_mark.line + 1}, key {k.value[:60]!r}: "
+                            f"repeated (first on line {seen[k.value]}); each key once"
+                        )
+                    seen[k.value] = k.start_mark.line + 1
+                total += size(k) + size(v)
+        elif isinstance(node, yaml.SequenceNode):
+            total += sum(size(v) for v in node.value)
+        busy.discard(key)
+        sizes[key] = total
+        return total
+
+    written = len(sizes) if size(root) else 0
+    if sizes[id(root)] > written + ALIAS_BUDGET:
+        raise ScenarioError(
+            f"{path}: aliases (*name) expand to {sizes[id(root)]:,} values, more than "
+            f"{ALIAS_BUDGET:,} beyond the {written:,} written; write the values out"
+        )
 
 
 class _Reader:

@@ -18,6 +18,7 @@ from corridors.cli.app import (
     PlacesOpt,
     YearOpt,
     app,
+    checked_folder,
     console,
     fail,
     network,
@@ -54,7 +55,7 @@ DEFAULT_PAIRS = (
 def _avoid(countries: list[str] | None) -> Any:
     from corridors.expand import Avoid
 
-    codes = [c.upper() for c in split_list(countries)]
+    codes = split_list(countries)
     return Avoid.of(countries=codes) if codes else None
 
 
@@ -123,9 +124,9 @@ def capacity(
 def write_assignment(result: Any, folder: Path) -> list[Path]:
     """Write flows, utilisation, unserved and shadow prices as CSV, and everything as JSON.
 
-    Every file is written to a temporary name first and then renamed into place.
+    The files are written into a temporary folder and then moved into ``folder`` together.
     """
-    from corridors.io import write_text_atomic
+    from corridors.io import atomic_folder, write_text_atomic
 
     tables: dict[str, pd.DataFrame] = {
         "flows": result.flows,
@@ -139,11 +140,10 @@ def write_assignment(result: Any, folder: Path) -> list[Path]:
     texts["assignment.json"] = (
         json.dumps(result.to_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     )
-    paths = []
-    for name, text in texts.items():
-        write_text_atomic(folder / name, text)
-        paths.append(folder / name)
-    return paths
+    with atomic_folder(folder) as tmp:  # every file appears, or none
+        for name, text in texts.items():
+            write_text_atomic(tmp / name, text)
+    return [folder / name for name in texts]
 
 
 @app.command()
@@ -167,7 +167,10 @@ def assign(
     as_json: JsonOpt = False,
     out: Annotated[
         Path | None,
-        typer.Option(help="Folder to write flows, utilisation, unserved and shadow prices into."),
+        typer.Option(
+            help="Folder to write flows, utilisation, unserved and shadow prices into.",
+            callback=checked_folder,
+        ),
     ] = None,
     top: Annotated[int, typer.Option(help="Rows of each table on the terminal.", min=1)] = 10,
     avoid_country: AvoidCountryOpt = None,
@@ -181,8 +184,6 @@ def assign(
     from corridors.assignment import assign as solve
     from corridors.demand import read_demand
 
-    if out is not None and out.exists() and not out.is_dir():
-        fail(f"--out {out}: exists and is not a folder")
     G = network(places, links)
     table = read_demand(demand, G)  # all errors before anything is written
     with console(stderr=True).status("solving the assignment with HiGHS"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -15,6 +16,7 @@ from corridors.cli.app import (
     MapOpt,
     PlacesOpt,
     app,
+    checked_folder,
     console,
     fail,
     network,
@@ -133,7 +135,11 @@ def compare(
     as_json: JsonOpt = False,
     out: Annotated[
         Path | None,
-        typer.Option("--out", help="Write comparison.csv, .json and .md into this folder."),
+        typer.Option(
+            "--out",
+            help="Write comparison.csv, .json and .md into this folder.",
+            callback=checked_folder,
+        ),
     ] = None,
     map_file: MapOpt = None,
     places: PlacesOpt = None,
@@ -143,6 +149,7 @@ def compare(
     from corridors.compare import compare as run_compare
     from corridors.compare import route_jobs
     from corridors.compare_report import to_json_text, write_report
+    from corridors.io import atomic_folder
 
     G, scenarios = _load(scenario_files, places, links)
     extra = _routes(route)
@@ -158,13 +165,17 @@ def compare(
             update(len(finished), len(scenarios) + 1)
 
         table = run_compare(G, scenarios, routes=routes, year=year, progress=step)
-    if out is not None:
-        paths = write_report(table, out, scenarios=scenarios)
-    if map_file is not None:
-        report = paths["md"] if out is not None else None
-        from corridors.cli.maps import write_scenario_maps
+    with contextlib.ExitStack() as stack:  # the report's files appear together, or none
+        if out is not None:
+            tmp = stack.enter_context(atomic_folder(out))
+            paths = {
+                k: out / p.name for k, p in write_report(table, tmp, scenarios=scenarios).items()
+            }
+        if map_file is not None:
+            from corridors.cli.maps import write_scenario_maps
 
-        write_scenario_maps(G, scenarios, map_file, routes=routes, year=year, report=report)
+            report = tmp / paths["md"].name if out is not None else None
+            write_scenario_maps(G, scenarios, map_file, routes=routes, year=year, report=report)
     if as_json:
         sys.stdout.write(to_json_text(table))
     else:
@@ -192,7 +203,9 @@ def sweep(
     out: Annotated[
         Path | None,
         typer.Option(
-            "--out", help="Write sweep_draws.csv, sweep_summary.csv and sweep_shares.csv."
+            "--out",
+            help="Write sweep_draws.csv, sweep_summary.csv and sweep_shares.csv.",
+            callback=checked_folder,
         ),
     ] = None,
     places: PlacesOpt = None,
@@ -219,7 +232,10 @@ def sweep(
             progress=step,
         )
     if out is not None:
-        paths = write_sweep(result, out)
+        from corridors.io import atomic_folder
+
+        with atomic_folder(out) as tmp:
+            paths = {k: out / p.name for k, p in write_sweep(result, tmp).items()}
     if as_json:
         sys.stdout.write(sweep_json(result))
     else:
