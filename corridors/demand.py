@@ -19,8 +19,7 @@ import networkx as nx
 
 from corridors.exceptions import DataError, UnknownPlaceError
 from corridors.inputs import check_header, read_csv_rows
-from corridors.lookup import find_place
-from corridors.reference import commodities
+from corridors.lookup import find_commodity, find_place
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -82,14 +81,10 @@ def _tonnes(where: str, number: int, value: Any) -> float:
 
 
 def _commodity(where: str, number: int, value: Any) -> str:
-    name = "" if _blank(value) else str(value).strip()
-    known = commodities()
-    if name not in known:
-        raise DataError(
-            f"{where}, row {number}, column 'commodity': unknown commodity {name!r}; "
-            f"expected one of {', '.join(sorted(known))}"
-        )
-    return name
+    try:
+        return find_commodity("" if _blank(value) else str(value))
+    except DataError as exc:
+        raise DataError(f"{where}, row {number}, column 'commodity': {exc}") from None
 
 
 def read_demand(source: str | os.PathLike[str] | pd.DataFrame, G: nx.MultiDiGraph) -> pd.DataFrame:
@@ -156,6 +151,8 @@ def read_demand(source: str | os.PathLike[str] | pd.DataFrame, G: nx.MultiDiGrap
                 **extra,
             }
         )
+    if not any(r["tonnes_per_year"] for r in records):
+        raise DataError(f"{where}: every row has 0 tonnes a year; there is nothing to route")
     return pd.DataFrame.from_records(records)
 
 

@@ -162,6 +162,10 @@ def _read_features(path: Path, feature: str) -> list[Any]:
         gdf = gpd.read_file(path)
     except Exception as exc:  # pyogrio raises several types for unreadable files
         raise DataError(f"{path}: cannot read as a vector file ({exc})") from None
+    if not isinstance(gdf, gpd.GeoDataFrame) or gdf.geometry.name not in gdf:
+        raise DataError(
+            f"{path}: has no geometry; expected a GeoJSON or GeoPackage file of {feature}"
+        )
     if gdf.crs is not None and gdf.crs.to_epsg() != 4326:
         gdf = gdf.to_crs(4326)
     return _gdf_features(gdf, feature)

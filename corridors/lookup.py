@@ -233,8 +233,9 @@ def find_commodity(name: str) -> str:
     for commodity in known:
         if commodity.casefold() == key:
             return commodity
-    shown = name[:60] if isinstance(name, str) else name
+    from corridors.validation import brief
+
     raise DataError(
-        f"unknown commodity {shown!r}{did_you_mean(key, known)}; expected one of "
+        f"unknown commodity {brief(name)}{did_you_mean(key, known)}; expected one of "
         f"{', '.join(sorted(known))}"
     )

@@ -16,10 +16,11 @@ from typing import Any
 
 import yaml
 
-from corridors.exceptions import CorridorsError, ScenarioError
+from corridors.exceptions import CorridorsError, DataError, ScenarioError
 from corridors.expand import Avoid
 from corridors.inputs import read_input_text
-from corridors.reference import MODES, commodities, to_tpy
+from corridors.lookup import find_commodity
+from corridors.reference import commodities, to_tpy
 from corridors.scenarios import (
     AVOID_KEYS,
     FIXED,
@@ -152,6 +153,15 @@ class _Reader:
     def bad(self, key: tuple[Any, ...], message: str) -> None:
         self.errors.append(_locate(self.where, key, self.path, message))
 
+    def commodity(self, item: dict[Any, Any], key: tuple[Any, ...]) -> str | None:
+        """The commodity an item names (``container`` when none), in any case; None (and
+        an error) when unknown."""
+        try:
+            return find_commodity(item.get("commodity", "container"))
+        except DataError as exc:
+            self.bad((*key, "commodity"), str(exc))
+            return None
+
     def loc(self, key: tuple[Any, ...]) -> Loc:
         """The file and line of ``key`` (or of the nearest key holding it), named by ``key``."""
         probe = key
@@ -234,10 +244,12 @@ class _Reader:
                 self.bad((*key, kind), f"unknown key; expected one of {', '.join(AVOID_KEYS)}")
                 continue
             out[kind] = self.located(ids, (*key, kind))
-            if kind == "modes":
-                for mode, tree in out[kind].items():
-                    if mode not in MODES:
-                        self.bad(tree[()][2], f"unknown mode '{mode}'; expected {MODES}")
+            for name, tree in out[kind].items():
+                if kind in ("countries", "modes"):
+                    try:
+                        Avoid.of(**{kind: [name]})
+                    except DataError as exc:
+                        self.bad(tree[()][2], str(exc))
         return out
 
     def features(
@@ -279,7 +291,6 @@ class _Reader:
         return out
 
     def feature_file(self, name: Any, key: tuple[Any, ...]) -> list[dict[str, Any]]:
-        from corridors.exceptions import DataError
         from corridors.io import read_geojson_features
 
         if not isinstance(name, str):
@@ -328,9 +339,8 @@ class _Reader:
         if missing:
             self.bad(key, f"missing {' and '.join(missing)}")
             return None
-        commodity = row.get("commodity", "container")
-        if commodity not in commodities():
-            self.bad((*key, "commodity"), f"unknown commodity {commodity!r}")
+        commodity = self.commodity(row, key)
+        if commodity is None:
             return None
         try:
             if "tonnes_per_year" in row:
@@ -404,9 +414,8 @@ class _Reader:
             self.bad(
                 (*key, sorted(extra)[0]), "unknown key; expected from, to, commodity, by, name"
             )
-        commodity, by = item.get("commodity", "container"), item.get("by", "time")
-        if commodity not in commodities():
-            self.bad((*key, "commodity"), f"unknown commodity {commodity!r}")
+        commodity, by = self.commodity(item, key), item.get("by", "time")
+        if commodity is None:
             return None
         if by not in ("time", "cost", "distance", "co2"):
             self.bad((*key, "by"), f"is {by!r}; expected time, cost, distance or co2")
@@ -426,9 +435,8 @@ class _Reader:
             ends[end] = self.ids(value, (*key, end)) if value is not None else ()
             if not ends[end]:
                 self.bad((*key, end), "expected one or more places")
-        commodity = item.get("commodity", "container")
-        if commodity not in commodities():
-            self.bad((*key, "commodity"), f"unknown commodity {commodity!r}")
+        commodity = self.commodity(item, key)
+        if commodity is None:
             return None
         if not (ends["from"] and ends["to"]):
             return None

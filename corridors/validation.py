@@ -304,7 +304,7 @@ def _coords_ok(coords: Any, depth: int) -> bool:
         return (
             isinstance(coords, list | tuple)
             and len(coords) >= 2
-            and all(_is_number(c) and math.isfinite(c) for c in coords[:2])
+            and all(_finite(c) for c in coords[:2])
             and -180 <= coords[0] <= 180
             and -90 <= coords[1] <= 90
         )
@@ -404,8 +404,8 @@ def validate_features(
 
 
 def _check_link_consistency(check: _Checker, fid: str, props: Mapping[str, Any], line: Any) -> None:
-    mode, length = props.get("mode"), props.get("length_km")
-    length = float(length) if _is_number(length) else None  # type: ignore[arg-type]
+    mode, given = props.get("mode"), props.get("length_km")
+    length = float(given) if given is not None and _finite(given) else None
     if mode == "rail" and "gauge_mm" not in props:
         gauges = ", ".join(schema("links")["gauge_mm"].allowed)
         check.error(fid, "gauge_mm", f"missing on a rail link; expected one of {gauges}")

@@ -262,21 +262,35 @@ def print_json(data: Any) -> None:
 
 
 def run(argv: list[str] | None = None) -> int:
-    """Run the application; package errors become a one-line message and an exit status.
+    """Run the application; every error becomes a one-line message and an exit status.
 
-    Click handles usage errors itself (a usage line, exit status 2).
+    Usage errors (a bad option value, a missing argument) exit with status 2, package errors
+    with 1; with no arguments at all the help is shown.
     """
+    import click
+
     try:
-        app(args=argv, standalone_mode=True)
-    except SystemExit as exc:
-        return exc.code if isinstance(exc.code, int) else 0
+        code = app(args=argv, standalone_mode=False)
+    except click.exceptions.NoArgsIsHelpError as exc:
+        sys.stdout.write(exc.ctx.get_help() + "\n" if exc.ctx else "")
+        return 2
+    except click.UsageError as exc:
+        hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
+        _error(" ".join(exc.format_message().split()) + hint)
+        return 2
+    except click.ClickException as exc:
+        _error(" ".join(exc.format_message().split()))
+        return exc.exit_code
+    except click.Abort:
+        _error("aborted")
+        return 1
     except CommandError as exc:
         _error(str(exc))
         return 2
     except CorridorsError as exc:
         _error(str(exc))
         return 1
-    return 0
+    return code if isinstance(code, int) else 0
 
 
 def _error(message: str) -> None:

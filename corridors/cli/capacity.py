@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -57,6 +58,12 @@ def _avoid(countries: list[str] | None) -> Any:
 
     codes = split_list(countries)
     return Avoid.of(countries=codes) if codes else None
+
+
+def _finite_option(name: str, value: float | None) -> float | None:
+    if value is not None and not math.isfinite(value):
+        fail(f"{name} is {value}; expected a finite number")
+    return value
 
 
 def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
@@ -162,6 +169,7 @@ def assign(
             "--penalty",
             help="Cost of a tonne left unserved (default: more than any route costs).",
             min=0,
+            callback=lambda value: _finite_option("--penalty", value),
         ),
     ] = None,
     as_json: JsonOpt = False,

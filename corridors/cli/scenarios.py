@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -37,6 +38,21 @@ RouteOpt = Annotated[
         help="Also compare this route: 'ORIGIN,DESTINATION[,COMMODITY]' (repeat for more).",
     ),
 ]
+
+
+_ADDRESS = re.compile(r"(?:(?:tcp|tls|ws|wss|ucx)://)?(?:\[[0-9a-fA-F:.]+\]|[\w.-]+):(\d{1,5})")
+
+
+def _scheduler(value: str | None) -> str | None:
+    """``--scheduler``: a Dask address ``[scheme://]host:port``, checked before any work."""
+    if value is None:
+        return None
+    if value.startswith("inproc://"):  # a scheduler in this process
+        return value
+    match = _ADDRESS.fullmatch(value.strip())
+    if match is None or not 0 < int(match[1]) < 65536:
+        fail(f"--scheduler is {value[:80]!r}; expected an address such as tcp://host:8786")
+    return value.strip()
 
 
 def _routes(values: list[str] | None) -> list[tuple[str, ...]]:
@@ -190,13 +206,18 @@ def sweep(
         Path, typer.Argument(help="Scenario YAML file.", metavar="SCENARIO.yaml")
     ],
     samples: Annotated[int, typer.Option("--samples", min=1, help="Number of draws.")] = 100,
-    seed: Annotated[int, typer.Option(help="Seed: the same seed gives the same numbers.")] = 0,
+    seed: Annotated[
+        int, typer.Option(min=0, help="Seed (>= 0): the same seed gives the same numbers.")
+    ] = 0,
     workers: Annotated[
         int | None, typer.Option(min=1, help="Local processes (default: the CPUs available).")
     ] = None,
     scheduler: Annotated[
         str | None,
-        typer.Option(help="Dask scheduler address (tcp://host:8786): run the draws there."),
+        typer.Option(
+            help="Dask scheduler address (tcp://host:8786): run the draws there.",
+            callback=lambda value: _scheduler(value),
+        ),
     ] = None,
     route: RouteOpt = None,
     as_json: JsonOpt = False,
