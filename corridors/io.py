@@ -159,7 +159,9 @@ def _read_features(path: Path, feature: str) -> list[Any]:
     import geopandas as gpd
 
     try:
-        gdf = gpd.read_file(path)
+        gdf = gpd.read_file(path, layer=_layer(path, feature))
+    except DataError:
+        raise
     except Exception as exc:  # pyogrio raises several types for unreadable files
         raise DataError(f"{path}: cannot read as a vector file ({exc})") from None
     if not isinstance(gdf, gpd.GeoDataFrame) or gdf.geometry.name not in gdf:
@@ -169,6 +171,18 @@ def _read_features(path: Path, feature: str) -> list[Any]:
     if gdf.crs is not None and gdf.crs.to_epsg() != 4326:
         gdf = gdf.to_crs(4326)
     return _gdf_features(gdf, feature)
+
+
+def _layer(path: Path, feature: str) -> str | None:
+    """The layer to read: the only one, or the one named ``places`` / ``links``."""
+    import pyogrio
+
+    names = [str(name) for name, _ in pyogrio.list_layers(path)]
+    if len(names) <= 1 or feature in names:
+        return feature if feature in names else None
+    raise DataError(
+        f"{path}: has layers {', '.join(names[:8])}; expected one layer, or one named '{feature}'"
+    )
 
 
 def read_sources(path: str | os.PathLike[str]) -> dict[str, dict[str, str]]:

@@ -71,7 +71,10 @@ ALIAS_BUDGET = 100_000
 
 def _parse(path: Path) -> tuple[Any, Where]:
     text = read_input_text(path, error=ScenarioError)
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.YAMLError as exc:  # the reader refuses control characters at once
+        raise ScenarioError(f"{path}: not valid YAML ({exc})") from None
     try:
         node = loader.get_single_node()
         if node is not None:
