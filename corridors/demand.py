@@ -9,7 +9,6 @@ downstream runs on a half-read table.
 
 from __future__ import annotations
 
-import csv
 import math
 import os
 from collections.abc import Iterable, Mapping
@@ -19,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 
 from corridors.exceptions import DataError, UnknownPlaceError
-from corridors.lookup import find_place
-from corridors.reference import commodities
+from corridors.inputs import check_header, read_csv_rows
+from corridors.lookup import find_commodity, find_place
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -31,52 +30,8 @@ DEMAND_COLUMNS = ("origin", "destination", "commodity", "tonnes_per_year")
 PAIR_COLUMNS = ("origin", "destination")
 
 
-def _read_rows(path: Path, required: Iterable[str]) -> tuple[list[str], list[dict[str, Any]]]:
-    """Header and rows of a CSV file, or a DataError saying why it is not a usable CSV."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise DataError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise DataError(f"{path}: is a folder; expected a CSV file") from None
-    except UnicodeDecodeError:
-        raise DataError(f"{path}: not a CSV file (not UTF-8 text)") from None
-    except OSError as exc:
-        raise DataError(f"{path}: cannot read ({exc.strerror})") from None
-    if "\x00" in text:
-        raise DataError(f"{path}: not a CSV file (binary content)")
-    try:
-        reader = csv.reader(text.splitlines(), strict=True)
-        table = [row for row in reader if any(cell.strip() for cell in row)]
-    except csv.Error as exc:
-        raise DataError(f"{path}: not a CSV file ({exc})") from None
-    if not table:
-        raise DataError(f"{path}: empty; expected a header row with {', '.join(required)}")
-    header = [h.strip() for h in table[0]]
-    _check_header(str(path), header, required)
-    rows = []
-    for number, cells in enumerate(table[1:], start=1):
-        if len(cells) != len(header):
-            raise DataError(
-                f"{path}, row {number}: {len(cells)} cells; expected {len(header)} "
-                f"({', '.join(header)}); is it a CSV file?"
-            )
-        rows.append(dict(zip(header, cells, strict=True)))
-    return header, rows
-
-
-def _check_header(where: str, header: list[str], required: Iterable[str]) -> None:
-    missing = [c for c in required if c not in header]
-    if missing:
-        found = ", ".join(repr(h) for h in header[:8]) or "nothing"
-        raise DataError(
-            f"{where}: no column {', '.join(repr(m) for m in missing)}; expected a CSV "
-            f"with columns {', '.join(required)}, found {found}"
-        )
-
-
 def _frame_rows(df: pd.DataFrame, required: Iterable[str]) -> list[dict[str, Any]]:
-    _check_header("demand table", [str(c) for c in df.columns], required)
+    check_header("demand table", [str(c) for c in df.columns], required)
     return [dict(zip(df.columns, values, strict=True)) for values in df.itertuples(index=False)]
 
 
@@ -87,7 +42,7 @@ def _rows(source: Any, required: Iterable[str]) -> tuple[str, list[dict[str, Any
         return "demand table", _frame_rows(source, required)
     if isinstance(source, str | os.PathLike):
         path = Path(source)
-        return str(path), _read_rows(path, required)[1]
+        return str(path), read_csv_rows(path, required)[1]
     raise DataError(
         f"demand: expected a CSV path or a pandas DataFrame, found {type(source).__name__}"
     )
@@ -126,14 +81,10 @@ def _tonnes(where: str, number: int, value: Any) -> float:
 
 
 def _commodity(where: str, number: int, value: Any) -> str:
-    name = "" if _blank(value) else str(value).strip()
-    known = commodities()
-    if name not in known:
-        raise DataError(
-            f"{where}, row {number}, column 'commodity': unknown commodity {name!r}; "
-            f"expected one of {', '.join(sorted(known))}"
-        )
-    return name
+    try:
+        return find_commodity("" if _blank(value) else str(value))
+    except DataError as exc:
+        raise DataError(f"{where}, row {number}, column 'commodity': {exc}") from None
 
 
 def read_demand(source: str | os.PathLike[str] | pd.DataFrame, G: nx.MultiDiGraph) -> pd.DataFrame:
@@ -200,6 +151,8 @@ def read_demand(source: str | os.PathLike[str] | pd.DataFrame, G: nx.MultiDiGrap
                 **extra,
             }
         )
+    if not any(r["tonnes_per_year"] for r in records):
+        raise DataError(f"{where}: every row has 0 tonnes a year; there is nothing to route")
     return pd.DataFrame.from_records(records)
 
 

@@ -7,6 +7,7 @@ __all__ = [
     "DataError",
     "InfeasibleError",
     "NoRouteError",
+    "OutputError",
     "PlanError",
     "ScenarioError",
     "UnknownPlaceError",
@@ -42,3 +43,10 @@ class NoRouteError(CorridorsError, LookupError):
 
 class InfeasibleError(CorridorsError, RuntimeError):
     """A linear programme could not be solved."""
+
+
+class OutputError(CorridorsError, OSError):
+    """An output cannot be written: a bad path, no permission, a full disk."""
+
+    def __str__(self) -> str:  # OSError would otherwise format its errno arguments
+        return str(self.args[0]) if self.args else ""

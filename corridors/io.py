@@ -7,9 +7,9 @@ imported only for GeoPackage files and GeoDataFrames.
 from __future__ import annotations
 
 import contextlib
-import csv
 import json
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -17,17 +17,21 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from corridors.exceptions import DataError
+from corridors.exceptions import DataError, OutputError
+from corridors.inputs import check_input, read_csv_rows, read_input_text
 from corridors.network import build_graph, link_edges
 from corridors.reference import commodities, data_dir
 from corridors.schema import Attribute, schema
-from corridors.validation import Issue, Report, validate_features
+from corridors.validation import Issue, Report, brief, validate_features
 
 if TYPE_CHECKING:
     import geopandas as gpd
 
 __all__ = [
+    "TEMP_TAG",
+    "atomic_folder",
     "atomic_path",
+    "check_output",
     "load_network",
     "network_features",
     "network_from_gdfs",
@@ -48,27 +52,79 @@ _JSON_TYPES = {"list[str]", "list[int]", "sources", "ranges", "per_commodity", "
 
 
 def read_geojson_features(path: Path) -> list[Any]:
-    """The features of a GeoJSON FeatureCollection file; unreadable files raise DataError."""
+    """The features of a GeoJSON FeatureCollection file, in lon/lat (EPSG:4326).
+
+    A file that names another CRS in a ``crs`` member (the 2008 GeoJSON convention, e.g.
+    ``urn:ogc:def:crs:EPSG::3857``) is reprojected. Unreadable files raise DataError.
+    """
+    text = read_input_text(path, kind="network")
     try:
-        with path.open(encoding="utf-8") as f:
-            data = json.load(f)
-    except FileNotFoundError:
-        raise DataError(f"{path}: no such file") from None
-    except UnicodeDecodeError as exc:
-        raise DataError(f"{path}: not UTF-8 text ({exc.reason})") from None
+        data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise DataError(
             f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
         ) from None
-    except OSError as exc:
-        raise DataError(f"{path}: cannot read ({exc.strerror})") from None
+    except RecursionError:
+        raise DataError(f"{path}: not usable JSON (nested too deeply)") from None
+    except ValueError as exc:  # e.g. an integer of more digits than Python converts
+        raise DataError(f"{path}: not usable JSON ({str(exc).split(':')[0]})") from None
     if (
         not isinstance(data, dict)
         or data.get("type") != "FeatureCollection"
         or not isinstance(data.get("features"), list)
     ):
         raise DataError(f"{path}: expected a GeoJSON FeatureCollection with a 'features' list")
+    if data.get("crs") is not None:
+        _to_lonlat(data["features"], _declared_crs(data["crs"], path), path)
     return data["features"]
+
+
+def _declared_crs(crs: Any, path: Path) -> str | None:
+    """The CRS a GeoJSON ``crs`` member names, or None when it is lon/lat already."""
+    name = crs.get("properties", {}).get("name") if isinstance(crs, dict) else None
+    if not (isinstance(crs, dict) and crs.get("type") == "name" and isinstance(name, str)):
+        raise DataError(
+            f'{path}: field \'crs\': expected {{"type": "name", "properties": '
+            f'{{"name": ...}}}}; found {brief(crs)}; or leave it out for lon/lat (EPSG:4326)'
+        )
+    from pyproj import CRS
+    from pyproj.exceptions import CRSError
+
+    try:
+        parsed = CRS.from_user_input(name)
+    except CRSError:
+        raise DataError(f"{path}: field 'crs': unknown CRS {brief(name)}") from None
+    if parsed.to_epsg() == 4326 or parsed.equals(CRS.from_user_input("OGC:CRS84")):
+        return None
+    return name
+
+
+def _to_lonlat(features: list[Any], crs: str | None, path: Path) -> None:
+    """Reproject the coordinates of well-formed geometries in place (the rest is left for
+    validation to name)."""
+    if crs is None:
+        return
+    from pyproj import Transformer
+
+    transform = Transformer.from_crs(crs, "EPSG:4326", always_xy=True).transform
+
+    def point(c: Any) -> Any:
+        ok = isinstance(c, list) and len(c) >= 2 and all(_is_finite_number(v) for v in c[:2])
+        return [*transform(c[0], c[1]), *c[2:]] if ok else c
+
+    for feature in features:
+        geometry = feature.get("geometry") if isinstance(feature, dict) else None
+        if not isinstance(geometry, dict):
+            continue
+        coords = geometry.get("coordinates")
+        if geometry.get("type") == "Point":
+            geometry["coordinates"] = point(coords)
+        elif geometry.get("type") == "LineString" and isinstance(coords, list):
+            geometry["coordinates"] = [point(c) for c in coords]
+
+
+def _is_finite_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and abs(value) < 1e300
 
 
 def _plain(value: Any) -> Any:
@@ -163,43 +219,50 @@ def _gdf_features(gdf: gpd.GeoDataFrame, feature: str) -> list[Any]:
 def _read_features(path: Path, feature: str) -> list[Any]:
     if path.suffix.lower() in (".geojson", ".json"):
         return read_geojson_features(path)
-    if not path.exists():
-        raise DataError(f"{path}: no such file")
+    check_input(path, kind="network")
     import geopandas as gpd
 
     try:
         parquet = path.suffix.lower() in PARQUET_SUFFIXES
-        gdf = gpd.read_parquet(path) if parquet else gpd.read_file(path)
+        gdf = (
+            gpd.read_parquet(path) if parquet else gpd.read_file(path, layer=_layer(path, feature))
+        )
+    except DataError:
+        raise
     except Exception as exc:  # pyogrio raises several types for unreadable files
         raise DataError(f"{path}: cannot read as a vector file ({exc})") from None
+    if not isinstance(gdf, gpd.GeoDataFrame) or gdf.geometry.name not in gdf:
+        raise DataError(
+            f"{path}: has no geometry; expected a GeoJSON or GeoPackage file of {feature}"
+        )
     if gdf.crs is not None and gdf.crs.to_epsg() != 4326:
         gdf = gdf.to_crs(4326)
     return _gdf_features(gdf, feature)
 
 
+def _layer(path: Path, feature: str) -> str | None:
+    """The layer to read: the only one, or the one named ``places`` / ``links``."""
+    import pyogrio
+
+    names = [str(name) for name, _ in pyogrio.list_layers(path)]
+    if len(names) <= 1 or feature in names:
+        return feature if feature in names else None
+    raise DataError(
+        f"{path}: has layers {', '.join(names[:8])}; expected one layer, or one named '{feature}'"
+    )
+
+
 def read_sources(path: str | os.PathLike[str]) -> dict[str, dict[str, str]]:
     """Read a ``sources.csv`` (columns id, title, publisher, date, url) keyed by id."""
     path = Path(path)
-    try:
-        with path.open(encoding="utf-8", newline="") as f:
-            reader = csv.DictReader(f)
-            missing = [c for c in SOURCE_COLUMNS if c not in (reader.fieldnames or [])]
-            if missing:
-                raise DataError(
-                    f"{path}: missing column(s) {', '.join(missing)}; "
-                    f"expected {', '.join(SOURCE_COLUMNS)}"
-                )
-            rows = list(reader)
-    except FileNotFoundError:
-        raise DataError(f"{path}: no such file") from None
+    _, rows = read_csv_rows(path, SOURCE_COLUMNS)
     table: dict[str, dict[str, str]] = {}
-    for line, row in enumerate(rows, start=2):
-        sid = row["id"]
+    for line, row in enumerate(rows, start=1):
+        sid = row["id"].strip()
         if not sid or sid in table:
-            raise DataError(
-                f"{path}: line {line} field 'id': {'empty' if not sid else f'duplicate id {sid!r}'}"
-            )
-        table[sid] = {c: row[c] or "" for c in SOURCE_COLUMNS}
+            problem = "empty" if not sid else f"duplicate id {sid!r}"
+            raise DataError(f"{path}, row {line}, column 'id': {problem}")
+        table[sid] = {c: row[c] for c in SOURCE_COLUMNS}
     return table
 
 
@@ -332,27 +395,173 @@ def network_features(G: nx.MultiDiGraph) -> tuple[list[dict], list[dict]]:
     return places, links
 
 
+#: Part of the name of every temporary file and folder an output is written into first.
+TEMP_TAG = ".corridors-tmp-"
+
+
+def _umask_mode(mode: int) -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mode & ~mask
+
+
+def _clean_stale(folder: Path) -> None:
+    """Remove the temporaries that runs which died left in ``folder`` (their pid is gone)."""
+    try:
+        entries = list(folder.glob(f".*{TEMP_TAG}*"))
+    except OSError:
+        return
+    for entry in entries:
+        pid = entry.name.partition(TEMP_TAG)[2].partition("-")[0]
+        if not pid.isdigit() or int(pid) == os.getpid() or _alive(int(pid)):
+            continue
+        with contextlib.suppress(OSError):
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return True
+
+
+def check_output(path: str | os.PathLike[str], *, folder: bool = False) -> Path:
+    """Return ``path`` when an output can be written there, else raise OutputError.
+
+    Called before a job runs, so a bad output path fails fast: a file where a folder is
+    wanted (or the reverse), a dangling symbolic link, a parent that is a file, or a folder
+    the user cannot write in.
+    """
+    target = Path(path)
+    what = "a folder" if folder else "a file"
+    if target.is_symlink() and not target.exists():
+        raise OutputError(f"{target}: a symbolic link to nothing; remove it or give another path")
+    if target.exists() and target.is_dir() != folder:
+        raise OutputError(f"{target}: exists and is not {what}")
+    probe = target if folder else target.parent
+    probe = probe.absolute()
+    while not probe.exists():
+        if probe.is_symlink():
+            raise OutputError(f"{probe}: a symbolic link to nothing; expected a folder")
+        probe = probe.parent
+    if not probe.is_dir():
+        raise OutputError(f"{target}: {probe} is not a folder")
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise OutputError(f"{target}: cannot write in {probe} (permission denied)")
+    return target
+
+
+def _make_parent(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{folder}: cannot create the folder ({exc.strerror or exc})") from None
+
+
+@contextlib.contextmanager
+def _writing(target: Path) -> Iterator[None]:
+    """Turn an operating-system error while writing ``target`` into a one-line OutputError."""
+    try:
+        yield
+    except OutputError:
+        raise
+    except OSError as exc:
+        raise OutputError(f"{target}: cannot write ({exc.strerror or exc})") from None
+
+
 @contextlib.contextmanager
 def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     """Yield a temporary path beside ``path`` to write to; on success it replaces ``path``.
 
     On any error the temporary file is removed and ``path`` is left as it was, so a failed
-    write never leaves a half-written file. The result is readable by all (mode 0644).
+    write never leaves a half-written file; temporaries a killed run left are removed by
+    the next write in that folder. The result has the mode the umask gives a new file.
+
+    Raises
+    ------
+    OutputError
+        When ``path`` cannot be written (see :func:`check_output`), or the write fails (a
+        full disk, say).
     """
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(  # same suffix: writers such as GDAL's go by it
-        dir=target.parent, prefix=f".{target.stem}.", suffix=f".tmp{target.suffix}"
-    )
-    os.close(fd)
+    target = check_output(path)
+    _make_parent(target.parent)
+    _clean_stale(target.parent)
+    with _writing(target):
+        fd, name = tempfile.mkstemp(  # same suffix: writers such as GDAL's go by it
+            dir=target.parent,
+            prefix=f".{target.stem}{TEMP_TAG}{os.getpid()}-",
+            suffix=target.suffix,
+        )
+        os.close(fd)
     tmp = Path(name)
     try:
-        yield tmp
-        tmp.chmod(0o644)
-        os.replace(tmp, target)
+        with _writing(target):
+            yield tmp
+            tmp.chmod(_umask_mode(0o666))
+            os.replace(tmp, target)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+@contextlib.contextmanager
+def atomic_folder(folder: str | os.PathLike[str]) -> Iterator[Path]:
+    """Yield a temporary folder to write a set of files into; on success they appear in
+    ``folder`` together, or (on any error) not at all.
+
+    A folder that does not exist yet is the temporary one renamed; into an existing one the
+    files are moved one by one while holding a lock on it, so two runs writing the same
+    folder never mix their files. The temporary folder is a sibling of ``folder`` (inside
+    it when the parent is not writable), so relative links between the files and files
+    beside ``folder`` stay right.
+
+    Raises
+    ------
+    OutputError
+        As :func:`atomic_path`.
+    """
+    target = check_output(folder, folder=True).absolute()
+    _make_parent(target.parent)
+    home = target.parent if os.access(target.parent, os.W_OK) else target
+    _make_parent(home)
+    _clean_stale(home)
+    with _writing(target):
+        tmp = Path(tempfile.mkdtemp(dir=home, prefix=f".{target.name}{TEMP_TAG}{os.getpid()}-"))
+    try:
+        with _writing(target):
+            yield tmp
+            _publish(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def _publish(tmp: Path, target: Path) -> None:
+    import fcntl
+
+    files = sorted(tmp.iterdir())
+    for f in files:
+        f.chmod(_umask_mode(0o777 if f.is_dir() else 0o666))
+    if not target.exists():
+        tmp.chmod(_umask_mode(0o777))
+        with contextlib.suppress(OSError):  # another run made it first: move the files
+            tmp.rename(target)
+            return
+    fd = os.open(target, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        for f in files:
+            os.replace(f, target / f.name)
+    finally:
+        os.close(fd)  # closing releases the lock
+    tmp.rmdir()
 
 
 def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
@@ -402,25 +611,22 @@ def write_feature_set(
     links: list[dict[str, Any]],
     sources: Mapping[str, Mapping[str, str]],
 ) -> list[Path]:
-    """Write ``places.geojson``, ``links.geojson`` and ``sources.csv`` into ``folder``.
-
-    All three are written to temporary files first and renamed only when all are complete, so
-    a failure leaves the folder as it was.
-    """
+    """Write ``places.geojson``, ``links.geojson`` and ``sources.csv`` into ``folder``, all
+    three or (on any error) none (:func:`atomic_folder`)."""
     texts = {
         "places.geojson": _collection_text(places),
         "links.geojson": _collection_text(links),
         "sources.csv": _sources_text(sources),
     }
-    with contextlib.ExitStack() as stack:
-        tmps = {name: stack.enter_context(atomic_path(folder / name)) for name in texts}
-        for name, tmp in tmps.items():
-            tmp.write_text(texts[name], encoding="utf-8", newline="")
+    with atomic_folder(folder) as tmp:
+        for name, text in texts.items():
+            (tmp / name).write_text(text, encoding="utf-8", newline="")
     return [folder / name for name in texts]
 
 
 def _sources_text(table: Mapping[str, Mapping[str, str]]) -> str:
     """A sources table as the text of the ``sources.csv`` that :func:`read_sources` reads."""
+    import csv
     from io import StringIO
 
     text = StringIO()
@@ -457,7 +663,8 @@ def _write_table(path: Path, features: list[dict], feature: str) -> None:
         if path.suffix.lower() in PARQUET_SUFFIXES:
             gdf.to_parquet(tmp, index=False, schema_version="1.0.0")
         else:
-            gdf.to_file(tmp, driver="GPKG", layer=feature)
+            with _fixed_gdal_date():
+                gdf.to_file(tmp, driver="GPKG", layer=feature)
 
 
 def write_graphml(G: nx.MultiDiGraph, path: str | os.PathLike[str]) -> None:
@@ -501,6 +708,23 @@ def _graphml_encoders(records: list[dict[str, Any]]) -> dict[str, Any]:
 def _json_cell(value: Any) -> str | None:
     missing = value is None or (isinstance(value, float) and value != value)
     return None if missing else json.dumps(value, ensure_ascii=False)
+
+
+#: The time GeoPackage files record as their last change, so the same network gives the
+#: same bytes (GDAL would write the current time).
+GPKG_DATE = "2000-01-01T00:00:00.000Z"
+
+
+@contextlib.contextmanager
+def _fixed_gdal_date() -> Iterator[None]:
+    import pyogrio
+
+    before = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
+    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": GPKG_DATE})
+    try:
+        yield
+    finally:
+        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": before})
 
 
 def network_to_gdfs(G: nx.MultiDiGraph) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:

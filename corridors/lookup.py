@@ -1,20 +1,35 @@
-"""Find places by id, name or alias: case- and accent-insensitive, with "did you mean"."""
+"""Find places, countries and commodities by what a user types, with "did you mean".
+
+Places by id, name or alias (case- and accent-insensitive); countries by ISO 3166-1 alpha-2
+code, with a country name or alpha-3 code suggesting the alpha-2 code (from pycountry's table);
+commodities by name, case-insensitive.
+"""
 
 from __future__ import annotations
 
 import difflib
+import importlib.util
+import json
 import unicodedata
 import weakref
 from collections import defaultdict
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
 
 import networkx as nx
 
-from corridors.exceptions import UnknownPlaceError
+from corridors.exceptions import DataError, UnknownPlaceError
 
 __all__ = [
     "city_places",
+    "country_codes",
+    "did_you_mean",
+    "find_commodity",
+    "find_country",
     "find_place",
     "find_places",
+    "is_country",
     "modes_at",
     "normalize",
     "search_places",
@@ -178,3 +193,130 @@ def suggest_places(G: nx.MultiDiGraph, query: str, *, n: int = 5) -> list[str]:
     index = _index(G)
     close = difflib.get_close_matches(normalize(query), list(index), n=n, cutoff=0.6)
     return sorted({G.nodes[p].get("name", p) for c in close for p in index[c]})
+
+
+def did_you_mean(name: str, known: Iterable[str], *, n: int = 3) -> str:
+    """``"; did you mean 'a', 'b'?"`` for the names of ``known`` closest to ``name``, or ``""``.
+
+    Examples
+    --------
+    >>> did_you_mean("nothern", ["northern", "middle_corridor"])
+    "; did you mean 'northern'?"
+    """
+    names = sorted({k for k in known if isinstance(k, str)})
+    by_key = defaultdict(list)
+    for k in names:
+        by_key[normalize(k)].append(k)
+    close = difflib.get_close_matches(normalize(name), list(by_key), n=n, cutoff=0.6)
+    hints = [k for c in close for k in by_key[c]]
+    return f"; did you mean {', '.join(repr(h) for h in hints)}?" if hints else ""
+
+
+@cache
+def _countries() -> tuple[dict[str, str], dict[str, str]]:
+    """ISO 3166-1 alpha-2 code -> name, and every folded name and alpha-3 code -> alpha-2.
+
+    Read from pycountry's data file without importing pycountry (whose import takes longer
+    than a route query).
+    """
+    spec = importlib.util.find_spec("pycountry")
+    if spec is None or not spec.submodule_search_locations:
+        raise DataError("pycountry is not installed; pip install pycountry")
+    path = Path(next(iter(spec.submodule_search_locations))) / "databases" / "iso3166-1.json"
+    codes: dict[str, str] = {}
+    names: dict[str, str] = {}
+    for c in json.loads(path.read_text(encoding="utf-8"))["3166-1"]:
+        codes[c["alpha_2"]] = c["name"]
+        for key in ("alpha_3", "name", "common_name", "official_name"):
+            if c.get(key):
+                names.setdefault(normalize(c[key]), c["alpha_2"])
+    names.update({"uk": "GB", "el": "GR"})  # codes ISO 3166 reserves for GB and GR
+    return codes, names
+
+
+#: Codes ISO 3166-1 leaves to users (test data and places such as Kosovo, XK).
+_USER_ASSIGNED = frozenset(
+    {"AA", "ZZ"}
+    | {f"Q{c}" for c in "MNOPQRSTUVWXYZ"}
+    | {f"X{c}" for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"}
+)
+
+
+def country_codes() -> frozenset[str]:
+    """The ISO 3166-1 alpha-2 codes of countries (without the user-assigned ones)."""
+    return frozenset(_countries()[0])
+
+
+def is_country(code: object) -> bool:
+    """Whether ``code`` is an ISO 3166-1 alpha-2 code: a country's or a user-assigned one.
+
+    Examples
+    --------
+    >>> is_country("KZ"), is_country("XA"), is_country("kz"), is_country("RUS")
+    (True, True, False, False)
+    """
+    return isinstance(code, str) and (code in _countries()[0] or code in _USER_ASSIGNED)
+
+
+def find_country(text: str) -> str:
+    """The ISO 3166-1 alpha-2 code ``text`` gives, in any case (``"ru"`` is ``"RU"``).
+
+    Raises
+    ------
+    DataError
+        When ``text`` is not an alpha-2 code; a country name or alpha-3 code suggests the
+        alpha-2 code to give.
+
+    Examples
+    --------
+    >>> find_country("ge")
+    'GE'
+    >>> try:
+    ...     find_country("Russia")
+    ... except DataError as exc:
+    ...     print(str(exc).split("; ")[1])
+    did you mean 'RU' (Russian Federation)?
+    """
+    code = text.strip().upper()
+    if is_country(code):
+        return code
+    codes, names = _countries()
+    key = normalize(text)
+    found = names.get(key)
+    if found is None and len(key) >= 4:
+        found = next((c for name, c in sorted(names.items()) if name.startswith(key)), None)
+    if found is None:
+        close = difflib.get_close_matches(key, list(names), n=1, cutoff=0.75)
+        found = names[close[0]] if close else None
+    hint = f"; did you mean '{found}' ({codes[found]})?" if found else ""
+    raise DataError(
+        f"unknown country {text.strip()[:60]!r}: expected an ISO 3166-1 alpha-2 code{hint}"
+    )
+
+
+def find_commodity(name: str) -> str:
+    """The commodity ``name`` names, case-insensitive (``"Oil"`` is ``"oil"``).
+
+    Raises
+    ------
+    DataError
+        For an unknown commodity, with the closest names and the list of known ones.
+
+    Examples
+    --------
+    >>> find_commodity(" Container ")
+    'container'
+    """
+    from corridors.reference import commodities
+
+    known = commodities()
+    key = name.strip().casefold() if isinstance(name, str) else ""
+    for commodity in known:
+        if commodity.casefold() == key:
+            return commodity
+    from corridors.validation import brief
+
+    raise DataError(
+        f"unknown commodity {brief(name)}{did_you_mean(key, known)}; expected one of "
+        f"{', '.join(sorted(known))}"
+    )

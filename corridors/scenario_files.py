@@ -16,9 +16,11 @@ from typing import Any
 
 import yaml
 
-from corridors.exceptions import CorridorsError, ScenarioError
+from corridors.exceptions import CorridorsError, DataError, ScenarioError
 from corridors.expand import Avoid
-from corridors.reference import MODES, commodities, to_tpy
+from corridors.inputs import read_input_text
+from corridors.lookup import find_commodity
+from corridors.reference import commodities, to_tpy
 from corridors.scenarios import (
     AVOID_KEYS,
     FIXED,
@@ -63,18 +65,20 @@ def _mount(where: Where, prefix: tuple[Any, ...], tree: Where) -> None:
     where.update({(*prefix, *rel): at for rel, at in tree.items()})
 
 
+#: How many values aliases (``*name``) may add to a file beyond those written in it.
+ALIAS_BUDGET = 100_000
+
+
 def _parse(path: Path) -> tuple[Any, Where]:
+    text = read_input_text(path, error=ScenarioError)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError(f"{path}: no such file") from None
-    except UnicodeDecodeError as exc:
-        raise ScenarioError(f"{path}: not UTF-8 text ({exc.reason})") from None
-    except OSError as exc:
-        raise ScenarioError(f"{path}: cannot read ({exc.strerror})") from None
-    loader = yaml.SafeLoader(text)
+        loader = yaml.SafeLoader(text)
+    except yaml.YAMLError as exc:  # the reader refuses control characters at once
+        raise ScenarioError(f"{path}: not valid YAML ({exc})") from None
     try:
         node = loader.get_single_node()
+        if node is not None:
+            _check_tree(node, path)
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -82,12 +86,64 @@ def _parse(path: Path) -> tuple[Any, Where]:
         raise ScenarioError(f"{path}{line}: not valid YAML ({exc.problem or exc})") from None
     except yaml.YAMLError as exc:
         raise ScenarioError(f"{path}: not valid YAML ({exc})") from None
+    except ScenarioError:
+        raise
+    except RecursionError:
+        raise ScenarioError(f"{path}: not usable YAML (nested too deeply)") from None
+    except ValueError as exc:  # e.g. an integer of more digits than Python converts
+        raise ScenarioError(f"{path}: not usable YAML ({str(exc).split(':')[0]})") from None
     finally:
         loader.dispose()
     where: Where = {}
     if node is not None:
         _marks(node, str(path), (), where)
     return data, where
+
+
+def _check_tree(root: yaml.Node, path: Path) -> None:
+    """Refuse repeated keys, aliases that refer to themselves, and aliases that expand to
+    more than :data:`ALIAS_BUDGET` values (an "alias bomb" such as billion laughs).
+
+    Aliases make a graph of shared nodes; each distinct node is visited once and its
+    expanded size memoised, so even a bomb is measured in time linear in the file.
+    """
+    sizes: dict[int, int] = {}
+    busy: set[int] = set()
+
+    def size(node: yaml.Node) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in busy:
+            raise ScenarioError(
+                f"{path}, line {node.start_mark.line + 1}: an alias refers to the value that "
+                "holds it; write the value out"
+            )
+        busy.add(key)
+        total = 1
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[Any, int] = {}
+            for k, v in node.value:
+                if isinstance(k, yaml.ScalarNode) and k.tag != "tag:yaml.org,2002:merge":
+                    if k.value in seen:
+                        raise ScenarioError(
+                            f"{path}, line {k.start_mark.line + 1}, key {k.value[:60]!r}: "
+                            f"repeated (first on line {seen[k.value]}); each key once"
+                        )
+                    seen[k.value] = k.start_mark.line + 1
+                total += size(k) + size(v)
+        elif isinstance(node, yaml.SequenceNode):
+            total += sum(size(v) for v in node.value)
+        busy.discard(key)
+        sizes[key] = total
+        return total
+
+    written = len(sizes) if size(root) else 0
+    if sizes[id(root)] > written + ALIAS_BUDGET:
+        raise ScenarioError(
+            f"{path}: aliases (*name) expand to {sizes[id(root)]:,} values, more than "
+            f"{ALIAS_BUDGET:,} beyond the {written:,} written; write the values out"
+        )
 
 
 class _Reader:
@@ -99,6 +155,15 @@ class _Reader:
 
     def bad(self, key: tuple[Any, ...], message: str) -> None:
         self.errors.append(_locate(self.where, key, self.path, message))
+
+    def commodity(self, item: dict[Any, Any], key: tuple[Any, ...]) -> str | None:
+        """The commodity an item names (``container`` when none), in any case; None (and
+        an error) when unknown."""
+        try:
+            return find_commodity(item.get("commodity", "container"))
+        except DataError as exc:
+            self.bad((*key, "commodity"), str(exc))
+            return None
 
     def loc(self, key: tuple[Any, ...]) -> Loc:
         """The file and line of ``key`` (or of the nearest key holding it), named by ``key``."""
@@ -182,10 +247,12 @@ class _Reader:
                 self.bad((*key, kind), f"unknown key; expected one of {', '.join(AVOID_KEYS)}")
                 continue
             out[kind] = self.located(ids, (*key, kind))
-            if kind == "modes":
-                for mode, tree in out[kind].items():
-                    if mode not in MODES:
-                        self.bad(tree[()][2], f"unknown mode '{mode}'; expected {MODES}")
+            for name, tree in out[kind].items():
+                if kind in ("countries", "modes"):
+                    try:
+                        Avoid.of(**{kind: [name]})
+                    except DataError as exc:
+                        self.bad(tree[()][2], str(exc))
         return out
 
     def features(
@@ -227,7 +294,6 @@ class _Reader:
         return out
 
     def feature_file(self, name: Any, key: tuple[Any, ...]) -> list[dict[str, Any]]:
-        from corridors.exceptions import DataError
         from corridors.io import read_geojson_features
 
         if not isinstance(name, str):
@@ -276,9 +342,8 @@ class _Reader:
         if missing:
             self.bad(key, f"missing {' and '.join(missing)}")
             return None
-        commodity = row.get("commodity", "container")
-        if commodity not in commodities():
-            self.bad((*key, "commodity"), f"unknown commodity {commodity!r}")
+        commodity = self.commodity(row, key)
+        if commodity is None:
             return None
         try:
             if "tonnes_per_year" in row:
@@ -352,9 +417,8 @@ class _Reader:
             self.bad(
                 (*key, sorted(extra)[0]), "unknown key; expected from, to, commodity, by, name"
             )
-        commodity, by = item.get("commodity", "container"), item.get("by", "time")
-        if commodity not in commodities():
-            self.bad((*key, "commodity"), f"unknown commodity {commodity!r}")
+        commodity, by = self.commodity(item, key), item.get("by", "time")
+        if commodity is None:
             return None
         if by not in ("time", "cost", "distance", "co2"):
             self.bad((*key, "by"), f"is {by!r}; expected time, cost, distance or co2")
@@ -374,9 +438,8 @@ class _Reader:
             ends[end] = self.ids(value, (*key, end)) if value is not None else ()
             if not ends[end]:
                 self.bad((*key, end), "expected one or more places")
-        commodity = item.get("commodity", "container")
-        if commodity not in commodities():
-            self.bad((*key, "commodity"), f"unknown commodity {commodity!r}")
+        commodity = self.commodity(item, key)
+        if commodity is None:
             return None
         if not (ends["from"] and ends["to"]):
             return None

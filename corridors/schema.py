@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import math
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -23,6 +24,16 @@ class Attribute:
     default: str
     allowed: tuple[str, ...]
     meaning: str
+    #: Smallest and largest value of a number (``allowed`` written ``low..high`` in the table).
+    bounds: tuple[float, float] = (0.0, math.inf)
+
+
+def _bounds(text: str, name: str) -> tuple[float, float]:
+    low, _, high = text.partition("..")
+    try:
+        return float(low), float(high)
+    except ValueError:
+        raise AssertionError(f"schema: bounds of {name} are {text!r}; expected low..high") from None
 
 
 @cache
@@ -37,18 +48,22 @@ def schema(feature: str) -> dict[str, Attribute]:
     ('port', 'rail_station')
     """
     with (_SCHEMA_DIR / f"{feature}.csv").open(encoding="utf-8", newline="") as f:
-        return {
-            row["attribute"]: Attribute(
-                name=row["attribute"],
-                type=row["type"],
-                unit=row["unit"],
-                required=row["required"] == "yes",
-                default=row["default"],
-                allowed=tuple(row["allowed"].split("|")) if row["allowed"] else (),
-                meaning=row["meaning"],
-            )
-            for row in csv.DictReader(f)
-        }
+        rows = list(csv.DictReader(f))
+    out = {}
+    for row in rows:
+        name, allowed = row["attribute"], row["allowed"]
+        ranged = ".." in allowed
+        out[name] = Attribute(
+            name=name,
+            type=row["type"],
+            unit=row["unit"],
+            required=row["required"] == "yes",
+            default=row["default"],
+            allowed=tuple(allowed.split("|")) if allowed and not ranged else (),
+            meaning=row["meaning"],
+            bounds=_bounds(allowed, name) if ranged else (0.0, math.inf),
+        )
+    return out
 
 
 def contract_markdown() -> str:
@@ -76,7 +91,9 @@ def contract_markdown() -> str:
             "|---|---|---|---|---|---|---|",
         ]
         for a in schema(feature).values():
-            allowed = ", ".join(a.allowed)
+            allowed = ", ".join(a.allowed) or (
+                f"{a.bounds[0]:,.15g} to {a.bounds[1]:,.15g}" if a.bounds[1] < math.inf else ""
+            )
             lines.append(
                 f"| `{a.name}` | {a.type} | {a.unit} | {'yes' if a.required else ''} "
                 f"| {a.default} | {allowed} | {a.meaning} |"

@@ -8,19 +8,59 @@ from __future__ import annotations
 
 import difflib
 import math
+import reprlib
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from corridors.exceptions import DataError
 from corridors.geometry import haversine_km, line_length_km
+from corridors.lookup import find_country, is_country
 from corridors.schema import Attribute, schema
 
-__all__ = ["Issue", "Report", "check_value", "describe_expected", "validate_features"]
+__all__ = [
+    "RESERVED",
+    "Issue",
+    "Report",
+    "brief",
+    "check_value",
+    "describe_expected",
+    "is_country",
+    "validate_features",
+]
 
 ENDPOINT_TOLERANCE_KM = 1.0
 LENGTH_TOLERANCE = 0.10
 _FIGURES = {"float", "per_commodity"}  # attributes that must name a source
+#: Property names the graph keeps for itself (node coordinates, edge geometry and key).
+RESERVED = {"places": frozenset({"x", "y"}), "links": frozenset({"key", "coords", "reverse"})}
+
+
+class _Brief(reprlib.Repr):
+    def repr_int(self, x: int, level: int) -> str:
+        if x.bit_length() > 128:  # repr() refuses integers of more than 4,300 digits
+            return f"<an integer of about {int(x.bit_length() * 0.30103) + 1} digits>"
+        return super().repr_int(x, level)
+
+
+_BRIEF = _Brief()
+_BRIEF.maxlevel, _BRIEF.maxstring, _BRIEF.maxother = 3, 60, 60
+_BRIEF.maxlist = _BRIEF.maxdict = _BRIEF.maxtuple = 4
+
+
+def brief(value: Any) -> str:
+    """A short ``repr`` of ``value`` for messages: long text, huge numbers and deep or large
+    lists and mappings are cut, so an error stays one readable line.
+
+    Examples
+    --------
+    >>> brief(10**5000)
+    '<an integer of about 5001 digits>'
+    >>> brief([[[[1]]]])
+    '[[[[...]]]]'
+    """
+    return _BRIEF.repr(value)
 
 
 @dataclass(frozen=True, order=True)
@@ -82,21 +122,32 @@ class _Checker:
     def warn(self, fid: str, fld: str, message: str) -> None:
         self.report.warnings.append(Issue(self.file, fid, fld, message))
 
-    def attributes(self, fid: str, props: Mapping[str, Any], attrs: dict[str, Attribute]) -> None:
+    def attributes(
+        self, fid: str, props: Mapping[str, Any], attrs: dict[str, Attribute], feature: str
+    ) -> None:
         for name, attr in attrs.items():
             value = props.get(name)
-            if value is None:
+            if value is None and name in props:
+                default = f" (default {attr.default})" if attr.default else ""
+                self.error(
+                    fid,
+                    name,
+                    f"is null; expected {describe_expected(attr)}, or leave '{name}' out{default}",
+                )
+            elif value is None:
                 if attr.required:
                     self.error(fid, name, f"missing; expected {describe_expected(attr)}")
-                continue
-            problem = check_value(value, attr, self.commodities)
-            if problem:
-                self.error(fid, name, f"{problem}; expected {describe_expected(attr)}")
+            else:
+                problem = check_value(value, attr, self.commodities)
+                if problem:
+                    self.error(fid, name, f"{problem}; expected {describe_expected(attr)}")
         for name in props:
-            if name not in attrs:
-                hint = difflib.get_close_matches(name, attrs, n=1)
+            if name in RESERVED[feature]:
+                self.error(fid, name, "is a name the network keeps for itself; rename it")
+            elif name not in attrs:
+                hint = difflib.get_close_matches(str(name), attrs, n=1)
                 extra = f" (did you mean '{hint[0]}'?)" if hint else ""
-                self.warn(fid, name, f"unknown attribute, ignored{extra}")
+                self.warn(fid, str(name)[:60], f"unknown attribute, ignored{extra}")
         self.provenance(fid, props, attrs)
 
     def provenance(self, fid: str, props: Mapping[str, Any], attrs: dict[str, Attribute]) -> None:
@@ -116,7 +167,7 @@ class _Checker:
         estimates = props.get("estimates") or []
         ranges = _mapping(props.get("ranges"))
         for name in estimates if isinstance(estimates, list) else []:
-            if name not in ranges:
+            if isinstance(name, str) and name not in ranges:
                 self.error(fid, "ranges", f"estimate '{name}' has no [low, high] range")
         for name in ranges:
             if name not in attrs:
@@ -129,17 +180,21 @@ def _mapping(value: Any) -> dict[str, Any]:
 
 def describe_expected(attr: Attribute) -> str:
     """What a valid value of ``attr`` looks like, for error messages."""
-    if attr.type == "enum":
-        return "one of " + ", ".join(attr.allowed)
+    if attr.type == "enum" or (attr.type in ("int", "list[int]") and attr.allowed):
+        listed = "one of " + ", ".join(attr.allowed)
+        return listed if attr.type != "list[int]" else f"a list of {listed}"
     unit = f" ({attr.unit})" if attr.unit else ""
+    low, high = attr.bounds
+    span = f">= {low:g}" if high == math.inf else f"from {low:,.15g} to {high:,.15g}"
     return {
         "str": "a non-empty string",
-        "int": "a whole number",
-        "float": f"a number >= 0{unit}",
+        "country": "an ISO 3166-1 alpha-2 country code such as KZ",
+        "int": f"a whole number {span}{unit}",
+        "float": f"a number {span}{unit}",
         "bool": "true or false",
         "list[str]": "a list of strings",
         "list[int]": "a list of whole numbers",
-        "per_commodity": f"a number >= 0{unit} or a mapping of commodity to such a number",
+        "per_commodity": f"a number {span}{unit} or a mapping of commodity to such a number",
         "sources": "a mapping of attribute to a list of source ids",
         "ranges": "a mapping of attribute to [low, high]",
     }[attr.type]
@@ -149,13 +204,63 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _check_number(value: Any) -> str | None:
+def _finite(value: Any) -> bool:
+    """A number that is not NaN or infinite (an integer too large for a float is not)."""
+    try:
+        return _is_number(value) and math.isfinite(value)
+    except OverflowError:
+        return False
+
+
+def _check_number(value: Any, attr: Attribute, *, whole: bool = False) -> str | None:
     if not _is_number(value):
-        return f"found {value!r}"
-    if not math.isfinite(value):
-        return f"is {value}"
-    if value < 0:
-        return f"is {value}"
+        return f"found {brief(value)}"
+    low, high = attr.bounds
+    if not _finite(value) or not low <= value <= high:
+        return f"is {brief(value)}"
+    if whole and not float(value).is_integer():
+        return f"is {brief(value)}"
+    return None
+
+
+def _check_list(value: Any, attr: Attribute, commodities: set[str]) -> str | None:
+    item = str if attr.type == "list[str]" else int
+    if not isinstance(value, list) or not all(
+        isinstance(v, item) and not isinstance(v, bool) for v in value
+    ):
+        return f"found {brief(value)}"
+    if attr.name == "commodities":
+        unknown = sorted(set(value) - commodities)
+        return f"unknown commodity {brief(unknown[0])}" if unknown else None
+    if attr.allowed:
+        bad = [v for v in value if str(v) not in attr.allowed]
+        return f"found {brief(bad[0])}" if bad else None
+    return None
+
+
+def _check_per_commodity(value: Any, attr: Attribute, commodities: set[str]) -> str | None:
+    if not isinstance(value, dict):
+        return _check_number(value, attr)
+    for key, number in value.items():
+        if key not in commodities:
+            return f"unknown commodity {brief(key)}"
+        problem = _check_number(number, attr)
+        if problem:
+            return f"{key}: {problem}"
+    return None
+
+
+def _check_ranges(value: Any) -> str | None:
+    if not isinstance(value, dict):
+        return f"found {brief(value)}"
+    for key, bounds in value.items():
+        if not (
+            isinstance(bounds, list)
+            and len(bounds) == 2
+            and all(map(_finite, bounds))
+            and bounds[0] <= bounds[1]
+        ):
+            return f"{brief(key)}: found {brief(bounds)}"
     return None
 
 
@@ -163,56 +268,44 @@ def check_value(value: Any, attr: Attribute, commodities: set[str]) -> str | Non
     """Describe what is wrong with ``value`` for ``attr``, or return None."""
     kind = attr.type
     if kind == "str":
-        return None if isinstance(value, str) and value.strip() else f"found {value!r}"
+        return None if isinstance(value, str) and value.strip() else f"found {brief(value)}"
+    if kind == "country":
+        return None if is_country(value) else _country_problem(value)
     if kind == "enum":
-        return None if value in attr.allowed else f"found {value!r}"
+        ok = isinstance(value, str) and value in attr.allowed
+        return None if ok else f"found {brief(value)}"
     if kind == "int":
-        ok = _is_number(value) and math.isfinite(value) and float(value).is_integer()
-        return None if ok else f"found {value!r}"
-    if kind == "float":
-        return _check_number(value)
-    if kind == "bool":
-        return None if isinstance(value, bool) else f"found {value!r}"
-    if kind in ("list[str]", "list[int]"):
-        item = str if kind == "list[str]" else int
-        if not isinstance(value, list) or not all(isinstance(v, item) for v in value):
-            return f"found {value!r}"
-        if attr.name == "commodities":
-            unknown = sorted(set(value) - commodities)
-            return f"unknown commodity {unknown[0]!r}" if unknown else None
         if attr.allowed:
-            bad = [v for v in value if str(v) not in attr.allowed]
-            return f"found {bad[0]!r}" if bad else None
-        return None
+            ok = _is_number(value) and str(value) in attr.allowed
+            return None if ok else f"found {brief(value)}"
+        return _check_number(value, attr, whole=True)
+    if kind == "float":
+        return _check_number(value, attr)
+    if kind == "bool":
+        return None if isinstance(value, bool) else f"found {brief(value)}"
+    if kind in ("list[str]", "list[int]"):
+        return _check_list(value, attr, commodities)
     if kind == "per_commodity":
-        if isinstance(value, dict):
-            for key, number in value.items():
-                if key not in commodities:
-                    return f"unknown commodity {key!r}"
-                problem = _check_number(number)
-                if problem:
-                    return f"{key}: {problem}"
-            return None
-        return _check_number(value)
+        return _check_per_commodity(value, attr, commodities)
     if kind == "sources":
         ok = isinstance(value, dict) and all(
             isinstance(v, list) and v and all(isinstance(s, str) for s in v) for v in value.values()
         )
-        return None if ok else f"found {value!r}"
+        return None if ok else f"found {brief(value)}"
     if kind == "ranges":
-        if not isinstance(value, dict):
-            return f"found {value!r}"
-        for key, bounds in value.items():
-            if not (
-                isinstance(bounds, list)
-                and len(bounds) == 2
-                and all(map(_is_number, bounds))
-                and all(math.isfinite(b) for b in bounds)
-                and bounds[0] <= bounds[1]
-            ):
-                return f"{key}: found {bounds!r}"
-        return None
+        return _check_ranges(value)
     raise AssertionError(f"schema type {kind!r} has no check")
+
+
+def _country_problem(value: Any) -> str:
+    if not isinstance(value, str):
+        return f"found {brief(value)}"
+    try:
+        find_country(value)
+    except DataError as exc:
+        hint = str(exc).partition("; ")[2]
+        return f"found {brief(value)}" + (f" ({hint})" if hint else "")
+    return f"found {brief(value)} (codes are upper case: {value.strip().upper()})"
 
 
 def _coords_ok(coords: Any, depth: int) -> bool:
@@ -220,7 +313,7 @@ def _coords_ok(coords: Any, depth: int) -> bool:
         return (
             isinstance(coords, list | tuple)
             and len(coords) >= 2
-            and all(_is_number(c) and math.isfinite(c) for c in coords[:2])
+            and all(_finite(c) for c in coords[:2])
             and -180 <= coords[0] <= 180
             and -90 <= coords[1] <= 90
         )
@@ -283,7 +376,7 @@ def validate_features(
     lcheck = _Checker(report, links_file, commodities, sources, **options)
     points: dict[str, Any] = {}
     for fid, props, feature in _check_ids(pcheck, places):
-        pcheck.attributes(fid, props, schema("places"))
+        pcheck.attributes(fid, props, schema("places"), "places")
         point = _geometry(feature, "Point")
         if point is None:
             pcheck.error(
@@ -293,7 +386,7 @@ def validate_features(
             points[fid] = point
     used: set[str] = set()
     for fid, props, feature in _check_ids(lcheck, links):
-        lcheck.attributes(fid, props, schema("links"))
+        lcheck.attributes(fid, props, schema("links"), "links")
         line = _geometry(feature, "LineString")
         if line is None:
             lcheck.error(
@@ -325,10 +418,11 @@ def validate_features(
 
 
 def _check_link_consistency(check: _Checker, fid: str, props: Mapping[str, Any], line: Any) -> None:
-    mode, length = props.get("mode"), props.get("length_km")
-    length = float(length) if _is_number(length) else None  # type: ignore[arg-type]
-    if mode == "rail" and props.get("gauge_mm") is None:
-        check.error(fid, "gauge_mm", "missing on a rail link; expected 1520, 1435 or 1668")
+    mode, given = props.get("mode"), props.get("length_km")
+    length = float(given) if given is not None and _finite(given) else None
+    if mode == "rail" and "gauge_mm" not in props:
+        gauges = ", ".join(schema("links")["gauge_mm"].allowed)
+        check.error(fid, "gauge_mm", f"missing on a rail link; expected one of {gauges}")
     if props.get("from") == props.get("to") and props.get("from") is not None:
         check.error(fid, "to", "equals 'from'; a link joins two different places")
     if length == 0:

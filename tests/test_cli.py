@@ -83,11 +83,11 @@ def test_route_avoid_and_weighted_criterion(
     [
         (["route", "Alpah", "Delta"], 1, "error: unknown place 'Alpah'; did you mean 'A'?"),
         (["route", "Alpha", "Delta", "--avoid-country", "XB"], 1, "error: no route from"),
-        (["route", "Alpha", "Delta", "--by", "speed"], 1, "error: unknown criterion 'speed'"),
+        (["route", "Alpha", "Delta", "--by", "speed"], 2, "error: --by is 'speed'; expected one"),
         (
             ["route", "Alpha", "Delta", "--avoid-link", "rail:a-x"],
-            2,
-            "error: unknown link 'rail:a-x'; did you mean rail:a-g, rail:a-b",
+            1,
+            "error: unknown link 'rail:a-x'; did you mean 'rail:a-g', 'rail:a-b'",
         ),
         (["route", "Alpha", "Delta", "--by", "cost=x"], 2, "error: --by: weight of 'cost'"),
     ],

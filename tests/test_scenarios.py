@@ -360,7 +360,7 @@ BAD_FILES = [
     ),
     (
         "change:\n  rail:a-b:\n    capacity_tpy: -5\n",
-        "line 3, key 'change.rail:a-b.capacity_tpy': is -5; expected a number >= 0 (t/yr)",
+        "line 3, key 'change.rail:a-b.capacity_tpy': is -5; expected a number from 0 to 1e+15",
     ),
     (
         "change:\n  rail:a-b: {capcity_tpy: 5}\n",

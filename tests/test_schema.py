@@ -8,6 +8,7 @@ from corridors.schema import contract_markdown, schema
 
 KNOWN_TYPES = {
     "str",
+    "country",
     "int",
     "float",
     "bool",

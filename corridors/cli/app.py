@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import math
+import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -19,7 +21,18 @@ if TYPE_CHECKING:
     import networkx as nx
     from rich.console import Console
 
-__all__ = ["LinksOpt", "PlacesOpt", "app", "console", "fail", "network", "print_json"]
+__all__ = [
+    "LinksOpt",
+    "PlacesOpt",
+    "app",
+    "checked_file",
+    "checked_folder",
+    "console",
+    "fail",
+    "finite",
+    "network",
+    "print_json",
+]
 
 app = typer.Typer(
     name="corridors",
@@ -48,7 +61,21 @@ def _root(
         int, typer.Option("--verbose", "-v", count=True, help="More log output (repeat for debug).")
     ] = 0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only errors.")] = False,
+    max_input_mb: Annotated[
+        float | None,
+        typer.Option(
+            "--max-input-mb",
+            help="Largest input file read, in MiB (default: 256 for networks, 16 for others; "
+            "also CORRIDORS_MAX_INPUT_MB).",
+        ),
+    ] = None,
 ) -> None:
+    if max_input_mb is not None:
+        from corridors.inputs import LIMIT_ENV
+
+        if not 0 < max_input_mb <= 1 << 40:  # also refuses nan
+            fail(f"--max-input-mb is {max_input_mb}; expected a size in MiB > 0")
+        os.environ[LIMIT_ENV] = repr(max_input_mb)
     level = (
         logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
     )
@@ -80,6 +107,26 @@ def fail(message: str) -> None:
     raise CommandError(message)
 
 
+def checked_file(value: Path | None) -> Path | None:
+    """Option callback: an output file that can be written, checked before the job runs."""
+    from corridors.io import check_output
+
+    return None if value is None else check_output(value)
+
+
+def checked_folder(value: Path | None) -> Path | None:
+    """Option callback: an output folder that can be written, checked before the job runs."""
+    from corridors.io import check_output
+
+    return None if value is None else check_output(value, folder=True)
+
+
+def _commodity(value: str) -> str:
+    from corridors.lookup import find_commodity
+
+    return find_commodity(value)
+
+
 def network(places: Path | None, links: Path | None) -> nx.MultiDiGraph:
     """The network the command works on: the bundled one, or the given pair of files."""
     from corridors.io import load_network, read_network
@@ -92,10 +139,13 @@ def network(places: Path | None, links: Path | None) -> nx.MultiDiGraph:
 
 
 YearOpt = Annotated[
-    int | None, typer.Option(help="Network of this year (default: operational now).")
+    int | None,
+    typer.Option(help="Network of this year (default: operational now).", min=1800, max=2200),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="JSON on standard output.")]
-CommodityOpt = Annotated[str, typer.Option(help="container, general, oil or gas.")]
+CommodityOpt = Annotated[
+    str, typer.Option(help="container, general, oil or gas.", callback=_commodity)
+]
 AvoidCountryOpt = Annotated[
     list[str] | None,
     typer.Option("--avoid-country", help="ISO country code(s) to avoid; repeat or comma-separate."),
@@ -106,6 +156,7 @@ ByOpt = Annotated[
         "--by",
         help="time, cost, distance or co2, or a weighted mix such as 'cost=1,time=5' "
         "(USD per hour).",
+        callback=lambda value: _checked_criterion(value),
     ),
 ]
 MapOpt = Annotated[
@@ -114,6 +165,7 @@ MapOpt = Annotated[
         "--map",
         help="Also draw the answer as an interactive HTML map in this file.",
         dir_okay=False,
+        callback=checked_file,
     ),
 ]
 
@@ -164,40 +216,94 @@ def split_list(values: list[str] | None) -> list[str]:
 
 
 def parse_criterion(by: str) -> str | dict[str, float]:
-    """``--by``: a criterion name, or weights such as ``cost=1,time=5``."""
+    """``--by``: a criterion name, or weights such as ``cost=1,time=5`` (finite, >= 0, not
+    all zero)."""
+    from corridors.lookup import did_you_mean
+
+    criteria = ("time", "cost", "distance", "co2")
     if "=" not in by:
-        return by
-    weights = {}
+        name = by.strip().casefold()
+        if name not in criteria:
+            fail(
+                f"--by is {by[:60]!r}{did_you_mean(name, criteria)}; expected one of "
+                f"{', '.join(criteria)}, or weights such as cost=1,time=5"
+            )
+        return name
+    weights: dict[str, float] = {}
     for part in by.split(","):
         name, _, value = part.partition("=")
+        name = name.strip().casefold()
+        if name not in criteria:
+            fail(
+                f"--by: unknown criterion {name[:60]!r}{did_you_mean(name, criteria)}; "
+                f"expected {', '.join(criteria)}"
+            )
         try:
-            weights[name.strip()] = float(value)
+            weight = float(value)
         except ValueError:
-            fail(f"--by: weight of '{name.strip()}' is {value!r}; expected a number")
+            weight = math.nan
+        if not (math.isfinite(weight) and weight >= 0):
+            fail(f"--by: weight of '{name}' is {value[:60]!r}; expected a number >= 0")
+        if name in weights:
+            fail(f"--by: '{name}' is given twice")
+        weights[name] = weight
+    if not any(weights.values()):
+        fail("--by: every weight is 0; give at least one weight > 0")
     return weights
 
 
+def _checked_criterion(value: str) -> str:
+    parse_criterion(value)
+    return value
+
+
+def finite(data: Any) -> Any:
+    """``data`` with every NaN or infinite float replaced by None (JSON has neither)."""
+    if isinstance(data, float):
+        return data if math.isfinite(data) else None
+    if isinstance(data, dict):
+        return {k: finite(v) for k, v in data.items()}
+    if isinstance(data, list | tuple):
+        return [finite(v) for v in data]
+    return data
+
+
 def print_json(data: Any) -> None:
-    """Write ``data`` as indented JSON on standard output."""
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n")
+    """Write ``data`` as indented JSON on standard output (NaN and infinity as null)."""
+    text = json.dumps(finite(data), indent=2, ensure_ascii=False, allow_nan=False)
+    sys.stdout.write(text + "\n")
 
 
 def run(argv: list[str] | None = None) -> int:
-    """Run the application; package errors become a one-line message and an exit status.
+    """Run the application; every error becomes a one-line message and an exit status.
 
-    Click handles usage errors itself (a usage line, exit status 2).
+    Usage errors (a bad option value, a missing argument) exit with status 2, package errors
+    with 1; with no arguments at all the help is shown.
     """
+    import click
+
     try:
-        app(args=argv, standalone_mode=True)
-    except SystemExit as exc:
-        return exc.code if isinstance(exc.code, int) else 0
+        code = app(args=argv, standalone_mode=False)
+    except click.exceptions.NoArgsIsHelpError as exc:
+        sys.stdout.write(exc.ctx.get_help() + "\n" if exc.ctx else "")
+        return 2
+    except click.UsageError as exc:
+        hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
+        _error(" ".join(exc.format_message().split()) + hint)
+        return 2
+    except click.ClickException as exc:
+        _error(" ".join(exc.format_message().split()))
+        return exc.exit_code
+    except click.Abort:
+        _error("aborted")
+        return 1
     except CommandError as exc:
         _error(str(exc))
         return 2
     except CorridorsError as exc:
         _error(str(exc))
         return 1
-    return 0
+    return code if isinstance(code, int) else 0
 
 
 def _error(message: str) -> None:

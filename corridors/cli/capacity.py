@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -18,6 +19,7 @@ from corridors.cli.app import (
     PlacesOpt,
     YearOpt,
     app,
+    checked_folder,
     console,
     fail,
     network,
@@ -54,8 +56,14 @@ DEFAULT_PAIRS = (
 def _avoid(countries: list[str] | None) -> Any:
     from corridors.expand import Avoid
 
-    codes = [c.upper() for c in split_list(countries)]
+    codes = split_list(countries)
     return Avoid.of(countries=codes) if codes else None
+
+
+def _finite_option(name: str, value: float | None) -> float | None:
+    if value is not None and not math.isfinite(value):
+        fail(f"{name} is {value}; expected a finite number")
+    return value
 
 
 def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
@@ -126,9 +134,9 @@ def capacity(
 def write_assignment(result: Any, folder: Path) -> list[Path]:
     """Write flows, utilisation, unserved and shadow prices as CSV, and everything as JSON.
 
-    Every file is written to a temporary name first and then renamed into place.
+    The files are written into a temporary folder and then moved into ``folder`` together.
     """
-    from corridors.io import write_text_atomic
+    from corridors.io import atomic_folder, write_text_atomic
 
     tables: dict[str, pd.DataFrame] = {
         "flows": result.flows,
@@ -142,11 +150,10 @@ def write_assignment(result: Any, folder: Path) -> list[Path]:
     texts["assignment.json"] = (
         json.dumps(result.to_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     )
-    paths = []
-    for name, text in texts.items():
-        write_text_atomic(folder / name, text)
-        paths.append(folder / name)
-    return paths
+    with atomic_folder(folder) as tmp:  # every file appears, or none
+        for name, text in texts.items():
+            write_text_atomic(tmp / name, text)
+    return [folder / name for name in texts]
 
 
 @app.command()
@@ -165,12 +172,16 @@ def assign(
             "--penalty",
             help="Cost of a tonne left unserved (default: more than any route costs).",
             min=0,
+            callback=lambda value: _finite_option("--penalty", value),
         ),
     ] = None,
     as_json: JsonOpt = False,
     out: Annotated[
         Path | None,
-        typer.Option(help="Folder to write flows, utilisation, unserved and shadow prices into."),
+        typer.Option(
+            help="Folder to write flows, utilisation, unserved and shadow prices into.",
+            callback=checked_folder,
+        ),
     ] = None,
     top: Annotated[int, typer.Option(help="Rows of each table on the terminal.", min=1)] = 10,
     avoid_country: AvoidCountryOpt = None,
@@ -184,8 +195,6 @@ def assign(
     from corridors.assignment import assign as solve
     from corridors.demand import read_demand
 
-    if out is not None and out.exists() and not out.is_dir():
-        fail(f"--out {out}: exists and is not a folder")
     G = network(places, links)
     table = read_demand(demand, G)  # all errors before anything is written
     with console(stderr=True).status("solving the assignment with HiGHS"):

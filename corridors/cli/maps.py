@@ -16,6 +16,7 @@ from corridors.cli.app import (
     PlacesOpt,
     YearOpt,
     app,
+    checked_file,
     console,
     fail,
     network,
@@ -33,9 +34,10 @@ __all__ = ["map_command", "write_scenario_maps"]
 
 @app.command("map")
 def map_command(
-    out: Annotated[Path, typer.Option("--out", help="HTML file to write.", dir_okay=False)] = Path(
-        "corridors-map.html"
-    ),
+    out: Annotated[
+        Path,
+        typer.Option("--out", help="HTML file to write.", dir_okay=False, callback=checked_file),
+    ] = Path("corridors-map.html"),
     year: YearOpt = None,
     route: Annotated[
         tuple[str, str] | None,
@@ -67,7 +69,12 @@ def map_command(
     ] = False,
     png: Annotated[
         Path | None,
-        typer.Option("--png", help="Also write a static PNG of the same map.", dir_okay=False),
+        typer.Option(
+            "--png",
+            help="Also write a static PNG of the same map.",
+            dir_okay=False,
+            callback=checked_file,
+        ),
     ] = None,
     places: PlacesOpt = None,
     links: LinksOpt = None,

@@ -18,6 +18,7 @@ from corridors.cli.app import (
     PlacesOpt,
     YearOpt,
     app,
+    checked_folder,
     console,
     fail,
     network,
@@ -33,8 +34,6 @@ if TYPE_CHECKING:
     from corridors.routing import Route
 
 __all__ = ["export", "info", "route", "validate"]
-
-CRITERIA = ("time", "cost", "distance", "co2")
 
 
 def _route_table(G: nx.MultiDiGraph, r: Route, title: str) -> None:
@@ -112,16 +111,16 @@ def route(
 ) -> None:
     """Best route(s) between two places, with legs, transfers, borders and totals."""
     from corridors.expand import Avoid
-    from corridors.lookup import find_place
     from corridors.routing import route as find_routes
 
     G = network(places, links)
-    avoid = Avoid(
-        countries=frozenset(c.upper() for c in split_list(avoid_country)),
-        places=frozenset(find_place(G, p) for p in split_list(avoid_place)),
-        links=frozenset(_checked_links(G, split_list(avoid_link))),
-        modes=frozenset(split_list(avoid_mode)),
-        corridors=frozenset(split_list(avoid_corridor)),
+    avoid = Avoid.checked(
+        G,
+        countries=split_list(avoid_country),
+        places=split_list(avoid_place),
+        links=split_list(avoid_link),
+        modes=split_list(avoid_mode),
+        corridors=split_list(avoid_corridor),
     )
     routes = find_routes(
         G,
@@ -147,17 +146,6 @@ def route(
             f"{name[r.destination]['name']} ({commodity}, by {by})"
         )
         _route_table(G, r, title)
-
-
-def _checked_links(G: nx.MultiDiGraph, ids: list[str]) -> list[str]:
-    known = {k for _, _, k in G.edges(keys=True)}
-    for link in ids:
-        if link not in known:
-            import difflib
-
-            hint = difflib.get_close_matches(link, sorted(known), n=3)
-            fail(f"unknown link '{link}'" + (f"; did you mean {', '.join(hint)}?" if hint else ""))
-    return ids
 
 
 def summary(G: nx.MultiDiGraph) -> dict[str, object]:
@@ -263,7 +251,10 @@ def validate(
 
 @app.command()
 def export(
-    folder: Annotated[Path, typer.Argument(help="Folder to write places and links into.")],
+    folder: Annotated[
+        Path,
+        typer.Argument(help="Folder to write places and links into.", callback=checked_folder),
+    ],
     fmt: Annotated[
         str, typer.Option("--format", help="geojson, gpkg, parquet (GeoParquet) or graphml.")
     ] = "geojson",
@@ -272,7 +263,7 @@ def export(
 ) -> None:
     """Write the network as places, links and sources.csv (GeoJSON, GeoPackage, GeoParquet),
     or as one GraphML file."""
-    from corridors.io import write_graphml, write_network
+    from corridors.io import atomic_folder, write_graphml, write_network
 
     if fmt not in ("geojson", "gpkg", "parquet", "graphml"):
         fail(f"--format is '{fmt}'; expected geojson, gpkg, parquet or graphml")
@@ -281,7 +272,8 @@ def export(
         write_graphml(G, folder / "network.graphml")
         console().print(f"wrote {folder / 'network.graphml'}", markup=False)
         return
-    write_network(G, folder / f"places.{fmt}", folder / f"links.{fmt}")
+    with atomic_folder(folder) as tmp:  # the files appear together, or none
+        write_network(G, tmp / f"places.{fmt}", tmp / f"links.{fmt}")
     console().print(
         f"wrote {folder / f'places.{fmt}'}, {folder / f'links.{fmt}'} and {folder / 'sources.csv'}",
         markup=False,

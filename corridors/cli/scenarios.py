@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import re
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -15,6 +17,7 @@ from corridors.cli.app import (
     MapOpt,
     PlacesOpt,
     app,
+    checked_folder,
     console,
     fail,
     network,
@@ -35,6 +38,21 @@ RouteOpt = Annotated[
         help="Also compare this route: 'ORIGIN,DESTINATION[,COMMODITY]' (repeat for more).",
     ),
 ]
+
+
+_ADDRESS = re.compile(r"(?:(?:tcp|tls|ws|wss|ucx)://)?(?:\[[0-9a-fA-F:.]+\]|[\w.-]+):(\d{1,5})")
+
+
+def _scheduler(value: str | None) -> str | None:
+    """``--scheduler``: a Dask address ``[scheme://]host:port``, checked before any work."""
+    if value is None:
+        return None
+    if value.startswith("inproc://"):  # a scheduler in this process
+        return value
+    match = _ADDRESS.fullmatch(value.strip())
+    if match is None or not 0 < int(match[1]) < 65536:
+        fail(f"--scheduler is {value[:80]!r}; expected an address such as tcp://host:8786")
+    return value.strip()
 
 
 def _routes(values: list[str] | None) -> list[tuple[str, ...]]:
@@ -134,7 +152,11 @@ def compare(
     as_json: JsonOpt = False,
     out: Annotated[
         Path | None,
-        typer.Option("--out", help="Write comparison.csv, .json and .md into this folder."),
+        typer.Option(
+            "--out",
+            help="Write comparison.csv, .json and .md into this folder.",
+            callback=checked_folder,
+        ),
     ] = None,
     map_file: MapOpt = None,
     places: PlacesOpt = None,
@@ -144,6 +166,7 @@ def compare(
     from corridors.compare import compare as run_compare
     from corridors.compare import route_jobs
     from corridors.compare_report import to_json_text, write_report
+    from corridors.io import atomic_folder
 
     G, scenarios = _load(scenario_files, places, links)
     extra = _routes(route)
@@ -159,13 +182,17 @@ def compare(
             update(len(finished), len(scenarios) + 1)
 
         table = run_compare(G, scenarios, routes=routes, year=year, progress=step)
-    if out is not None:
-        paths = write_report(table, out, scenarios=scenarios)
-    if map_file is not None:
-        report = paths["md"] if out is not None else None
-        from corridors.cli.maps import write_scenario_maps
+    with contextlib.ExitStack() as stack:  # the report's files appear together, or none
+        if out is not None:
+            tmp = stack.enter_context(atomic_folder(out))
+            paths = {
+                k: out / p.name for k, p in write_report(table, tmp, scenarios=scenarios).items()
+            }
+        if map_file is not None:
+            from corridors.cli.maps import write_scenario_maps
 
-        write_scenario_maps(G, scenarios, map_file, routes=routes, year=year, report=report)
+            report = tmp / paths["md"].name if out is not None else None
+            write_scenario_maps(G, scenarios, map_file, routes=routes, year=year, report=report)
     if as_json:
         sys.stdout.write(to_json_text(table))
     else:
@@ -180,20 +207,27 @@ def sweep(
         Path, typer.Argument(help="Scenario YAML file.", metavar="SCENARIO.yaml")
     ],
     samples: Annotated[int, typer.Option("--samples", min=1, help="Number of draws.")] = 100,
-    seed: Annotated[int, typer.Option(help="Seed: the same seed gives the same numbers.")] = 0,
+    seed: Annotated[
+        int, typer.Option(min=0, help="Seed (>= 0): the same seed gives the same numbers.")
+    ] = 0,
     workers: Annotated[
         int | None, typer.Option(min=1, help="Local processes (default: the CPUs available).")
     ] = None,
     scheduler: Annotated[
         str | None,
-        typer.Option(help="Dask scheduler address (tcp://host:8786): run the draws there."),
+        typer.Option(
+            help="Dask scheduler address (tcp://host:8786): run the draws there.",
+            callback=lambda value: _scheduler(value),
+        ),
     ] = None,
     route: RouteOpt = None,
     as_json: JsonOpt = False,
     out: Annotated[
         Path | None,
         typer.Option(
-            "--out", help="Write sweep_draws.csv, sweep_summary.csv and sweep_shares.csv."
+            "--out",
+            help="Write sweep_draws.csv, sweep_summary.csv and sweep_shares.csv.",
+            callback=checked_folder,
         ),
     ] = None,
     places: PlacesOpt = None,
@@ -220,7 +254,10 @@ def sweep(
             progress=step,
         )
     if out is not None:
-        paths = write_sweep(result, out)
+        from corridors.io import atomic_folder
+
+        with atomic_folder(out) as tmp:
+            paths = {k: out / p.name for k, p in write_sweep(result, tmp).items()}
     if as_json:
         sys.stdout.write(sweep_json(result))
     else:
