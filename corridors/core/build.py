@@ -58,13 +58,18 @@ def capacity_for(attrs: Any, commodity: str, year: int | None) -> float | None:
     The one place capacities are read, so that year-dependent capacities plug in here.
     """
     value = per_commodity(attrs.get("capacity_tpy"), commodity)
-    return None if value is None else float(value)
+    return value if value is None else float(value)
 
 
 def _floats(values: Any) -> npt.NDArray[np.float64]:
     import numpy as np
 
-    return np.array([np.nan if v is None else float(v) for v in values], dtype=float)
+    return np.array([np.nan if v is None else v for v in values], dtype=float)
+
+
+def _shared(value: Any) -> bool:
+    """Whether a capacity is one figure for all commodities (not per commodity)."""
+    return value is None or type(value) in (float, int) or not isinstance(value, Mapping)
 
 
 def _place_ok(t: Tables, year: int | None, avoid: Avoid) -> npt.NDArray[np.bool_]:
@@ -218,9 +223,7 @@ def _link_figures(
             crossing, t.border_usd_per_t[tail] + t.border_usd_per_t[head], 0.0
         ),
         "capacity_tpy": _floats(capacity_for(d, commodity, year) for d in raw),
-        "capacity_shared": np.array(
-            [not isinstance(d.get("capacity_tpy"), Mapping) for d in raw], dtype=bool
-        ),
+        "capacity_shared": np.array([_shared(d.get("capacity_tpy")) for d in raw], dtype=bool),
     }
 
 
@@ -239,7 +242,7 @@ def _place_figures(
     at = np.searchsorted(places, place)
 
     def figure(name: str) -> npt.NDArray[np.float64]:
-        return np.array([float(per_commodity(d.get(name), c) or 0.0) for d in raw], dtype=float)
+        return np.array([per_commodity(d.get(name), c) or 0.0 for d in raw], dtype=float)
 
     time_h = np.select(
         [kind == _TRANSFER, kind == _GAUGE],
@@ -260,9 +263,7 @@ def _place_figures(
         "border_h": zero,
         "border_usd_per_t": zero,
         "capacity_tpy": _floats(capacity_for(d, c, year) for d in raw)[at],
-        "capacity_shared": np.array(
-            [not isinstance(d.get("capacity_tpy"), Mapping) for d in raw], dtype=bool
-        )[at],
+        "capacity_shared": np.array([_shared(d.get("capacity_tpy")) for d in raw], dtype=bool)[at],
     }
 
 

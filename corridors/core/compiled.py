@@ -102,7 +102,7 @@ class CompiledNetwork:
     capacity_known: npt.NDArray[np.bool_]
     capacity_shared: npt.NDArray[np.bool_]
     build_order: npt.NDArray[np.int64]  # edge ids in the order expand() adds them
-    _memo: dict[Any, Any] = field(default_factory=dict, repr=False)
+    cache: dict[Any, Any] = field(default_factory=dict, repr=False)
 
     @property
     def n_nodes(self) -> int:
@@ -123,7 +123,7 @@ class CompiledNetwork:
 
         spec = criterion_weights(by)
         key = ("weights", tuple(spec.items()))
-        if key not in self._memo:
+        if key not in self.cache:
             total = np.zeros(self.n_edges)
             for metric, w in spec.items():
                 values = getattr(self, metric)
@@ -131,16 +131,20 @@ class CompiledNetwork:
                     values = values + getattr(self, BORDER[metric])
                 total = total + w * values
             total.setflags(write=False)
-            self._memo[key] = total
-        result: npt.NDArray[np.float64] = self._memo[key]
+            self.cache[key] = total
+        result: npt.NDArray[np.float64] = self.cache[key]
         return result
 
     def simple(self, weights: npt.NDArray[np.float64]) -> Simple:
-        """The cheapest edge per node pair for ``weights`` (ties: the lower edge id)."""
+        """The cheapest edge per node pair for ``weights`` (ties: the lower edge id).
+
+        An edge of weight ``inf`` (or NaN) is left out: that is how a solver bars an edge.
+        """
         import numpy as np
         import scipy.sparse as sp
 
-        order = np.lexsort((np.arange(self.n_edges), weights, self.head, self.tail))
+        finite = np.flatnonzero(np.isfinite(weights))
+        order = finite[np.lexsort((finite, weights[finite], self.head[finite], self.tail[finite]))]
         t, h = self.tail[order], self.head[order]
         first = np.ones(len(order), dtype=bool)
         first[1:] = (t[1:] != t[:-1]) | (h[1:] != h[:-1])
@@ -161,9 +165,9 @@ class CompiledNetwork:
     def simple_for(self, by: Criterion) -> Simple:
         """:meth:`simple` of :meth:`weights` for a criterion, cached."""
         key = ("simple", tuple(criterion_weights(by).items()))
-        if key not in self._memo:
-            self._memo[key] = self.simple(self.weights(by))
-        result: Simple = self._memo[key]
+        if key not in self.cache:
+            self.cache[key] = self.simple(self.weights(by))
+        result: Simple = self.cache[key]
         return result
 
     def kind_name(self, e: int) -> str:
@@ -180,16 +184,17 @@ class CompiledNetwork:
 
     def place_of_node(self, n: int) -> int:
         """Index into ``place_ids`` of node ``n``."""
-        node_place: npt.NDArray[np.int32] = self._node_place()
+        node_place: npt.NDArray[np.int32] = self.node_place()
         return int(node_place[n])
 
-    def _node_place(self) -> npt.NDArray[np.int32]:
+    def node_place(self) -> npt.NDArray[np.int32]:
+        """Index into ``place_ids`` of every node (cached)."""
         import numpy as np
 
-        if "node_place" not in self._memo:
+        if "node_place" not in self.cache:
             index = {p: i for i, p in enumerate(self.place_ids)}
-            self._memo["node_place"] = np.array([index[p] for p, _ in self.nodes], dtype=np.int32)
-        result: npt.NDArray[np.int32] = self._memo["node_place"]
+            self.cache["node_place"] = np.array([index[p] for p, _ in self.nodes], dtype=np.int32)
+        result: npt.NDArray[np.int32] = self.cache["node_place"]
         return result
 
     def edge_attrs(self, e: int) -> dict[str, Any]:

@@ -27,6 +27,8 @@ _CACHE: weakref.WeakKeyDictionary[nx.MultiDiGraph, Tables] = weakref.WeakKeyDict
 
 def per_commodity(value: Any, commodity: str) -> float | None:
     """The figure of a per-commodity attribute for ``commodity`` (None when not given)."""
+    if value is None or type(value) in (float, int):
+        return value
     if isinstance(value, Mapping):
         return value.get(commodity)
     return value
