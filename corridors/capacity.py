@@ -1,6 +1,6 @@
 """Throughput and bottleneck: the most tonnes a year from a set of origins to a set of destinations.
 
-The flow network is built from the expanded graph of :func:`corridors.expand.expand`:
+The flow network is built from the expanded network of :func:`corridors.expand.expand`:
 
 * A **link** edge keeps its ``capacity_tpy`` for the commodity. Each direction of a two-way link
   is its own edge, so a link's capacity holds in each direction (the data contract says so).
@@ -22,7 +22,8 @@ The flow network is built from the expanded graph of :func:`corridors.expand.exp
   the counted edges (see :func:`handled_edges`).
 
 The origins feed a super-source and the destinations a super-sink through unbounded edges; the
-maximum flow comes from :func:`scipy.sparse.csgraph.maximum_flow` (see :class:`FlowProblem`) and
+flow network is built as arrays from the compiled network (:mod:`corridors.core.flow`), the
+maximum flow is exact for any finite capacities (:func:`corridors.core.flow.max_flow`) and
 the minimum cut reported is the one nearest the origins. When a path of unbounded
 edges joins an origin to a destination the throughput is unbounded: ``throughput_tpy`` is
 ``inf`` and the bottleneck is empty (``to_dict`` gives ``null`` and ``"unbounded": true``).
@@ -39,8 +40,10 @@ from typing import Any
 
 import networkx as nx
 
+from corridors.core import DST, SRC, compile_network
+from corridors.core.flow import SINK, SOURCE, FlowArrays, flow_arrays, max_flow
 from corridors.exceptions import DataError, UnknownPlaceError
-from corridors.expand import DST, SRC, Avoid, expand
+from corridors.expand import Avoid
 from corridors.lookup import find_places
 
 __all__ = [
@@ -55,8 +58,6 @@ __all__ = [
     "with_terminals",
 ]
 
-SOURCE, SINK = ("", "source"), ("", "sink")
-IN, OUT = "in", "out"
 #: Place kinds a country's freight starts or ends at (``country:KZ``): not junctions or borders.
 TERMINAL_KINDS = frozenset(
     {"port", "rail_station", "dry_port", "oil_terminal", "gas_terminal", "field"}
@@ -174,57 +175,31 @@ def handled_edges(G: nx.MultiDiGraph, X: nx.MultiDiGraph) -> dict[str, list[tupl
     return out
 
 
-def _place_capacity(X: nx.MultiDiGraph, place: str) -> float | None:
-    """The place's capacity for the commodity of ``X`` (read off its access edge)."""
-    for _, _, d in X.out_edges((place, SRC), data=True):
-        return _capacity(d)
-    return None
-
-
 def flow_network(G: nx.MultiDiGraph, X: nx.MultiDiGraph) -> nx.DiGraph:
     """The single-commodity flow network of ``X`` with capacitated places split in and out.
 
     Edges carry ``capacity`` (absent where unbounded) and ``element``: ``("link", id)`` or
     ``("place", id)`` for what a cut through the edge would name, or None for a connector.
-    A link parallel to another between the same nodes goes through a node of its own.
+    A link parallel to another between the same nodes goes through a node of its own. The
+    networkx face of :func:`corridors.core.flow.flow_arrays`, which the solvers use.
     """
+    net = compile_network(
+        G, commodity=X.graph["commodity"], year=X.graph["year"], avoid=X.graph["avoid"]
+    )
+    arrays = flow_arrays(net)
     F = nx.DiGraph()
-    F.add_nodes_from(X)
-    places = sorted({n[0] for n in X})
-    caps = {p: _place_capacity(X, p) for p in places}
-    split = {p for p in places if caps[p] is not None}
-    border = {p for p in split if G.nodes[p].get("kind") == "border_crossing"}
-    layers: dict[str, list[str]] = {p: [] for p in places}
-    for node in X:
-        if node[1] not in (SRC, DST):
-            layers[node[0]].append(node[1])
-
-    def add(u: Any, v: Any, cap: float | None, element: tuple[str, str] | None) -> None:
+    F.add_nodes_from(arrays.nodes)
+    for u, v, cap, element in zip(
+        arrays.tail.tolist(),
+        arrays.head.tolist(),
+        arrays.cap.tolist(),
+        arrays.elements,
+        strict=True,
+    ):
         attrs: dict[str, Any] = {"element": element}
-        if cap is not None:
+        if not math.isinf(cap):
             attrs["capacity"] = cap
-        F.add_edge(u, v, **attrs)
-
-    for u, v, k, d in X.edges(keys=True, data=True):
-        if d["kind"] == "link":
-            target = (v[0], IN) if v[0] in border else v
-            if F.has_edge(u, target):  # a parallel link: through a node of its own
-                mid = ("", f"link:{k}:{u[0]}>{v[0]}")
-                add(u, mid, _capacity(d), ("link", k))
-                add(mid, target, None, None)
-            else:
-                add(u, target, _capacity(d), ("link", k))
-        elif d["place"] not in split:
-            add(u, v, None, None)
-    for p in sorted(split):
-        hub_in, hub_out = (p, IN), (p, OUT)
-        add(hub_in, hub_out, caps[p], ("place", p))
-        add((p, SRC), hub_in, None, None)
-        add(hub_out, (p, DST), None, None)
-        for layer in sorted(layers[p]):
-            add(hub_out, (p, layer), None, None)
-            if p not in border:
-                add((p, layer), hub_in, None, None)
+        F.add_edge(arrays.nodes[u], arrays.nodes[v], **attrs)
     F.remove_nodes_from([n for n in list(F) if F.degree(n) == 0])
     return F
 
@@ -298,34 +273,24 @@ def max_throughput(
     o = resolve_places(G, origins)
     d = resolve_places(G, destinations)
     _check_sets(o, d)
-    X = expand(G, commodity=commodity, year=year, avoid=avoid)
-    F = with_terminals(flow_network(G, X), o, d)
-    value, cut, _ = solve_max_flow(F)
+    net = compile_network(G, commodity=commodity, year=year, avoid=avoid)
+    value, cut, _ = FlowProblem(flow_arrays(net, o, d)).solve()
     return Throughput(o, d, commodity, year, value, cut)
 
 
 class FlowProblem:
-    """A flow network with terminals as arrays, solved by :func:`scipy.sparse.csgraph.maximum_flow`.
+    """A flow network with terminals as arrays, solved exactly (see :mod:`corridors.core.flow`).
 
-    SciPy's solver takes integer capacities (32 bits): capacities are rounded to whole tonnes, or
-    to a coarser unit when their sum would overflow, and unbounded edges get a capacity above the
-    sum of all finite ones (they never bind: an unbounded path is detected first). The reported
-    value is the exact sum of the capacities of the minimum cut found.
+    Build it from :func:`corridors.core.flow.flow_arrays` (as :func:`max_throughput` does) or
+    from a networkx flow network with :meth:`from_graph`. The reported value is the exact sum
+    of the capacities of the minimum cut found.
     """
 
-    def __init__(self, F: nx.DiGraph) -> None:
-        import numpy as np
-
-        self.nodes = list(F)
+    def __init__(self, flow: FlowArrays) -> None:
+        self.nodes = flow.nodes
+        self.tail, self.head, self.cap = flow.tail, flow.head, flow.cap
+        self.elements = flow.elements
         index = {n: i for i, n in enumerate(self.nodes)}
-        edges = list(F.edges(data=True))
-        self.tail = np.fromiter((index[u] for u, _, _ in edges), dtype=np.int64, count=len(edges))
-        self.head = np.fromiter((index[v] for _, v, _ in edges), dtype=np.int64, count=len(edges))
-        self.cap = np.fromiter(
-            (a.get("capacity", math.inf) for *_, a in edges), dtype=float, count=len(edges)
-        )
-        self.elements: list[tuple[str, str] | None] = [a.get("element") for *_, a in edges]
-        self.edges = [(u, v) for u, v, _ in edges]
         self.source = index.get(SOURCE)
         self.sink = index.get(SINK)
         self._place_nodes: dict[str, list[int]] = {}
@@ -336,6 +301,28 @@ class FlowProblem:
         for i, e in enumerate(self.elements):
             if e is not None and e[0] == "link":
                 self._link_edges.setdefault(e[1], []).append(i)
+
+    @classmethod
+    def from_graph(cls, F: nx.DiGraph) -> FlowProblem:
+        """The problem of a :func:`flow_network` joined to terminals (:func:`with_terminals`)."""
+        import numpy as np
+
+        nodes = list(F)
+        index = {n: i for i, n in enumerate(nodes)}
+        edges = list(F.edges(data=True))
+        return cls(
+            FlowArrays(
+                nodes,
+                np.array([index[u] for u, _, _ in edges], dtype=np.int64),
+                np.array([index[v] for _, v, _ in edges], dtype=np.int64),
+                np.array([a.get("capacity", math.inf) for *_, a in edges], dtype=float),
+                [a.get("element") for *_, a in edges],
+            )
+        )
+
+    def edge(self, i: int) -> tuple[Any, Any]:
+        """The node keys at the two ends of edge ``i``."""
+        return self.nodes[self.tail[i]], self.nodes[self.head[i]]
 
     def without(self, element: tuple[str, str]) -> Any:
         """A boolean mask of the edges that go with the element (a place: all its nodes')."""
@@ -351,22 +338,13 @@ class FlowProblem:
             mask = nodes[self.tail] | nodes[self.head]
         return mask
 
-    def solve(self, drop: Any = None) -> tuple[float, list[CutElement], set[str]]:
-        """Value, minimum cut and carriers, with the edges of mask ``drop`` removed.
-
-        When the value is unbounded, the cut is empty and the carriers are the elements of one
-        unbounded path (the flow stays unbounded without any other element).
-        """
+    def _unbounded_path(self, tail: Any, head: Any, cap: Any, kept: Any) -> set[str] | None:
+        """The elements of a path of unbounded edges from source to sink, or None."""
         import numpy as np
         import scipy.sparse as sp
-        from scipy.sparse.csgraph import breadth_first_order, maximum_flow
+        from scipy.sparse.csgraph import breadth_first_order
 
-        if self.source is None or self.sink is None:
-            return 0.0, [], set()
         n = len(self.nodes)
-        keep = self.cap > 0 if drop is None else (self.cap > 0) & ~drop
-        tail, head, cap = self.tail[keep], self.head[keep], self.cap[keep]
-        kept = np.flatnonzero(keep)
         unbounded = np.isinf(cap)
         _, pred = breadth_first_order(
             sp.csr_array(
@@ -374,37 +352,46 @@ class FlowProblem:
             ),
             self.source,
         )
-        if pred[self.sink] >= 0:  # an unbounded path: its elements are the carriers
-            edge_of = {(int(a), int(b)): int(i) for a, b, i in zip(tail, head, kept, strict=True)}
-            path: set[str] = set()
-            node = self.sink
-            while node != self.source:
-                i = edge_of[(int(pred[node]), node)]
-                u, v = self.edges[i]
-                path.update((u[0], v[0]))
-                if self.elements[i] is not None:
-                    path.add(self.elements[i][1])  # type: ignore[index]
-                node = int(pred[node])
-            path.discard("")
+        sink, source = int(self.sink), int(self.source)  # type: ignore[arg-type]
+        if pred[sink] < 0:
+            return None
+        edge_of = {(int(a), int(b)): int(i) for a, b, i in zip(tail, head, kept, strict=True)}
+        path: set[str] = set()
+        node = sink
+        while node != source:
+            i = edge_of[(int(pred[node]), node)]
+            u, v = self.edge(i)
+            path.update((u[0], v[0]))
+            if self.elements[i] is not None:
+                path.add(self.elements[i][1])  # type: ignore[index]
+            node = int(pred[node])
+        path.discard("")
+        return path
+
+    def solve(self, drop: Any = None) -> tuple[float, list[CutElement], set[str]]:
+        """Value, minimum cut and carriers, with the edges of mask ``drop`` removed.
+
+        When the value is unbounded, the cut is empty and the carriers are the elements of one
+        unbounded path (the flow stays unbounded without any other element).
+        """
+        import numpy as np
+
+        if self.source is None or self.sink is None:
+            return 0.0, [], set()
+        keep = self.cap > 0 if drop is None else (self.cap > 0) & ~drop
+        tail, head, cap = self.tail[keep], self.head[keep], self.cap[keep]
+        kept = np.flatnonzero(keep)
+        path = self._unbounded_path(tail, head, cap, kept)
+        if path is not None:
             return math.inf, [], path
-        total = float(cap[~unbounded].sum())
-        unit = 1.0 if total < 2**30 else 10.0 ** math.ceil(math.log10(total / 2**30))
-        scaled = np.where(unbounded, math.floor(total / unit) + 1, np.rint(cap / unit))
-        C = sp.csr_array((scaled.astype(np.int32), (tail, head)), shape=(n, n))
-        result = maximum_flow(C, self.source, self.sink)
-        flow = result.flow
-        residual = (C.astype(np.int64) - flow).tocsr()
-        residual.data = (residual.data > 0).astype(np.int8)
-        residual.eliminate_zeros()
-        reachable = np.zeros(n, dtype=bool)
-        reachable[breadth_first_order(residual, self.source, return_predecessors=False)] = True
-        carried = np.asarray(flow[tail, head]).ravel() > 0
+        flow, reachable = max_flow(len(self.nodes), tail, head, cap, self.source, self.sink)
+        carried = flow > 0
         carriers: set[str] = set()
         cut: list[CutElement] = []
         value = 0.0
         for j in np.flatnonzero(carried | (reachable[tail] & ~reachable[head])):
             i = int(kept[j])
-            u, v = self.edges[i]
+            u, v = self.edge(i)
             element = self.elements[i]
             if carried[j]:
                 carriers.update((u[0], v[0]))
@@ -432,4 +419,4 @@ def solve_max_flow(F: nx.DiGraph) -> tuple[float, list[CutElement], set[str]]:
     reaches from the source). The carriers are those of one maximum flow: an element outside
     that set can be removed without lowering the maximum.
     """
-    return FlowProblem(F).solve()
+    return FlowProblem.from_graph(F).solve()

@@ -23,7 +23,6 @@ largest first), then kind and id, so ties are broken the same way every run.
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -31,12 +30,14 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from corridors.capacity import FlowProblem, flow_network, with_terminals
+from corridors.capacity import FlowProblem
+from corridors.core import DST, SRC, CompiledNetwork, Criterion, compile_network, criterion_weights
+from corridors.core.flow import flow_arrays
 from corridors.demand import read_pairs
 from corridors.exceptions import DataError, UnknownPlaceError
-from corridors.expand import DST, SRC, Avoid, expand
+from corridors.expand import Avoid
 from corridors.lookup import find_place
-from corridors.routing import Criterion, criterion_weights, edge_weight
+from corridors.routing import path_finder
 
 if TYPE_CHECKING:
     import os
@@ -56,7 +57,6 @@ COLUMNS = [
     "cost_added_usd_per_t",
     "time_added_h",
 ]
-Weight = Callable[[Any, Any, dict[str, Any]], float | None]
 
 
 @dataclass(frozen=True)
@@ -113,76 +113,80 @@ class _Path:
     places: frozenset[str]
 
 
-def _options(X: nx.MultiDiGraph, weights: dict[str, float]) -> nx.DiGraph:
-    """One edge per node pair: its parallel edges as (weight, key, time, cost), best first."""
-    D = nx.DiGraph()
-    D.add_nodes_from(X)
-    for u, v, k, d in X.edges(keys=True, data=True):
-        option = (
-            edge_weight(d, weights),
-            k,
-            d["time_h"] + d["border_h"],
-            d["cost_usd_per_t"] + d["border_usd_per_t"],
-            d["kind"] == "link",
-        )
-        if D.has_edge(u, v):
-            D[u][v]["opts"].append(option)
-        else:
-            D.add_edge(u, v, opts=[option])
-    for _, _, d in D.edges(data=True):
-        d["opts"].sort(key=lambda o: (o[0], o[1]))
-        d["w"] = d["opts"][0][0]
-    return D
+class _Router:
+    """Best paths of the pairs on the compiled network, with one element barred at a time."""
+
+    def __init__(self, net: CompiledNetwork, by: Criterion) -> None:
+        import numpy as np
+
+        self.net = net
+        self.weights = net.weights(by)
+        self.finder = path_finder(net)
+        self.time = (net.time_h + net.border_h).tolist()
+        self.cost = (net.cost_usd_per_t + net.border_usd_per_t).tolist()
+        node_place = net.node_place()
+        self.edges: dict[tuple[str, str], Any] = {}
+        links = np.flatnonzero(net.link >= 0)
+        for li, group in _groups(net.link[links], links):
+            self.edges[("link", net.link_ids[li])] = group
+        ends = np.concatenate([np.arange(net.n_edges), np.arange(net.n_edges)])
+        places = np.concatenate([node_place[net.tail], node_place[net.head]])
+        for pi, group in _groups(places, ends):
+            self.edges[("place", net.place_ids[pi])] = np.unique(group)
+        self._barred: tuple[tuple[str, str] | None, Any, Any] = (None, self.weights, None)
+
+    def _weights(self, element: tuple[str, str] | None) -> tuple[Any, Any]:
+        """The weights with the element's edges barred, and their csgraph (for scipy)."""
+        import numpy as np
+
+        if self._barred[0] != element:
+            weights = self.weights
+            if element is not None:
+                weights = weights.copy()
+                weights[self.edges.get(element, [])] = np.inf
+            simple = None if self.finder.heap else self.net.simple(weights)
+            self._barred = (element, weights, simple)
+        elif self._barred[2] is None and not self.finder.heap:
+            self._barred = (element, self._barred[1], self.net.simple(self._barred[1]))
+        return self._barred[1], self._barred[2]
+
+    def best(self, pair: tuple[str, str], element: tuple[str, str] | None) -> _Path | None:
+        """The pair's best path without the element (None: no path)."""
+        net = self.net
+        source, target = net.node_index.get((pair[0], SRC)), net.node_index.get((pair[1], DST))
+        if source is None or target is None:
+            return None
+        if element is not None and element[0] == "place" and element[1] in pair:
+            return None
+        weights, simple = self._weights(element)
+        path = self.finder.path(source, target, weights, simple=simple)
+        if path is None:
+            return None
+        time_h = cost = 0.0
+        for e in path:
+            time_h += self.time[e]
+            cost += self.cost[e]
+        nodes = [net.nodes[net.tail[path[0]]], *(net.nodes[net.head[e]] for e in path)]
+        links = {net.link_ids[net.link[e]] for e in path if net.link[e] >= 0}
+        return _Path(time_h, cost, frozenset(links), frozenset(n[0] for n in nodes))
 
 
-def _without(element: tuple[str, str] | None) -> Weight | str:
-    if element is None:
-        return "w"
-    kind, eid = element
-    if kind == "place":
+def _groups(keys: Any, values: Any) -> list[tuple[int, Any]]:
+    """``values`` grouped by ``keys``: (key, array of its values), keys ascending."""
+    import numpy as np
 
-        def place_weight(u: Any, v: Any, d: dict[str, Any]) -> float | None:
-            return None if u[0] == eid or v[0] == eid else d["w"]
-
-        return place_weight
-
-    def link_weight(u: Any, v: Any, d: dict[str, Any]) -> float | None:
-        for option in d["opts"]:
-            if not (option[4] and option[1] == eid):
-                return float(option[0])
-        return None
-
-    return link_weight
-
-
-def _best(D: nx.DiGraph, pair: tuple[str, str], element: tuple[str, str] | None) -> _Path | None:
-    source, target = (pair[0], SRC), (pair[1], DST)
-    if source not in D or target not in D:
-        return None
-    if element is not None and element[0] == "place" and element[1] in pair:
-        return None
-    try:
-        _, path = nx.single_source_dijkstra(D, source, target, weight=_without(element))
-    except nx.NetworkXNoPath:
-        return None
-    time_h = cost = 0.0
-    links: set[str] = set()
-    for u, v in itertools.pairwise(path):
-        for _, key, t, c, is_link in D[u][v]["opts"]:
-            if element is None or not (is_link and element == ("link", key)):
-                time_h += t
-                cost += c
-                if is_link:
-                    links.add(key)
-                break
-    return _Path(time_h, cost, frozenset(links), frozenset(n[0] for n in path))
+    order = np.argsort(keys, kind="stable")
+    keys, values = keys[order], values[order]
+    uniq, starts = np.unique(keys, return_index=True)
+    bounds = [*starts.tolist(), len(keys)]
+    return [(int(k), values[a:b]) for k, a, b in zip(uniq, bounds, bounds[1:], strict=False)]
 
 
 def _elements(
-    G: nx.MultiDiGraph, X: nx.MultiDiGraph, elements: str | Iterable[str]
+    G: nx.MultiDiGraph, net: CompiledNetwork, elements: str | Iterable[str]
 ) -> list[tuple[str, str]]:
-    links = sorted({k for _, _, k, d in X.edges(keys=True, data=True) if d["kind"] == "link"})
-    places = sorted({n[0] for n in X})
+    links = sorted(net.link_ids)
+    places = sorted({n[0] for n in net.nodes})
     if isinstance(elements, str):
         if elements == "links":
             return [("link", k) for k in links]
@@ -259,11 +263,11 @@ def criticality(
     import pandas as pd
 
     od = read_pairs(pairs, G)
-    weights = criterion_weights(by)
-    X = expand(G, commodity=commodity, year=year, avoid=avoid)
-    D = _options(X, weights)
-    scope = _elements(G, X, elements)
-    base = {pair: _best(D, pair, None) for pair in od}
+    criterion_weights(by)
+    net = compile_network(G, commodity=commodity, year=year, avoid=avoid)
+    router = _Router(net, by)
+    scope = _elements(G, net, elements)
+    base = {pair: router.best(pair, None) for pair in od}
     users: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for pair, path in base.items():
         if path is not None:
@@ -272,11 +276,10 @@ def criticality(
             for place in path.places:
                 users.setdefault(("place", place), []).append(pair)
 
-    F = flow_network(G, X) if throughput else None
     flow_base: dict[tuple[str, str], tuple[float, set[str], FlowProblem]] = {}
-    if F is not None:
+    if throughput:
         for pair in od:
-            problem = FlowProblem(with_terminals(F, [pair[0]], [pair[1]]))
+            problem = FlowProblem(flow_arrays(net, [pair[0]], [pair[1]]))
             value, _, carriers = problem.solve()
             flow_base[pair] = (value, carriers, problem)
 
@@ -289,7 +292,7 @@ def criticality(
             before = base[pair]
             if before is None:
                 continue
-            after = _best(D, pair, element)
+            after = router.best(pair, element)
             if after is None:
                 cut += 1
                 continue
@@ -298,7 +301,7 @@ def criticality(
             time_added += after.time_h - before.time_h
             cost_added += after.cost_usd_per_t - before.cost_usd_per_t
         lost = math.nan
-        if F is not None:
+        if throughput:
             lost = 0.0
             for value, carriers, problem in flow_base.values():
                 if value == 0 or not (recompute_all or element[1] in carriers):

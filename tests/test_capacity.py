@@ -222,3 +222,56 @@ def test_parallel_links_each_count_and_each_show_in_the_cut(tmp_path) -> None:
         ("sea:b-c", "port:b", "port:c"),
         ("sea:b-c-2", "port:b", "port:c"),
     ]
+
+
+def _tiny_with(tmp_path, *extra: dict, **capacities: float | None) -> nx.MultiDiGraph:
+    """The tiny network with the given capacities (``border_g`` for the border crossing)."""
+    places, links = tiny.features()
+    for f in places + links:
+        key = f["properties"]["id"].replace(":", "_").replace("-", "_")
+        if key in capacities:
+            if capacities[key] is None:
+                f["properties"].pop("capacity_tpy", None)
+            else:
+                f["properties"]["capacity_tpy"] = capacities[key]
+                f["properties"]["sources"]["capacity_tpy"] = [tiny.SOURCE]
+    return read_network(*tiny.write(tmp_path, places, [*links, *extra]))
+
+
+def test_huge_capacity_does_not_swamp_the_others(tmp_path) -> None:
+    # A -> B 1.4M, then two ferries of 0.6M each: 1.2M, whatever a 5e14 link elsewhere does
+    # (rounding all to whole Mt/yr once made it 1 unit against 2, and reported 1.4M)
+    places = tiny.features()[0]
+    ferry = tiny.link("sea:b-c-2", places[1], places[3], "sea", 320.0, capacity_tpy=600_000)
+    G = _tiny_with(tmp_path, ferry, port_b=None, rail_a_b=1_400_000, sea_b_c=600_000, rail_c_d=5e14)
+    result = max_throughput(G, "station:a", "station:d", avoid=Avoid.of(places=["border:g"]))
+    assert result.throughput_tpy == 1_200_000
+    assert [(c.id, c.capacity_tpy) for c in result.bottleneck] == [
+        ("sea:b-c", 600_000),
+        ("sea:b-c-2", 600_000),
+    ]
+
+
+def test_huge_and_tiny_capacities_together_are_exact(tmp_path) -> None:
+    # A -> D: 1 t/yr by sea, 999,999 through G, next to a link of 5e14
+    G = _tiny_with(tmp_path, rail_g_c=5e14, sea_b_c=1, border_g=999_999)
+    result = max_throughput(G, "station:a", "station:d")
+    assert result.throughput_tpy == 1_000_000
+    assert [(c.id, c.capacity_tpy) for c in result.bottleneck] == [
+        ("border:g", 999_999),
+        ("sea:b-c", 1),
+    ]
+
+
+def test_flows_beyond_32_bits_are_exact(tmp_path) -> None:
+    # 3,000,000,001 t/yr by sea (port B unbounded) and 7 through G: no common divisor, and
+    # more than 2**31 whole tonnes (the exact fallback)
+    G = _tiny_with(tmp_path, port_b=None, rail_a_b=4e9, sea_b_c=3_000_000_001, border_g=7)
+    result = max_throughput(G, "station:a", "station:d")
+    assert result.throughput_tpy == 3_000_000_008
+    assert {c.id for c in result.bottleneck} == {"sea:b-c", "border:g"}
+
+
+def test_fractions_of_a_tonne_are_exact(tmp_path) -> None:
+    G = _tiny_with(tmp_path, sea_b_c=0.5, border_g=0.25)
+    assert max_throughput(G, "station:a", "station:d").throughput_tpy == 0.75

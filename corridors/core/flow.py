@@ -1,0 +1,288 @@
+"""Flow networks of a compiled network, and a maximum flow exact for any finite capacities.
+
+:func:`flow_arrays` builds the single-commodity flow network of :mod:`corridors.capacity` (places
+with a capacity split into ``in`` and ``out`` nodes, parallel links through nodes of their own)
+as arrays. :func:`max_flow` solves it: SciPy's :func:`~scipy.sparse.csgraph.maximum_flow`
+works in 32-bit integers, so capacities are made whole numbers (times a power of ten for
+fractions of a tonne), divided by their greatest common divisor, and capacities above a bound
+on the flow (the value of one cut, found first on capacities rounded up) are lowered to that
+bound, which cannot change the maximum or the minimum cut. When even then the numbers do not
+fit, networkx's preflow-push solves it in Python integers. Either way the answer is exact.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import networkx as nx
+
+from corridors.core.build import DST, SRC
+from corridors.core.compiled import LINK, CompiledNetwork
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+__all__ = [
+    "IN",
+    "INT32_MAX",
+    "OUT",
+    "SINK",
+    "SOURCE",
+    "FlowArrays",
+    "flow_arrays",
+    "joined",
+    "max_flow",
+]
+
+SOURCE, SINK = ("", "source"), ("", "sink")
+IN, OUT = "in", "out"
+INT32_MAX = 2**31 - 1
+Element = tuple[str, str] | None
+
+
+@dataclass(frozen=True, eq=False)
+class FlowArrays:
+    """A flow network: node keys, edges ``tail -> head`` with ``cap`` (``inf``: unbounded) and
+    the ``element`` a cut through each edge would name (``("link", id)``, ``("place", id)``
+    or None for a connector)."""
+
+    nodes: list[Any]
+    tail: npt.NDArray[np.int64]
+    head: npt.NDArray[np.int64]
+    cap: npt.NDArray[np.float64]
+    elements: list[Element]
+
+
+def _place_capacities(net: CompiledNetwork) -> dict[int, float]:
+    """Known capacity of each place of the network (read off its place edges)."""
+    import numpy as np
+
+    edges = np.flatnonzero((net.kind != LINK) & net.capacity_known)
+    places, first = np.unique(net.place[edges], return_index=True)
+    return dict(zip(places.tolist(), net.capacity_tpy[edges[first]].tolist(), strict=True))
+
+
+def flow_arrays(
+    net: CompiledNetwork, origins: Iterable[str] = (), destinations: Iterable[str] = ()
+) -> FlowArrays:
+    """The flow network of ``net`` joined to ``SOURCE`` (origins) and ``SINK`` (destinations).
+
+    The network without terminals is built once per compiled network (cached with it).
+    """
+    if "flow_arrays" not in net.cache:
+        net.cache["flow_arrays"] = _network(net)
+    return joined(net.cache["flow_arrays"], origins, destinations)
+
+
+def joined(flow: FlowArrays, origins: Iterable[str], destinations: Iterable[str]) -> FlowArrays:
+    """``flow`` with a ``SOURCE`` feeding the origins and a ``SINK`` fed by the destinations."""
+    import numpy as np
+
+    index = {key: i for i, key in enumerate(flow.nodes)}
+    source, sink = len(flow.nodes), len(flow.nodes) + 1
+    tails = [source for o in origins if (o, SRC) in index]
+    heads = [index[(o, SRC)] for o in origins if (o, SRC) in index]
+    ends = [index[(d, DST)] for d in destinations if (d, DST) in index]
+    tails += ends
+    heads += [sink] * len(ends)
+    return FlowArrays(
+        [*flow.nodes, SOURCE, SINK],
+        np.concatenate([flow.tail, np.array(tails, dtype=np.int64)]),
+        np.concatenate([flow.head, np.array(heads, dtype=np.int64)]),
+        np.concatenate([flow.cap, np.full(len(tails), np.inf)]),
+        [*flow.elements, *([None] * len(tails))],
+    )
+
+
+def _network(net: CompiledNetwork) -> FlowArrays:
+    """The flow network of ``net`` without terminals."""
+    import numpy as np
+
+    caps = _place_capacities(net)
+    border = {p for p in caps if net.place_kind[p] == "border_crossing"}
+    nodes: list[Any] = list(net.nodes)
+    index = dict(net.node_index)
+
+    def node(key: Any) -> int:
+        if key not in index:
+            index[key] = len(nodes)
+            nodes.append(key)
+        return index[key]
+
+    for p in sorted(caps, key=lambda p: net.place_ids[p]):
+        node((net.place_ids[p], IN))
+        node((net.place_ids[p], OUT))
+    node_place = net.node_place()
+    is_link = net.kind == LINK
+    place_edge_kept = ~is_link & ~np.isin(net.place, list(caps))
+    links = np.flatnonzero(is_link)
+    head_place = node_place[net.head[links]]
+    target = net.head[links].astype(np.int64)
+    to_border = np.isin(head_place, list(border))
+    for b in np.flatnonzero(to_border):
+        target[b] = index[(net.place_ids[head_place[b]], IN)]
+    tails: list[Any] = [net.tail[links].astype(np.int64)]
+    heads: list[Any] = [target]
+    cap: list[Any] = [net.capacity_tpy[links]]
+    elements: list[Element] = [("link", net.link_ids[i]) for i in net.link[links].tolist()]
+    pair = net.tail[links].astype(np.int64) * (len(net.nodes) + 2 * len(caps)) + target
+    _, first = np.unique(pair, return_index=True)
+    extra: list[tuple[int, int, float, Element]] = []
+    for j in sorted(set(range(len(links))) - set(first.tolist())):  # parallel links
+        u, v = net.nodes[net.tail[links[j]]], net.nodes[net.head[links[j]]]
+        key = elements[j][1]  # type: ignore[index]
+        mid = node(("", f"link:{key}:{u[0]}>{v[0]}"))
+        extra.append((mid, int(target[j]), math.inf, None))
+        heads[0][j] = mid
+    kept = np.flatnonzero(place_edge_kept)
+    tails.append(net.tail[kept].astype(np.int64))
+    heads.append(net.head[kept].astype(np.int64))
+    cap.append(np.full(len(kept), np.inf))
+    elements += [None] * len(kept)
+    extra += _hubs(net, caps, border, index)
+    tails.append(np.array([e[0] for e in extra], dtype=np.int64))
+    heads.append(np.array([e[1] for e in extra], dtype=np.int64))
+    cap.append(np.array([e[2] for e in extra], dtype=float))
+    elements += [e[3] for e in extra]
+    return FlowArrays(
+        nodes, np.concatenate(tails), np.concatenate(heads), np.concatenate(cap), elements
+    )
+
+
+def _hubs(
+    net: CompiledNetwork, caps: dict[int, float], border: set[int], index: dict[Any, int]
+) -> list[tuple[int, int, float, Element]]:
+    """The edges of each capacitated place: its capacity from ``in`` to ``out``, and joins."""
+    layers: dict[int, list[str]] = {p: [] for p in caps}
+    place_index = {p: i for i, p in enumerate(net.place_ids)}
+    for place, layer in net.nodes:
+        i = place_index[place]
+        if i in layers and layer not in (SRC, DST):
+            layers[i].append(layer)
+    out: list[tuple[int, int, float, Element]] = []
+    for p in sorted(caps, key=lambda p: net.place_ids[p]):
+        name = net.place_ids[p]
+        hub_in, hub_out = index[(name, IN)], index[(name, OUT)]
+        out.append((hub_in, hub_out, caps[p], ("place", name)))
+        out.append((index[(name, SRC)], hub_in, math.inf, None))
+        out.append((hub_out, index[(name, DST)], math.inf, None))
+        for layer in sorted(layers[p]):
+            out.append((hub_out, index[(name, layer)], math.inf, None))
+            if p not in border:
+                out.append((index[(name, layer)], hub_in, math.inf, None))
+    return out
+
+
+def _whole(cap: npt.NDArray[np.float64]) -> tuple[npt.NDArray[np.int64], int] | None:
+    """Finite capacities as whole numbers of ``1 / factor`` t/yr (factor 10**d, d <= 6), or
+    None when they are too large for 64 bits."""
+    import numpy as np
+
+    if not len(cap):
+        return np.zeros(0, dtype=np.int64), 1
+    for d in range(7):
+        scaled = cap * 10.0**d
+        if scaled.max() >= 2.0**62:
+            return None
+        whole = np.rint(scaled)
+        if d == 6 or np.all(np.abs(scaled - whole) <= 1e-9 * np.maximum(1.0, scaled)):
+            return whole.astype(np.int64), 10**d
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _scipy_flow(
+    n: int, tail: Any, head: Any, units: Any, source: int, sink: int
+) -> tuple[Any, Any]:
+    """Flow per edge and the nodes the residual network reaches from the source."""
+    import numpy as np
+    import scipy.sparse as sp
+    from scipy.sparse.csgraph import breadth_first_order, maximum_flow
+
+    C = sp.csr_array((np.asarray(units, dtype=np.int32), (tail, head)), shape=(n, n))
+    flow = maximum_flow(C, source, sink).flow
+    residual = (C.astype(np.int64) - flow).tocsr()
+    residual.data = (residual.data > 0).astype(np.int8)
+    residual.eliminate_zeros()
+    reachable = np.zeros(n, dtype=bool)
+    reachable[breadth_first_order(residual, source, return_predecessors=False)] = True
+    return np.asarray(flow[tail, head]).ravel().astype(float), reachable
+
+
+def _exact_flow(
+    n: int, tail: Any, head: Any, units: list[int | None], source: int, sink: int
+) -> tuple[Any, Any]:
+    """As :func:`_scipy_flow`, in Python integers (networkx preflow-push); None: unbounded."""
+    import numpy as np
+
+    R = nx.DiGraph()
+    R.add_nodes_from(range(n))
+    for u, v, c in zip(tail.tolist(), head.tolist(), units, strict=True):
+        R.add_edge(u, v, **({} if c is None else {"capacity": c}))
+    residual = nx.algorithms.flow.preflow_push(R, source, sink)
+    flow = np.array(
+        [residual[u][v]["flow"] for u, v in zip(tail.tolist(), head.tolist(), strict=True)],
+        dtype=float,
+    )
+    open_edges = [(u, v) for u, v, d in residual.edges(data=True) if d["flow"] < d["capacity"]]
+    reached = nx.descendants(nx.DiGraph(open_edges), source) if open_edges else set()
+    reachable = np.zeros(n, dtype=bool)
+    reachable[[source, *reached]] = True
+    return flow, reachable
+
+
+def max_flow(
+    n: int, tail: Any, head: Any, cap: Any, source: int, sink: int
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
+    """A maximum flow (t/yr per edge) and the source side of the minimum cut nearest it.
+
+    ``cap`` is ``inf`` on unbounded edges; no path of unbounded edges may join ``source`` to
+    ``sink`` (check first). Exact for any finite capacities (see the module docstring).
+    """
+    import numpy as np
+
+    finite = np.isfinite(cap)
+    scaled = _whole(cap[finite])
+    if scaled is not None:
+        whole, factor = scaled
+        g = int(np.gcd.reduce(whole)) if len(whole) else 1
+        g = g or 1
+        if float(whole.astype(float).sum()) / g + 1 <= INT32_MAX:
+            units = np.full(len(cap), int(whole.sum()) // g + 1, dtype=np.int64)
+            units[finite] = whole // g
+            flow, reachable = _scipy_flow(n, tail, head, units, source, sink)
+            return flow * (g / factor), reachable
+        top = math.ceil(_cut_bound(n, tail, head, cap, source, sink) * factor)
+        small = whole[whole <= top]
+        g = (int(np.gcd.reduce(small)) if len(small) else 1) or 1
+        ceiling = g * (top // g + 1)  # above every possible flow, and a multiple of g
+        if ceiling // g <= INT32_MAX:
+            units = np.full(len(cap), ceiling // g, dtype=np.int64)
+            units[finite] = np.minimum(whole, ceiling) // g
+            flow, reachable = _scipy_flow(n, tail, head, units, source, sink)
+            return flow * (g / factor), reachable
+    factor = 10**6 if scaled is None else scaled[1]
+    exact: list[int | None] = [None] * len(cap)
+    for i, c in zip(np.flatnonzero(finite).tolist(), cap[finite].tolist(), strict=True):
+        exact[i] = round(c * factor)
+    flow, reachable = _exact_flow(n, tail, head, exact, source, sink)
+    return flow / factor, reachable
+
+
+def _cut_bound(n: int, tail: Any, head: Any, cap: Any, source: int, sink: int) -> float:
+    """The capacity of one cut (an upper bound on the flow): a minimum cut of the capacities
+    rounded up to a unit at which they fit in 32 bits."""
+    import numpy as np
+
+    finite = np.isfinite(cap)
+    total = float(cap[finite].sum())
+    unit = 10.0 ** math.ceil(math.log10(total / 2**30))
+    coarse = np.ceil(cap[finite] / unit)
+    scaled = np.full(len(cap), coarse.sum() + 1)
+    scaled[finite] = coarse
+    _, reachable = _scipy_flow(n, tail, head, scaled.astype(np.int64), source, sink)
+    crossing = reachable[tail] & ~reachable[head]
+    return float(cap[crossing].sum())
