@@ -9,7 +9,8 @@ Targets (issue 11):
 - A 10,000-edge synthetic grid with 100 zones: time per iteration and to gap 1e-4, against a plain
   loop that runs scipy's Dijkstra from each origin and loads each destination's path in Python.
 
-Times are medians of ``--runs`` runs (``--grid-runs`` on the grid, each some minutes). Run: ``python benchmarks/bench_equilibrium.py [--runs N]``
+Times are medians of ``--runs`` runs (``--grid-runs`` on the grid, each some minutes).
+Run: ``python benchmarks/bench_equilibrium.py [--runs N] [--aequilibrae PYTHON]``
 """
 
 from __future__ import annotations
