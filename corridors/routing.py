@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import itertools
-import weakref
-from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
+from corridors.core import (
+    DST,
+    LINK,
+    SRC,
+    CompiledNetwork,
+    Criterion,
+    compile_network,
+    criterion_weights,
+    edge_weight,
+)
+from corridors.core.paths import PathFinder, path_weight
 from corridors.exceptions import DataError, NoRouteError
-from corridors.expand import DST, SRC, Avoid, expand
+from corridors.expand import Avoid
 from corridors.lookup import find_place
 
 if TYPE_CHECKING:
@@ -28,17 +38,9 @@ __all__ = [
     "route",
 ]
 
-METRICS = {
-    "time": "time_h",
-    "cost": "cost_usd_per_t",
-    "distance": "length_km",
-    "co2": "co2_kg_per_t",
-}
-_BORDER = {"time_h": "border_h", "cost_usd_per_t": "border_usd_per_t"}
-MAX_CANDIDATES = 60
+MAX_CANDIDATES = 60  # paths tried for the other corridors, and again for variants
 MAX_DETOUR = 2.0  # an alternative may not replace a stretch of a chosen route by one 3x as costly
-
-Criterion = str | Mapping[str, float]
+PENALTY = 2.0  # how much dearer the edges of a route found become, in the search for variants
 
 
 @dataclass(frozen=True)
@@ -108,7 +110,11 @@ class Totals:
 
 @dataclass(frozen=True)
 class Route:
-    """A route from an origin to a destination for one commodity."""
+    """A route from an origin to a destination for one commodity.
+
+    ``corridors`` are the corridor names of its links, most kilometres first; ``countries``
+    the countries it passes, in order.
+    """
 
     origin: str
     destination: str
@@ -118,6 +124,8 @@ class Route:
     transfers: list[Transfer]
     borders: list[Border]
     total: Totals
+    corridors: tuple[str, ...] = field(default=())
+    countries: tuple[str, ...] = field(default=())
 
     @property
     def links(self) -> list[str]:
@@ -136,6 +144,8 @@ class Route:
                 "transfers": [asdict(t) for t in self.transfers],
                 "borders": [asdict(b) for b in self.borders],
                 "total": asdict(self.total),
+                "corridors": list(self.corridors),
+                "countries": list(self.countries),
             }
         )
 
@@ -160,65 +170,97 @@ def _rounded(value: Any) -> Any:
     return value
 
 
-def criterion_weights(by: Criterion) -> dict[str, float]:
-    """Edge attributes and their weights for a criterion (``"time"`` or ``{"cost": 1, ...}``).
+class _Search:
+    """One query's compiled network, weights and path finder; builds routes from edge paths."""
 
-    Examples
-    --------
-    >>> criterion_weights({"time": 5, "cost": 1})
-    {'cost_usd_per_t': 1.0, 'time_h': 5.0}
-    """
-    if isinstance(by, str):
-        if by not in METRICS:
-            raise DataError(
-                f"unknown criterion '{by}'; expected one of {', '.join(METRICS)} "
-                "or a mapping of them to weights"
-            )
-        return {METRICS[by]: 1.0}
-    unknown = sorted(set(by) - set(METRICS))
-    if unknown or not by:
-        raise DataError(
-            f"unknown criterion {unknown or by!r}; expected weights of {', '.join(METRICS)}"
-        )
-    if any(w < 0 for w in by.values()):
-        raise DataError("criterion weights must be >= 0")
-    return {METRICS[k]: float(w) for k, w in sorted(by.items())}
+    def __init__(
+        self, G: nx.MultiDiGraph, net: CompiledNetwork, by: Criterion, o: str, d: str
+    ) -> None:
+        self.G, self.net, self.origin, self.destination = G, net, o, d
+        self.weights = net.weights(by)
+        self.finder = path_finder(net)
+        self.simple = None if self.finder.heap else net.simple_for(by)
+        self.source = net.node_index.get((o, SRC))
+        self.target = net.node_index.get((d, DST))
+
+    def path(self, weights: Any = None) -> list[int] | None:
+        """A cheapest path for ``weights`` (the criterion's by default), simplified."""
+        assert self.source is not None and self.target is not None
+        if weights is None:
+            found = self.finder.path(self.source, self.target, self.weights, simple=self.simple)
+        else:
+            found = self.finder.path(self.source, self.target, weights)
+        return None if found is None else self.simplified(found)
+
+    def simplified(self, path: list[int]) -> list[int]:
+        """The path without changes of layer that a direct one at the same place beats or ties.
+
+        Two place edges in a row (access, transfer, gauge change) at one place are replaced by
+        the place's direct edge when that costs no more, and a change there and back is
+        dropped: never worse, and what a forwarder would do. A change that is cheaper in two
+        steps (say rail 1435 -> road -> rail 1520 when the gauge change costs more) is kept.
+        """
+        net, w = self.net, self.weights
+        out = list(path)
+        i = 0
+        while i < len(out) - 1:
+            a, b = out[i], out[i + 1]
+            if net.kind[a] == LINK or net.kind[b] == LINK:
+                i += 1
+                continue
+            u, v = int(net.tail[a]), int(net.head[b])
+            if u == v:
+                del out[i : i + 2]
+                i = max(i - 1, 0)
+                continue
+            direct = self._direct(u, v)
+            if direct is not None and w[direct] <= w[a] + w[b]:
+                out[i : i + 2] = [direct]
+                i = max(i - 1, 0)
+                continue
+            i += 1
+        return out
+
+    def _direct(self, u: int, v: int) -> int | None:
+        net = self.net
+        for e in range(int(net.indptr[u]), int(net.indptr[u + 1])):
+            if net.head[e] == v:
+                return e
+        return None
+
+    def weight(self, path: list[int]) -> float:
+        """The criterion's cost of a path."""
+        return path_weight(path, self.weights)
+
+    def banned(self, countries: frozenset[str]) -> Any:
+        """The criterion's weights with every edge into or out of those countries barred."""
+        import numpy as np
+
+        net = self.net
+        code = np.array([c in countries for c in net.place_country], dtype=bool)
+        node_place = net.node_place()
+        bad = code[node_place[net.tail]] | code[node_place[net.head]]
+        return np.where(bad, np.inf, self.weights)
+
+    def route(self, path: list[int]) -> Route:
+        """The :class:`Route` of a path of edge ids."""
+        return _build_route(self.G, self.net, path, self.origin, self.destination)
 
 
-def edge_weight(attrs: Mapping[str, Any], weights: Mapping[str, float]) -> float:
-    """The generalised cost of one expanded edge (border dwell included)."""
-    return sum(w * (attrs[m] + attrs.get(_BORDER.get(m, ""), 0.0)) for m, w in weights.items())
+def path_finder(net: CompiledNetwork) -> PathFinder:
+    """The path finder of a compiled network (cached with it)."""
+    if "path_finder" not in net.cache:
+        net.cache["path_finder"] = PathFinder(net)
+    finder: PathFinder = net.cache["path_finder"]
+    return finder
 
 
-_SIMPLE: weakref.WeakKeyDictionary[nx.MultiDiGraph, dict[Any, nx.DiGraph]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def _simple(X: nx.MultiDiGraph, weights: Mapping[str, float]) -> nx.DiGraph:
-    """Collapse parallel edges to the cheapest one, remembering its key (cached per X)."""
-    cache = _SIMPLE.setdefault(X, {})
-    key = tuple(sorted(weights.items()))
-    if key not in cache:
-        D = nx.DiGraph()
-        D.add_nodes_from(X)
-        for u, v, k, d in X.edges(keys=True, data=True):
-            w = edge_weight(d, weights)
-            if not D.has_edge(u, v) or (w, k) < (D[u][v]["weight"], D[u][v]["key"]):
-                D.add_edge(u, v, weight=w, key=k)
-        cache[key] = D
-    return cache[key]
-
-
-def _build_route(
-    X: nx.MultiDiGraph, D: nx.DiGraph, path: list[Any], origin: str, destination: str
-) -> Route:
+def _legs(net: CompiledNetwork, path: list[int]) -> tuple[list[Leg], list[Transfer], list[Border]]:
     legs: list[Leg] = []
     transfers: list[Transfer] = []
     borders: list[Border] = []
-    places = [place for place, _ in itertools.groupby(node[0] for node in path)]
-    for u, v in itertools.pairwise(path):
-        d = X.edges[u, v, D[u][v]["key"]]
+    for e in path:
+        d = net.edge_attrs(e)
         if d["kind"] == "link":
             legs.append(
                 Leg(
@@ -243,9 +285,19 @@ def _build_route(
                     )
                 )
         elif d["kind"] != "access":
+            u, v = net.nodes[net.tail[e]], net.nodes[net.head[e]]
             transfers.append(
                 Transfer(d["place"], d["kind"], u[1], v[1], d["time_h"], d["cost_usd_per_t"])
             )
+    return legs, transfers, borders
+
+
+def _build_route(
+    G: nx.MultiDiGraph, net: CompiledNetwork, path: list[int], origin: str, destination: str
+) -> Route:
+    nodes = [net.nodes[net.tail[path[0]]]] + [net.nodes[net.head[e]] for e in path]
+    places = [place for place, _ in itertools.groupby(node[0] for node in nodes)]
+    legs, transfers, borders = _legs(net, path)
     parts: list[Leg | Transfer | Border] = [*legs, *transfers, *borders]
     total = Totals(
         length_km=sum(leg.length_km for leg in legs),
@@ -253,28 +305,33 @@ def _build_route(
         cost_usd_per_t=sum(p.cost_usd_per_t for p in parts),
         co2_kg_per_t=sum(leg.co2_kg_per_t for leg in legs),
     )
-    commodity = X.graph["commodity"]
-    return Route(origin, destination, commodity, places, legs, transfers, borders, total)
-
-
-def _wasteful(X: nx.MultiDiGraph, D: nx.DiGraph, path: list[Any]) -> bool:
-    """Whether a path changes layer right after leaving or before arriving, or twice in a row
-    at one place: never better than the same path without those changes."""
-    kinds = [X.edges[u, v, D[u][v]["key"]]["kind"] for u, v in itertools.pairwise(path)]
-    place_edge = [kind not in ("link", "access") for kind in kinds]
-    return (len(kinds) > 2 and (place_edge[1] or place_edge[-2])) or any(
-        a and b for a, b in itertools.pairwise(place_edge)
+    km: dict[str, float] = {}
+    for leg in legs:
+        for name in G.edges[leg.from_, leg.to, leg.link].get("corridors", ()):
+            km[name] = km.get(name, 0.0) + leg.length_km
+    countries = [G.nodes[p].get("country") or "" for p in places]
+    return Route(
+        origin,
+        destination,
+        net.commodity,
+        places,
+        legs,
+        transfers,
+        borders,
+        total,
+        corridors=tuple(sorted(km, key=lambda name: (-km[name], name))),
+        countries=tuple(c for c, _ in itertools.groupby(countries)),
     )
 
 
-def _cost_at(D: nx.DiGraph, path: list[Any]) -> dict[str, float]:
+def _cost_at(net: CompiledNetwork, weights: Any, path: list[int]) -> dict[str, float]:
     """Generalised cost from the origin to each place of a path, in the order first reached."""
     at: dict[str, float] = {}
     cost = 0.0
-    for u, v in itertools.pairwise(path):
-        at.setdefault(u[0], cost)
-        cost += D[u][v]["weight"]
-    at.setdefault(path[-1][0], cost)
+    for e in path:
+        at.setdefault(net.nodes[net.tail[e]][0], cost)
+        cost += float(weights[e])
+    at.setdefault(net.nodes[net.head[path[-1]]][0], cost)
     return at
 
 
@@ -316,6 +373,86 @@ def _differs(candidate: Route, accepted: Iterable[Route], min_difference: float)
     return True
 
 
+def _kind(r: Route) -> frozenset[str]:
+    """What makes a corridor: its links' corridor names, or without any, its countries."""
+    return frozenset(r.corridors) or frozenset(f"country:{c}" for c in r.countries)
+
+
+def _transit(r: Route) -> list[str]:
+    """The countries a route passes through, other than those of its two ends."""
+    ends = {r.countries[0], r.countries[-1]}
+    return sorted({c for c in r.countries if c and c not in ends})
+
+
+def _corridors(search: _Search, best: list[int], k: int) -> list[list[int]]:
+    """The best route of each kind (:func:`_kind`), best first, up to ``k`` of them.
+
+    Found by avoiding in turn each country a route found passes through (and then each of
+    the next route's, and so on): the cheapest route not yet seen under any such set of
+    avoided countries comes next; it is kept when its kind is new.
+    """
+    import heapq
+
+    chosen, kinds = [best], {_kind(search.route(best))}
+    pool: list[tuple[float, int, frozenset[str], list[int]]] = []
+    tried: set[frozenset[str]] = {frozenset()}
+    budget = MAX_CANDIDATES
+
+    def spawn(banned: frozenset[str], r: Route) -> None:
+        nonlocal budget
+        for country in _transit(r):
+            more = banned | {country}
+            if more in tried or budget <= 0:
+                continue
+            tried.add(more)
+            budget -= 1
+            path = search.path(search.banned(more))
+            if path is not None:
+                heapq.heappush(pool, (search.weight(path), len(tried), more, path))
+
+    spawn(frozenset(), search.route(best))
+    while pool and len(chosen) < k:
+        _, _, banned, path = heapq.heappop(pool)
+        r = search.route(path)
+        if _kind(r) not in kinds:
+            kinds.add(_kind(r))
+            chosen.append(path)
+        spawn(banned, r)
+    return chosen
+
+
+def _variants(
+    search: _Search, chosen: list[list[int]], k: int, min_difference: float
+) -> list[list[int]]:
+    """Up to ``k`` more routes, materially different from the chosen ones and from each other.
+
+    A penalty method: the edges of every route found so far cost ``PENALTY`` times more, the
+    cheapest path under those costs is a candidate, and it is kept when it differs enough
+    (:func:`_differs`) and is no detour (:func:`_detours`) by the true costs.
+    """
+    routes = [search.route(p) for p in chosen]
+    reached = [_cost_at(search.net, search.weights, p) for p in chosen]
+    penalised = search.weights.copy()
+    for p in chosen:
+        penalised[p] *= PENALTY
+    found: list[list[int]] = []
+    for _ in range(MAX_CANDIDATES):
+        if len(found) == k:
+            break
+        path = search.path(penalised)
+        if path is None:
+            break
+        penalised[path] *= PENALTY
+        candidate, at = search.route(path), _cost_at(search.net, search.weights, path)
+        if _differs(candidate, routes, min_difference) and not any(
+            _detours(at, other) for other in reached
+        ):
+            routes.append(candidate)
+            reached.append(at)
+            found.append(path)
+    return sorted(found, key=search.weight)
+
+
 def route(
     G: nx.MultiDiGraph,
     origin: str,
@@ -328,7 +465,7 @@ def route(
     k: int = 1,
     min_difference: float = 0.25,
 ) -> list[Route]:
-    """Best route(s) from ``origin`` to ``destination``, best first.
+    """Best route(s) from ``origin`` to ``destination``: the best, other corridors, variants.
 
     Parameters
     ----------
@@ -346,12 +483,17 @@ def route(
     avoid
         Countries, places, links, modes or corridors not to use.
     k
-        How many routes: the best, then alternatives that differ materially from every route
-        already chosen: through other ports, gauge changes or border crossings, or on at least
+        How many routes. First the best; then the best route of each other corridor, best
+        first: a corridor is the set of corridor names of a route's links (``northern``,
+        ``middle_corridor``, ``instc``, ``suez``...; its countries where its links have
+        none), and the best of each is found by avoiding the countries the routes already
+        found pass through. Then variants that differ materially from every route already
+        chosen: through other ports, gauge changes or border crossings, or on at least
         ``min_difference`` of their length; an alternative that leaves a chosen route only to
         rejoin it by a detour more than three times as costly as the stretch it avoids is a
-        loop, and is skipped; so is one that changes mode at its very start or end, or twice
-        in a row at one place, for nothing.
+        loop, and is skipped. No route changes mode at its very start or end, or twice in a
+        row at one place, for nothing. Each :class:`Route` names its ``corridors`` and
+        ``countries``, and lists its ``borders``.
 
     Raises
     ------
@@ -372,39 +514,23 @@ def route(
     o, d = find_place(G, origin), find_place(G, destination)
     if o == d:
         raise DataError(f"origin and destination are the same place '{o}'")
-    weights = criterion_weights(by)
-    X = expand(G, commodity=commodity, year=year, avoid=avoid)
-    D = _simple(X, weights)
-    source, target = (o, SRC), (d, DST)
-    if source not in D or target not in D:
-        missing = o if source not in D else d
+    criterion_weights(by)
+    net = compile_network(G, commodity=commodity, year=year, avoid=avoid)
+    search = _Search(G, net, by, o, d)
+    if search.source is None or search.target is None:
+        missing = o if search.source is None else d
         raise NoRouteError(
             f"no route from '{o}' to '{d}' for {commodity}: '{missing}' has no "
             f"link in service for {commodity}{_conditions(year, avoid)}"
         )
-    try:
-        if k == 1:
-            paths: Iterable[list[Any]] = [nx.dijkstra_path(D, source, target, weight="weight")]
-        else:
-            paths = nx.shortest_simple_paths(D, source, target, weight="weight")
-        routes: list[Route] = []
-        reached: list[dict[str, float]] = []
-        for path in itertools.islice(paths, MAX_CANDIDATES):
-            if _wasteful(X, D, path):
-                continue
-            candidate, at = _build_route(X, D, path, o, d), _cost_at(D, path)
-            if _differs(candidate, routes, min_difference) and not any(
-                _detours(at, other) for other in reached
-            ):
-                routes.append(candidate)
-                reached.append(at)
-                if len(routes) == k:
-                    break
-    except nx.NetworkXNoPath:
+    best = search.path()
+    if best is None:
         raise NoRouteError(
             f"no route from '{o}' to '{d}' for {commodity}{_conditions(year, avoid)}"
-        ) from None
-    return routes
+        )
+    chosen = _corridors(search, best, k) if k > 1 else [best]
+    chosen += _variants(search, chosen, k - len(chosen), min_difference) if len(chosen) < k else []
+    return [search.route(p) for p in chosen]
 
 
 def _conditions(year: int | None, avoid: Avoid | None) -> str:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import networkx as nx
 import pytest
 
+import corridors
 from corridors import Avoid, DataError, NoRouteError, UnknownPlaceError, route
+from tests import tiny
 
 
 def test_fastest_route_goes_by_land_with_a_gauge_change(tiny_graph: nx.MultiDiGraph) -> None:
@@ -110,3 +114,67 @@ def test_alternatives_skip_loops_and_pointless_transfers(bundled: nx.MultiDiGrap
     assert not any("station:khorgas" in p for p in places)
     assert any({"port:kuryk", "port:alat"} <= set(p) for p in places)  # the Caspian crossing
     assert [r.total.time_h for r in routes] == sorted(r.total.time_h for r in routes)
+
+
+def _gauge_or_road(tmp_path: Path, handling_h: float) -> nx.MultiDiGraph:
+    """A (1435) -> X -> B (1520): X changes gauge in 20 h, or hands over by road in 2 x handling."""
+    a = tiny.place("station:a", 0.0, 0.0, "XA", "rail_station")
+    x = tiny.place(
+        "station:x", 1.0, 0.0, "XA", "rail_station", gauge_change_h=20.0, handling_h=handling_h
+    )
+    b = tiny.place("station:b", 2.0, 0.0, "XA", "rail_station")
+    y = tiny.place("station:y", 1.0, 1.0, "XA", "rail_station")
+    links = [
+        tiny.link("rail:a-x", a, x, "rail", 100.0, gauge_mm=1435, time_h=2.0),
+        tiny.link("rail:x-b", x, b, "rail", 100.0, gauge_mm=1520, time_h=3.0),
+        tiny.link("road:x-y", x, y, "road", 50.0, time_h=1.0),
+    ]
+    return corridors.read_network(*tiny.write(tmp_path, [a, x, b, y], links))
+
+
+def test_two_transfers_beating_a_gauge_change_are_a_route(tmp_path: Path) -> None:
+    (best,) = route(_gauge_or_road(tmp_path, 2.0), "station:a", "station:b")
+    assert best.links == ["rail:a-x", "rail:x-b"]
+    assert [(t.kind, t.from_layer, t.to_layer) for t in best.transfers] == [
+        ("transfer", "rail:1435", "road"),
+        ("transfer", "road", "rail:1520"),
+    ]
+    assert best.total.time_h == pytest.approx(2 + 2 + 2 + 3)
+
+
+def test_a_gauge_change_beating_two_transfers_is_one_change(tmp_path: Path) -> None:
+    routes = route(_gauge_or_road(tmp_path, 15.0), "station:a", "station:b", k=2)
+    assert [(t.kind, t.time_h) for t in routes[0].transfers] == [("gauge_change", 20.0)]
+    assert routes[0].total.time_h == pytest.approx(2 + 20 + 3)
+    assert len(routes) == 1  # the road hand-over uses the same links and places
+
+
+def test_k_gives_each_corridor_first_best_of_its_kind(bundled: nx.MultiDiGraph) -> None:
+    routes = route(bundled, "Xi'an", "Duisburg", k=10)
+    assert len(routes) == 10
+    northern, iran, middle, sea = routes[:4]
+    assert "northern" in northern.corridors and "RU" in northern.countries
+    assert routes[0].links == route(bundled, "Xi'an", "Duisburg")[0].links
+    # each the best of its kind: the best route once the corridors before it are avoided
+    assert (
+        iran.links == route(bundled, "Xi'an", "Duisburg", avoid=Avoid.of(countries=["RU"]))[0].links
+    )
+    assert "IR" in iran.countries and "instc" in iran.corridors
+    no_iran = Avoid.of(countries=["RU", "IR"])
+    assert middle.links == route(bundled, "Xi'an", "Duisburg", avoid=no_iran)[0].links
+    caspian = {"sea:kuryk-alat", "sea:aktau-alat", "sea:turkmenbashi-alat"}
+    assert caspian & set(middle.links) and "btk" in middle.corridors
+    assert sea.corridors == ("suez",) and sea.countries == ("CN", "NL", "DE")
+    assert len({frozenset(r.corridors) for r in routes[:4]}) == 4
+    assert [r.total.time_h for r in routes[:4]] == sorted(r.total.time_h for r in routes[:4])
+    variants = routes[4:]
+    assert [r.total.time_h for r in variants] == sorted(r.total.time_h for r in variants)
+    assert routes[4].total.time_h < sea.total.time_h  # a variant of the Northern route, after
+
+
+def test_route_names_its_corridors_and_countries(bundled: nx.MultiDiGraph) -> None:
+    (best,) = route(bundled, "Alat", "Kars")
+    data = best.to_dict()
+    assert data["countries"] == ["AZ", "GE", "TR"]
+    assert "btk" in data["corridors"]
+    assert [(b.from_country, b.to_country) for b in best.borders] == [("AZ", "GE"), ("GE", "TR")]

@@ -80,6 +80,8 @@ def _route_table(G: nx.MultiDiGraph, r: Route, title: str) -> None:
             f"  border {b.from_country} -> {b.to_country} on {b.link}: "
             f"{b.time_h:,.1f} h, {b.cost_usd_per_t:,.2f} USD/t"
         )
+    corridor = ", ".join(escape(c) for c in r.corridors) or "none named"
+    out.print(f"  corridor: {corridor}; countries {' > '.join(escape(c) for c in r.countries)}")
     total = r.total
     out.print(
         f"  [bold]total[/bold]: {total.length_km:,.0f} km, {total.time_h / 24:,.1f} days "

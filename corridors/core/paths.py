@@ -1,0 +1,120 @@
+"""Shortest paths on a compiled network, as lists of edge ids.
+
+:class:`PathFinder` answers one-pair queries for any edge weights (``inf`` bars an edge). On a
+network of up to ``HEAP_EDGES`` edges it runs a heap Dijkstra in Python on the CSR arrays that
+stops at the target and breaks ties as :func:`networkx.dijkstra_path` does on the graph of the
+cheapest parallel edges (so answers do not depend on the size switch for small networks and
+no scipy import is needed); above that it uses :func:`scipy.sparse.csgraph.dijkstra`.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import math
+from typing import TYPE_CHECKING, Any
+
+from corridors.core.compiled import CompiledNetwork, Simple
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+__all__ = ["HEAP_EDGES", "PathFinder", "path_weight"]
+
+#: Networks up to this many edges are searched by the Python heap Dijkstra.
+HEAP_EDGES = 20_000
+
+
+def path_weight(path: list[int], weights: Any) -> float:
+    """The sum of the weights of a path's edges, in order (the same float every time)."""
+    return sum((float(weights[e]) for e in path), 0.0)
+
+
+class PathFinder:
+    """Shortest paths from node to node of one compiled network for changing edge weights."""
+
+    def __init__(self, net: CompiledNetwork, *, heap: bool | None = None) -> None:
+        self.net = net
+        self.heap = net.n_edges <= HEAP_EDGES if heap is None else heap
+        self._adjacency: list[list[tuple[int, tuple[int, ...]]]] | None = None
+
+    def adjacency(self) -> list[list[tuple[int, tuple[int, ...]]]]:
+        """Per node, ``(head, edges)`` in the order heads first appear (parallel edges together)."""
+        if self._adjacency is None:
+            net = self.net
+            heads, indptr = net.head.tolist(), net.indptr.tolist()
+            adjacency: list[list[tuple[int, tuple[int, ...]]]] = []
+            for u in range(net.n_nodes):
+                groups: dict[int, list[int]] = {}
+                for e in range(indptr[u], indptr[u + 1]):
+                    groups.setdefault(heads[e], []).append(e)
+                adjacency.append([(v, tuple(es)) for v, es in groups.items()])
+            self._adjacency = adjacency
+        return self._adjacency
+
+    def path(
+        self,
+        source: int,
+        target: int,
+        weights: npt.NDArray[np.float64],
+        *,
+        simple: Simple | None = None,
+    ) -> list[int] | None:
+        """Edge ids of a cheapest path from ``source`` to ``target``, or None (no path).
+
+        ``simple`` is ``net.simple(weights)`` when the caller has it (cached per criterion).
+        """
+        if self.heap:
+            return self._heap_path(source, target, weights.tolist())
+        return self._scipy_path(source, target, simple or self.net.simple(weights))
+
+    def _heap_path(self, source: int, target: int, weights: list[float]) -> list[int] | None:
+        adjacency = self.adjacency()
+        dist: dict[int, float] = {}
+        seen = {source: 0.0}
+        via: dict[int, int] = {}
+        counter = itertools.count()
+        fringe = [(0.0, next(counter), source)]
+        while fringe:
+            d, _, u = heapq.heappop(fringe)
+            if u in dist:
+                continue
+            dist[u] = d
+            if u == target:
+                break
+            for v, edges in adjacency[u]:
+                e = min(edges, key=weights.__getitem__) if len(edges) > 1 else edges[0]
+                w = weights[e]
+                if w == math.inf or v in dist:
+                    continue
+                dv = d + w
+                if v not in seen or dv < seen[v]:
+                    seen[v] = dv
+                    via[v] = e
+                    heapq.heappush(fringe, (dv, next(counter), v))
+        if target not in dist:
+            return None
+        return self._unwind(source, target, via)
+
+    def _unwind(self, source: int, target: int, via: dict[int, int]) -> list[int]:
+        tail = self.net.tail
+        path: list[int] = []
+        node = target
+        while node != source:
+            e = via[node]
+            path.append(e)
+            node = int(tail[e])
+        return path[::-1]
+
+    def _scipy_path(self, source: int, target: int, simple: Simple) -> list[int] | None:
+        from scipy.sparse.csgraph import dijkstra
+
+        _, pred = dijkstra(simple.matrix, indices=source, return_predecessors=True)
+        if pred[target] < 0:
+            return None
+        nodes = [target]
+        while nodes[-1] != source:
+            nodes.append(int(pred[nodes[-1]]))
+        nodes.reverse()
+        return [simple.edge_between(u, v) for u, v in itertools.pairwise(nodes)]
