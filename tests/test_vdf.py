@@ -77,3 +77,8 @@ def test_bad_parameters_are_refused() -> None:
         delay_functions("conical", [1.0], [1.0], alpha=1.0)
     with pytest.raises(DataError, match="free_time"):
         delay_functions("bpr", [-1.0], [1.0])
+
+
+def test_a_sailing_of_unknown_capacity_still_waits_half_a_headway() -> None:
+    vdf = delay_functions("sailing", [10.0], [np.inf], headway=48.0)
+    assert vdf.time(np.array([1e9]))[0] == pytest.approx(34.0)

@@ -136,6 +136,12 @@ class DelayFunctions:
     headway: FloatArray
 
     @cached_property
+    def _base(self) -> FloatArray:
+        """Time at zero load: the free time, plus half a headway on ``sailing`` links."""
+        sailing = self.code == KERNELS.index("sailing")
+        return self.free_time + np.where(sailing, 0.5 * self.headway, 0.0)
+
+    @cached_property
     def _groups(self) -> list[tuple[int, slice | NDArray[np.bool_]]]:
         """The congestible links of each kernel (a plain slice when one kernel has them all)."""
         congests = np.isfinite(self.capacity) & (self.capacity > 0)
@@ -153,9 +159,9 @@ class DelayFunctions:
 
     def evaluate(self, flow: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
         """Time, its derivative and its integral from 0 (Beckmann term) at each link's flow."""
-        time = self.free_time.copy()
+        time = self._base.copy()
         slope = np.zeros_like(time)
-        integral = self.free_time * flow
+        integral = self._base * flow
         for code, mask in self._groups:
             t, s, i = _KERNEL_FUNCS[code](
                 flow[mask],
