@@ -11,6 +11,7 @@ from corridors.cli import places  # noqa: F401  # isort: skip
 from corridors.cli import capacity  # noqa: F401  # isort: skip
 from corridors.cli import scenarios  # noqa: F401  # isort: skip
 from corridors.cli import maps  # noqa: F401  # isort: skip
+from corridors.cli import equilibrium  # noqa: F401  # isort: skip
 from corridors.cli.app import app, run
 
 __all__ = ["app", "main"]

@@ -110,12 +110,26 @@ def route(
     map_file: MapOpt = None,
     places: PlacesOpt = None,
     links: LinksOpt = None,
+    demand: Annotated[
+        Path | None,
+        typer.Option("--demand", help="Times at the load of this demand table.", dir_okay=False),
+    ] = None,
+    demand_scale: Annotated[
+        float, typer.Option("--demand-scale", min=0.0, help="Scale the demand (2: twice).")
+    ] = 1.0,
+    free_flow: Annotated[
+        bool, typer.Option("--free-flow", help="Times of the empty network.")
+    ] = False,
 ) -> None:
-    """Best route(s) between two places, with legs, transfers, borders and totals."""
+    """Best route(s) between two places, with legs, transfers, borders and totals.
+
+    Dry cargo on the bundled network is routed at the times of the bundled 2024 demand
+    (user equilibrium, see ``corridors equilibrium``) unless --free-flow says otherwise.
+    """
     from corridors.expand import Avoid
     from corridors.routing import route as find_routes
 
-    G = network(places, links)
+    G = _loaded(network(places, links), places, demand, demand_scale, free_flow, commodity, year)
     avoid = Avoid.checked(
         G,
         countries=split_list(avoid_country),
@@ -138,8 +152,9 @@ def route(
         from corridors.maps import route_map
 
         write_map(route_map(G, routes), map_file)
+    load = G.graph.get("load")
     if as_json:
-        print_json({"routes": [r.to_dict() for r in routes]})
+        print_json({"routes": [r.to_dict() for r in routes], "load": load})
         return
     for i, r in enumerate(routes, start=1):
         name = G.nodes
@@ -148,6 +163,30 @@ def route(
             f"{name[r.destination]['name']} ({commodity}, by {by})"
         )
         _route_table(G, r, title)
+    if load is not None:
+        console().print(
+            f"  times at the load of {load['demand']} x {load['scale']:g} "
+            "(dry cargo at user equilibrium); --free-flow for the empty network"
+        )
+
+
+def _loaded(
+    G: nx.MultiDiGraph,
+    places: Path | None,
+    demand: Path | None,
+    scale: float,
+    free_flow: bool,
+    commodity: str,
+    year: int | None,
+) -> nx.MultiDiGraph:
+    """The network at the load a route query asks for (the bundled network: 2024 by default)."""
+    from corridors.congestion import DRY, loaded_network
+    from corridors.demand import read_demand
+
+    if free_flow or commodity not in DRY or (places is not None and demand is None):
+        return G
+    table = read_demand(demand, G) if demand is not None else None
+    return loaded_network(G, demand=table, scale=scale, year=year)
 
 
 def summary(G: nx.MultiDiGraph) -> dict[str, object]:

@@ -1,0 +1,83 @@
+"""Congestion on the bundled corridor: calibrated delays, loaded times, the CLI's corridor form."""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import fields
+
+import networkx as nx
+import pytest
+
+from corridors.cli.app import run
+from corridors.congestion import (
+    DelayParameters,
+    corridor_equilibrium,
+    delay_parameters,
+    observed_times,
+    parameter_ranges,
+)
+from corridors.expand import Avoid
+from corridors.lookup import find_place
+from corridors.reference import data_dir
+from corridors.routing import route
+
+TITR = Avoid.of(countries=["RU", "IR"])
+
+
+def test_every_delay_parameter_is_in_its_range_and_sourced() -> None:
+    params, ranges = delay_parameters(), parameter_ranges()
+    assert set(ranges) == {f.name for f in fields(DelayParameters)}
+    with (data_dir() / "sources.csv").open(encoding="utf-8") as f:
+        known = {row["id"] for row in csv.DictReader(f)}
+    with (data_dir() / "congestion.csv").open(encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            low, high = ranges[row["parameter"]]
+            assert low <= getattr(params, row["parameter"]) <= high
+            assert set(row["sources"].split()) <= known
+    assert {o.source for o in observed_times()} <= known
+
+
+def test_the_2024_load_reproduces_the_observed_times(bundled: nx.MultiDiGraph) -> None:
+    observations = observed_times()
+    pairs = [
+        (find_place(bundled, o.origin), find_place(bundled, o.destination)) for o in observations
+    ]
+    loaded = corridor_equilibrium(bundled, avoid=TITR, pairs=pairs)
+    assert loaded.result.converged
+    for obs, (o, d) in zip(observations, pairs, strict=True):
+        assert obs.low <= loaded.hours(o, d) / 24 <= obs.high, (obs.origin, obs.destination)
+
+
+def test_free_flow_equals_the_route_and_load_lengthens_it(bundled: nx.MultiDiGraph) -> None:
+    o, d = find_place(bundled, "Altynkol"), find_place(bundled, "Constanta")
+    free = corridor_equilibrium(bundled, avoid=TITR, pairs=[(o, d)], free_flow=True)
+    best = route(bundled, o, d, avoid=TITR)[0]
+    assert free.hours(o, d) == pytest.approx(best.total.time_h, rel=1e-9)
+    today = corridor_equilibrium(bundled, avoid=TITR, pairs=[(o, d)]).hours(o, d)
+    doubled = corridor_equilibrium(bundled, avoid=TITR, pairs=[(o, d)], scale=2.0).hours(o, d)
+    assert free.hours(o, d) < today < doubled
+
+
+def test_delays_sit_where_the_queues_are(bundled: nx.MultiDiGraph) -> None:
+    loaded = corridor_equilibrium(bundled, avoid=TITR)
+    table = loaded.element_table()
+    worst = table[0]
+    assert worst["element"].startswith("sea:") and worst["delay_h"] > 0
+    # the Caspian ferries carry all the dry cargo that crosses: the bundled 4.48 Mt less 1.7 Mt oil
+    crossing = sum(r["flow_tpy"] for r in table if r["element"].endswith("-alat"))
+    assert crossing == pytest.approx(2_780_000, rel=1e-6)
+
+
+def test_cli_corridor_form_json_and_tables(tmp_path, capsys) -> None:
+    code = run(["equilibrium", "--avoid-country", "RU,IR", "--pair", "Altynkol,Baku",
+                "--json", "--out", str(tmp_path)])  # fmt: skip
+    assert code == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["relative_gap"] <= 1e-4
+    skims = {(r["origin"], r["destination"]): r for r in answer["skims"]}
+    assert 8.1 <= skims[("dryport:khorgos-gateway", "station:baku")]["days"] <= 9.9
+    assert (tmp_path / "skims.csv").read_text().startswith("origin,destination,tonnes_per_year")
+    assert (tmp_path / "elements.csv").exists() and (tmp_path / "gaps.csv").exists()
+    assert run(["equilibrium", "--pair", "Altynkol"]) == 2
+    assert "expected ORIGIN,DESTINATION" in capsys.readouterr().err
