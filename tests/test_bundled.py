@@ -110,8 +110,10 @@ def test_fastest_khorgos_istanbul_crosses_caspian_and_changes_gauge_at_akhalkala
     bundled: nx.MultiDiGraph,
 ) -> None:
     # Iran avoided: the all-rail route through Turkmenistan, Iran and the Lake Van ferry is
-    # within a day of the Middle Corridor (see test_iran_turkiye_rail_route_exists).
-    (r,) = corridors.route(bundled, "Khorgos", "Istanbul", avoid=Avoid(countries=frozenset({"IR"})))
+    # within a day of the Middle Corridor (see test_iran_turkiye_rail_route_exists). Russia
+    # avoided too: with Poland-Czechia-Slovakia-Hungary modelled, the Northern route round
+    # through Budapest and the Balkans is faster (the model has no sanctions or war-risk costs).
+    (r,) = corridors.route(bundled, "Khorgos", "Istanbul", avoid=Avoid.of(countries=["IR", "RU"]))
     sea = [leg for leg in r.legs if leg.mode == "sea"]
     assert sea and all({leg.from_, leg.to} <= CASPIAN_PORTS for leg in sea)
     assert ("station:akhalkalaki", "gauge_change") in {(t.place, t.kind) for t in r.transfers}
@@ -155,7 +157,8 @@ def test_corridor_tags_separate_the_northern_route_from_the_middle_corridor(
     )
     assert "rail:zharyk-petropavl" in {leg.link for leg in nr.legs}
     (sea,) = corridors.route(bundled, "Xian", "Duisburg", avoid=Avoid.of(countries=["KZ"]))
-    assert "sea:lianyungang-rotterdam" in {leg.link for leg in sea.legs}
+    suez = {k for k, c in tagged.items() if "suez" in c and k.startswith("sea:")}
+    assert suez & {leg.link for leg in sea.legs}
     # as observers report: Northern fastest, the Middle Corridor days slower, Suez weeks slower
     assert nr.total.time_h < mc.total.time_h < sea.total.time_h
     assert 20 <= sea.total.time_h / 24 <= 50
@@ -202,6 +205,11 @@ def test_every_place_is_reachable(bundled: nx.MultiDiGraph) -> None:
         for node in X:
             if node[1] == "pipeline":
                 reached |= {n[0] for n in nx.descendants(X, node) if n[1] == DST}
+    # places closed before 2035 (the Ukrainian transit lines, closed in 2022) in a year they ran
+    X = expand(bundled, commodity="container", year=2020)
+    reached |= {n[0] for n in nx.descendants(X, (khorgos, SRC)) if n[1] == DST}
+    closed = {p for p, d in bundled.nodes(data=True) if d.get("close_year")}
+    assert closed and closed <= reached
     assert sorted(set(bundled) - reached - {khorgos}) == []
 
 
