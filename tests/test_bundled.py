@@ -113,7 +113,10 @@ def test_fastest_khorgos_istanbul_crosses_caspian_and_changes_gauge_at_akhalkala
     # within a day of the Middle Corridor (see test_iran_turkiye_rail_route_exists). Russia
     # avoided too: with Poland-Czechia-Slovakia-Hungary modelled, the Northern route round
     # through Budapest and the Balkans is faster (the model has no sanctions or war-risk costs).
-    (r,) = corridors.route(bundled, "Khorgos", "Istanbul", avoid=Avoid.of(countries=["IR", "RU"]))
+    # By road too, rail to Batumi and a truck through Sarp is faster than BTK: rail only here.
+    (r,) = corridors.route(
+        bundled, "Khorgos", "Istanbul", avoid=Avoid.of(countries=["IR", "RU"], modes=["road"])
+    )
     sea = [leg for leg in r.legs if leg.mode == "sea"]
     assert sea and all({leg.from_, leg.to} <= CASPIAN_PORTS for leg in sea)
     assert ("station:akhalkalaki", "gauge_change") in {(t.place, t.kind) for t in r.transfers}
@@ -125,15 +128,24 @@ def test_iran_turkiye_rail_route_exists(bundled: nx.MultiDiGraph) -> None:
         bundled, "Tashkent", "Istanbul", avoid=Avoid(countries=frozenset({"AZ", "GE", "KZ"}))
     )
     links = [leg.link for leg in r.legs]
-    assert "rail:turkmenabat-sarakhs" in links and "sea:van-tatvan" in links
-    assert ("border:sarakhs", "gauge_change") in {(t.place, t.kind) for t in r.transfers}
+    # into Iran at Sarakhs (Mashhad) or, through the Bereket junction, on the Uzen line (Gorgan)
+    assert {"rail:turkmenabat-sarakhs", "rail:bereket-gorgan"} & set(links)
+    assert "sea:van-tatvan" in links
+    changes = {t.place for t in r.transfers if t.kind == "gauge_change"}
+    assert changes & {"border:sarakhs", "station:gorgan"}
+    (s,) = corridors.route(
+        bundled, "Tashkent", "Tehran", avoid=Avoid.of(places=["junction:bereket"], countries=["KZ"])
+    )
+    assert "rail:turkmenabat-sarakhs" in [leg.link for leg in s.legs]
+    assert ("border:sarakhs", "gauge_change") in {(t.place, t.kind) for t in s.transfers}
     (g,) = corridors.route(bundled, "Gorgan", "Tehran")
     assert [leg.link for leg in g.legs] == ["rail:gorgan-tehran"]
 
 
 def test_trans_aral_joins_uzbekistan_to_beineu(bundled: nx.MultiDiGraph) -> None:
     (r,) = corridors.route(bundled, "Tashkent", "Beineu", avoid=Avoid(countries=frozenset({"TM"})))
-    assert {"rail:kyzylorda-shalkar", "rail:shalkar-beineu"} <= {leg.link for leg in r.legs}
+    trans_aral = {"rail:kyzylorda-saksaulskaya", "rail:saksaulskaya-shalkar", "rail:shalkar-beineu"}
+    assert trans_aral <= {leg.link for leg in r.legs}
 
 
 def test_corridor_tags_separate_the_northern_route_from_the_middle_corridor(
@@ -148,7 +160,7 @@ def test_corridor_tags_separate_the_northern_route_from_the_middle_corridor(
         bundled,
         "Khorgos",
         "Duisburg",
-        avoid=Avoid(countries=not_ir, corridors=frozenset({"northern"})),
+        avoid=Avoid(countries=not_ir | {"RU"}, corridors=frozenset({"northern"})),
     )
     assert any(leg.link.startswith("sea:") and leg.from_ in CASPIAN_PORTS for leg in mc.legs)
     assert not northern & {leg.link for leg in mc.legs}
