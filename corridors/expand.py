@@ -26,7 +26,7 @@ from typing import Any
 import networkx as nx
 
 from corridors.exceptions import DataError
-from corridors.network import in_service
+from corridors.network import capacity_in, in_service
 from corridors.reference import ModeDefaults, commodities, modes
 
 __all__ = ["Avoid", "expand", "layer_of", "per_commodity"]
@@ -95,6 +95,7 @@ def _link_edge(
     link: Mapping[str, Any],
     commodity: str,
     defaults: ModeDefaults,
+    year: int | None,
 ) -> dict[str, Any]:
     length = float(link["length_km"])
     time_h = link.get("time_h")
@@ -107,7 +108,7 @@ def _link_edge(
     co2 = defaults.co2_g_per_tkm if co2 is None else co2
     pu, pv = G.nodes[u], G.nodes[v]
     crossing = pu.get("country") != pv.get("country")
-    capacity = per_commodity(link.get("capacity_tpy"), commodity)
+    capacity = capacity_in(link, commodity, year)
     return {
         "kind": "link",
         "link": key,
@@ -129,9 +130,15 @@ def _link_edge(
 
 
 def _place_edge(
-    place: str, data: Mapping[str, Any], kind: str, commodity: str, time_h: Any, cost: Any
+    place: str,
+    data: Mapping[str, Any],
+    kind: str,
+    commodity: str,
+    time_h: Any,
+    cost: Any,
+    year: int | None,
 ) -> dict[str, Any]:
-    capacity = per_commodity(data.get("capacity_tpy"), commodity)
+    capacity = capacity_in(data, commodity, year)
     return {
         "kind": kind,
         "place": place,
@@ -148,7 +155,7 @@ def _place_edge(
 
 
 def _transfer(
-    place: str, data: Mapping[str, Any], a: str, b: str, commodity: str
+    place: str, data: Mapping[str, Any], a: str, b: str, commodity: str, year: int | None
 ) -> dict[str, Any]:
     if a.startswith("rail:") and b.startswith("rail:"):
         return _place_edge(
@@ -158,9 +165,16 @@ def _transfer(
             commodity,
             data.get("gauge_change_h"),
             data.get("gauge_change_usd_per_t"),
+            year,
         )
     return _place_edge(
-        place, data, "transfer", commodity, data.get("handling_h"), data.get("handling_usd_per_t")
+        place,
+        data,
+        "transfer",
+        commodity,
+        data.get("handling_h"),
+        data.get("handling_usd_per_t"),
+        year,
     )
 
 
@@ -179,11 +193,11 @@ def _build(G: nx.MultiDiGraph, commodity: str, year: int | None, avoid: Avoid) -
             (u, layer),
             (v, layer),
             key=key,
-            **_link_edge(G, u, v, key, link, commodity, table[link["mode"]]),
+            **_link_edge(G, u, v, key, link, commodity, table[link["mode"]], year),
         )
     for place in sorted(layers):
         data = G.nodes[place]
-        access = _place_edge(place, data, "access", commodity, 0, 0)
+        access = _place_edge(place, data, "access", commodity, 0, 0, year)
         for a in sorted(layers[place]):
             X.add_edge((place, SRC), (place, a), key="access", **access)
             X.add_edge((place, a), (place, DST), key="access", **access)
@@ -192,7 +206,7 @@ def _build(G: nx.MultiDiGraph, commodity: str, year: int | None, avoid: Avoid) -
                     (place, a),
                     (place, b),
                     key="transfer",
-                    **_transfer(place, data, a, b, commodity),
+                    **_transfer(place, data, a, b, commodity, year),
                 )
     return X
 

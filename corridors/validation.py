@@ -20,7 +20,7 @@ __all__ = ["Issue", "Report", "check_value", "describe_expected", "validate_feat
 
 ENDPOINT_TOLERANCE_KM = 1.0
 LENGTH_TOLERANCE = 0.10
-_FIGURES = {"float", "per_commodity"}  # attributes that must name a source
+_FIGURES = {"float", "per_commodity", "by_year"}  # attributes that must name a source
 
 
 @dataclass(frozen=True, order=True)
@@ -131,6 +131,8 @@ def describe_expected(attr: Attribute) -> str:
         "list[str]": "a list of strings",
         "list[int]": "a list of whole numbers",
         "per_commodity": f"a number >= 0{unit} or a mapping of commodity to such a number",
+        "by_year": f'a mapping of year (e.g. "2024") to a number >= 0{unit} or a per-commodity '
+        "mapping",
         "sources": "a mapping of attribute to a list of source ids",
         "ranges": "a mapping of attribute to [low, high]",
     }[attr.type]
@@ -185,6 +187,18 @@ def check_value(value: Any, attr: Attribute, commodities: set[str]) -> str | Non
                     return f"{key}: {problem}"
             return None
         return _check_number(value)
+    if kind == "by_year":
+        if not isinstance(value, dict) or not value:
+            return f"found {value!r}"
+        for year, figure in value.items():
+            if not (isinstance(year, str) and year.isdigit() and len(year) == 4):
+                return f"year {year!r} is not a four-digit year"
+            problem = check_value(
+                figure, Attribute(attr.name, "per_commodity", "", False, "", (), ""), commodities
+            )
+            if problem:
+                return f"{year}: {problem}"
+        return None
     if kind == "sources":
         ok = isinstance(value, dict) and all(
             isinstance(v, list) and v and all(isinstance(s, str) for s in v) for v in value.values()

@@ -9,7 +9,9 @@ from shapely.geometry import Point, Polygon
 import corridors
 from corridors.expand import DST, SRC, Avoid, expand
 from corridors.geometry import haversine_km, line_length_km
-from corridors.network import link_edges
+from corridors.network import capacity_in, link_edges
+from corridors.schema import schema
+from corridors.validation import check_value
 
 # A coarse outline of the Caspian shore (lon, lat), drawn by hand through coastal towns from the
 # Volga delta clockwise: Atyrau, Tengiz, Mangyshlak, Aktau, Kuryk, Kara-Bogaz-Gol, Turkmenbashi,
@@ -234,3 +236,48 @@ def test_every_figure_names_a_known_source(bundled: nx.MultiDiGraph) -> None:
         s for *_, d in link_edges(bundled) for ids in d.get("sources", {}).values() for s in ids
     }
     assert cited and cited <= known
+
+
+def test_each_year_has_its_network(bundled: nx.MultiDiGraph) -> None:
+    """BTK opened in October 2017 at 1 Mt/yr and carries 5 Mt/yr from 2024."""
+    links_2015 = {
+        d.get("link") for *_, d in expand(bundled, commodity="general", year=2015).edges(data=True)
+    }
+    assert "rail:akhalkalaki-kars" not in links_2015
+    assert "rail:kovel-slawkow" in links_2015  # Ukraine's transit lines ran until 2022
+    for year, btk in ((2019, 1e6), (2022, 1e6), (2024, 5e6), (2030, 5e6), (None, 5e6)):
+        X = expand(bundled, commodity="general", year=year)
+        caps = {d["link"]: d["capacity_tpy"] for *_, d in X.edges(data=True) if d.get("link")}
+        assert caps["rail:akhalkalaki-kars"] == btk
+        assert caps["rail:tbilisi-akhalkalaki"] == btk
+        assert ("rail:kovel-slawkow" in caps) is (year is not None and year < 2022)
+    ukraine = {k for _, _, k, d in link_edges(bundled) if d.get("close_year") == 2022}
+    assert {"rail:moscow-kyiv", "rail:kyiv-kovel"} <= ukraine
+
+
+def test_capacity_in_reads_the_figure_of_the_year() -> None:
+    dostyk = {
+        "capacity_tpy": {"container": 2.0, "general": 4.0},
+        "capacity_by_year": {"2024": {"container": 2.0, "general": 1.0}, "2025": {"general": 4.0}},
+    }
+    assert capacity_in(dostyk, "general", 2020) == 1.0  # before the first year: the first figure
+    assert capacity_in(dostyk, "general", 2025) == 4.0
+    assert capacity_in(dostyk, "container", 2025) is None  # not listed that year: uncapped
+    assert capacity_in(dostyk, "container", None) == 2.0
+    scenario = {**dostyk, "sources": {"capacity_tpy": ["scenario"]}}
+    assert capacity_in(scenario, "general", 2020) == 4.0  # a scenario's figure wins
+    attr = schema("links")["capacity_by_year"]
+    assert check_value({"2024": 5.0}, attr, {"general"}) is None
+    assert "four-digit" in (check_value({"24": 5.0}, attr, {"general"}) or "")
+    assert "unknown commodity" in (check_value({"2024": {"tea": 1.0}}, attr, {"general"}) or "")
+
+
+def test_caspian_crossing_carries_the_2024_volumes(bundled: nx.MultiDiGraph) -> None:
+    """2024: 4.5 Mt across the corridor (observed.md), ~1.7 Mt of it Kazakh oil by tanker."""
+    avoid = Avoid.of(countries=["RU", "CN", "IR"])
+    dry = corridors.max_throughput(
+        bundled, ["country:KZ"], ["country:AZ"], commodity="container", year=2024, avoid=avoid
+    )
+    assert 4.5e6 - 1.7e6 <= dry.throughput_tpy <= 6e6  # the corridor's stated capacity is ~6 Mt/yr
+    feeder = bundled.edges["port:aktau", "port:alat", "sea:aktau-alat-feeder"]
+    assert feeder["capacity_tpy"] == pytest.approx(89_000 * 10)  # 89,000 TEU/yr at 10 t/TEU

@@ -15,6 +15,7 @@ KNOWN_TYPES = {
     "list[str]",
     "list[int]",
     "per_commodity",
+    "by_year",
     "sources",
     "ranges",
 }
