@@ -102,7 +102,7 @@ class _Checker:
                 self.error(fid, "sources", f"names unknown attribute '{name}'")
             if self.sources is not None and isinstance(ids, list):
                 for sid in ids:
-                    if sid not in self.sources:
+                    if isinstance(sid, str) and sid not in self.sources:
                         self.error(fid, "sources", f"source id '{sid}' is not in sources.csv")
         estimates = props.get("estimates") or []
         ranges = _mapping(props.get("ranges"))

@@ -10,6 +10,7 @@ import corridors
 from corridors.expand import DST, SRC, Avoid, expand
 from corridors.geometry import haversine_km, line_length_km
 from corridors.network import capacity_in, link_edges
+from corridors.reference import format_capacity
 from corridors.schema import schema
 from corridors.validation import check_value
 
@@ -281,3 +282,15 @@ def test_caspian_crossing_carries_the_2024_volumes(bundled: nx.MultiDiGraph) -> 
     assert 4.5e6 - 1.7e6 <= dry.throughput_tpy <= 6e6  # the corridor's stated capacity is ~6 Mt/yr
     feeder = bundled.edges["port:aktau", "port:alat", "sea:aktau-alat-feeder"]
     assert feeder["capacity_tpy"] == pytest.approx(89_000 * 10)  # 89,000 TEU/yr at 10 t/TEU
+
+
+def test_conversions_have_sources_and_ranges() -> None:
+    table = corridors.reference.commodities()
+    container, oil = table["container"], table["oil"]
+    assert container.tonnes_per_unit_range == (7.0, 14.0)  # ~13.6 t/TEU on the Caspian
+    assert "worldbank-2023-mtc" in container.sources
+    low, high = oil.tonnes_per_unit_range or (0.0, 0.0)
+    assert low < oil.tonnes_per_unit < high
+    feeder = format_capacity(89_000 * container.tonnes_per_unit, "container")
+    assert feeder == "0.890 Mt/yr (89,000 TEU/yr)"
+    assert format_capacity(15_626_520, "gas") == "15.627 Mt/yr (23.40 bcm/yr)"  # SCP
