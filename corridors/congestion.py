@@ -263,13 +263,13 @@ def _border_capacity(
     G: nx.MultiDiGraph, net: CompiledNetwork, border_of: NDArray[np.int64]
 ) -> NDArray[np.float64]:
     """Throughput of each border crossing: the line's capacity on land, the port's at sea."""
-    from corridors.core import capacity_for
+    from corridors.network import capacity_in
 
     capacity = net.capacity_tpy[border_of].copy()
     for k, e in enumerate(border_of.tolist()):
         if net.link_mode[net.link[e]] == "sea":
             port = net.nodes[net.head[e]][0]
-            found = capacity_for(G.nodes[port], net.commodity, net.year)
+            found = capacity_in(G.nodes[port], net.commodity, net.year)
             capacity[k] = np.inf if found is None else found
     return capacity
 

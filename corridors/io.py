@@ -48,7 +48,7 @@ __all__ = [
 
 SOURCE_COLUMNS = ("id", "title", "publisher", "date", "url")
 PARQUET_SUFFIXES = (".parquet", ".geoparquet")
-_JSON_TYPES = {"list[str]", "list[int]", "sources", "ranges", "per_commodity", "bool"}
+_JSON_TYPES = {"list[str]", "list[int]", "sources", "ranges", "per_commodity", "bool", "by_year"}
 
 
 def read_geojson_features(path: Path) -> list[Any]:

@@ -14,7 +14,7 @@ from typing import Any
 
 import networkx as nx
 
-__all__ = ["CRS", "build_graph", "in_service", "link_edges"]
+__all__ = ["CRS", "build_graph", "capacity_in", "in_service", "link_edges"]
 
 CRS = "EPSG:4326"
 
@@ -74,3 +74,32 @@ def in_service(attrs: Mapping[str, Any], year: int | None) -> bool:
     if status in ("suspended", "closed"):
         return close_year is not None  # in service only in the years before it closed
     return status == "operational" or open_year is not None
+
+
+def capacity_in(attrs: Mapping[str, Any], commodity: str, year: int | None) -> float | None:
+    """The capacity (t/yr) of a place or link for ``commodity`` in the network of ``year``.
+
+    ``capacity_by_year`` maps a year to the figure from that year on, each figure a number or a
+    per-commodity mapping as ``capacity_tpy`` is; a year before the first listed one takes the
+    first figure. With no year, with no ``capacity_by_year``, or when a scenario has set
+    ``capacity_tpy`` (it cites the source ``scenario``), ``capacity_tpy`` is the figure. None
+    means unbounded.
+
+    Examples
+    --------
+    >>> btk = {"capacity_tpy": 5e6, "capacity_by_year": {"2017": 1e6, "2024": 5e6}}
+    >>> capacity_in(btk, "general", 2015), capacity_in(btk, "general", 2022)
+    (1000000.0, 1000000.0)
+    >>> capacity_in(btk, "general", 2024), capacity_in(btk, "general", None)
+    (5000000.0, 5000000.0)
+    """
+    value = attrs.get("capacity_tpy")
+    timeline = attrs.get("capacity_by_year")
+    scenario = "scenario" in (attrs.get("sources") or {}).get("capacity_tpy", ())
+    if year is not None and timeline and not scenario:
+        years = sorted(int(y) for y in timeline)
+        start = max((y for y in years if y <= year), default=years[0])
+        value = timeline[str(start)]
+    if isinstance(value, Mapping):
+        value = value.get(commodity)
+    return None if value is None else float(value)

@@ -13,7 +13,15 @@ from pathlib import Path
 
 from corridors.exceptions import DataError
 
-__all__ = ["Commodity", "ModeDefaults", "commodities", "data_dir", "modes", "to_tpy"]
+__all__ = [
+    "Commodity",
+    "ModeDefaults",
+    "commodities",
+    "data_dir",
+    "format_capacity",
+    "modes",
+    "to_tpy",
+]
 
 MODES = ("rail", "sea", "road", "pipeline")
 
@@ -47,6 +55,7 @@ class Commodity:
     value_usd_per_t: float | None
     sources: tuple[str, ...]
     notes: str
+    tonnes_per_unit_range: tuple[float, float] | None = None
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -106,6 +115,12 @@ def commodities(path: Path | None = None) -> dict[str, Commodity]:
     table = {}
     for row in _rows(path):
         value = row.get("value_usd_per_t") or ""
+        bounds = None
+        if row.get("tonnes_per_unit_low") and row.get("tonnes_per_unit_high"):
+            bounds = (
+                _number(path, row, "commodity", "tonnes_per_unit_low"),
+                _number(path, row, "commodity", "tonnes_per_unit_high"),
+            )
         table[row["commodity"]] = Commodity(
             commodity=row["commodity"],
             name=row["name"],
@@ -114,6 +129,7 @@ def commodities(path: Path | None = None) -> dict[str, Commodity]:
             value_usd_per_t=_number(path, row, "commodity", "value_usd_per_t") if value else None,
             sources=tuple((row.get("sources") or "").split()),
             notes=row.get("notes") or "",
+            tonnes_per_unit_range=bounds,
         )
     return table
 
@@ -149,3 +165,31 @@ def to_tpy(value: float, unit: str, commodity: str) -> float:
         if name is not None and name.lower() == base.unit.lower():
             return value * factor * base.tonnes_per_unit * _PER_YEAR[period]
     raise DataError(f"unit '{unit}': expected t or {base.unit} for {commodity}, with k/M/b scale")
+
+
+_UNIT_TEXT = {"TEU": ("TEU/yr", 0), "bbl": ("bbl/d", 0), "bcm": ("bcm/yr", 2)}
+
+
+def format_capacity(tpy: float, commodity: str) -> str:
+    """A capacity in Mt/yr and, beside it, in the unit people quote for ``commodity``.
+
+    Containers in TEU a year, oil in barrels a day, gas in bcm a year, converted with the
+    tonnes per unit of ``commodities.csv``; other commodities in Mt/yr alone.
+
+    Examples
+    --------
+    >>> format_capacity(890_000, "container")
+    '0.890 Mt/yr (89,000 TEU/yr)'
+    >>> format_capacity(59_568_000, "oil")
+    '59.568 Mt/yr (1,200,000 bbl/d)'
+    >>> format_capacity(5e6, "general")
+    '5.000 Mt/yr'
+    """
+    text = f"{tpy / 1e6:,.3f} Mt/yr"
+    base = commodities().get(commodity)
+    if base is None or base.unit not in _UNIT_TEXT:
+        return text
+    label, digits = _UNIT_TEXT[base.unit]
+    per_year = tpy / base.tonnes_per_unit
+    amount = per_year / 365.0 if label.endswith("/d") else per_year
+    return f"{text} ({amount:,.{digits}f} {label})"

@@ -32,7 +32,7 @@ __all__ = [
 
 ENDPOINT_TOLERANCE_KM = 1.0
 LENGTH_TOLERANCE = 0.10
-_FIGURES = {"float", "per_commodity"}  # attributes that must name a source
+_FIGURES = {"float", "per_commodity", "by_year"}  # attributes that must name a source
 #: Property names the graph keeps for itself (node coordinates, edge geometry and key).
 RESERVED = {"places": frozenset({"x", "y"}), "links": frozenset({"key", "coords", "reverse"})}
 
@@ -195,6 +195,8 @@ def describe_expected(attr: Attribute) -> str:
         "list[str]": "a list of strings",
         "list[int]": "a list of whole numbers",
         "per_commodity": f"a number {span}{unit} or a mapping of commodity to such a number",
+        "by_year": f'a mapping of year (e.g. "2024") to a number {span}{unit} or a per-commodity '
+        "mapping",
         "sources": "a mapping of attribute to a list of source ids",
         "ranges": "a mapping of attribute to [low, high]",
     }[attr.type]
@@ -250,6 +252,19 @@ def _check_per_commodity(value: Any, attr: Attribute, commodities: set[str]) -> 
     return None
 
 
+def _check_by_year(value: Any, attr: Attribute, commodities: set[str]) -> str | None:
+    """A ``capacity_by_year``: four-digit years, each with a figure as ``capacity_tpy``'s."""
+    if not isinstance(value, dict) or not value:
+        return f"found {brief(value)}"
+    for year, figure in value.items():
+        if not (isinstance(year, str) and year.isdigit() and len(year) == 4):
+            return f"year {brief(year)} is not a four-digit year"
+        problem = _check_per_commodity(figure, attr, commodities)
+        if problem:
+            return f"{year}: {problem}"
+    return None
+
+
 def _check_ranges(value: Any) -> str | None:
     if not isinstance(value, dict):
         return f"found {brief(value)}"
@@ -287,6 +302,8 @@ def check_value(value: Any, attr: Attribute, commodities: set[str]) -> str | Non
         return _check_list(value, attr, commodities)
     if kind == "per_commodity":
         return _check_per_commodity(value, attr, commodities)
+    if kind == "by_year":
+        return _check_by_year(value, attr, commodities)
     if kind == "sources":
         ok = isinstance(value, dict) and all(
             isinstance(v, list) and v and all(isinstance(s, str) for s in v) for v in value.values()

@@ -15,7 +15,7 @@ from typing import Any
 from corridors import Avoid, load_network
 from corridors.criticality import criticality
 
-MIDDLE_CORRIDOR = Avoid.of(countries=["RU", "IR"], corridors=["suez"])
+MIDDLE_CORRIDOR = Avoid.of(countries=["RU", "IR"], corridors=["suez", "cape"])
 PAIRS = [
     ("dryport:khorgos-gateway", "port:poti"),
     ("dryport:khorgos-gateway", "station:halkali"),

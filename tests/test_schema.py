@@ -16,6 +16,7 @@ KNOWN_TYPES = {
     "list[str]",
     "list[int]",
     "per_commodity",
+    "by_year",
     "sources",
     "ranges",
 }

@@ -34,7 +34,7 @@ Examples
 True
 """
 
-from corridors.core.build import DST, SRC, capacity_for
+from corridors.core.build import DST, SRC
 from corridors.core.compiled import (
     ACCESS,
     EPSILON,
@@ -61,7 +61,6 @@ __all__ = [
     "CompiledNetwork",
     "Criterion",
     "Simple",
-    "capacity_for",
     "compile_network",
     "criterion_weights",
     "edge_weight",

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from corridors.core.tables import Tables, in_service_mask, per_commodity
+from corridors.network import capacity_in
 from corridors.reference import modes
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 
     from corridors.expand import Avoid
 
-__all__ = ["DST", "SRC", "EdgeColumns", "build_edges", "capacity_for"]
+__all__ = ["DST", "SRC", "EdgeColumns", "build_edges"]
 
 SRC, DST = "src", "dst"
 _LINK, _TRANSFER, _GAUGE, _ACCESS = 0, 1, 2, 3
@@ -50,15 +51,6 @@ class EdgeColumns:
     border_usd_per_t: npt.NDArray[np.float64]
     capacity_tpy: npt.NDArray[np.float64]
     capacity_shared: npt.NDArray[np.bool_]
-
-
-def capacity_for(attrs: Any, commodity: str, year: int | None) -> float | None:
-    """The capacity (t/yr) of a place or link for a commodity in a year; None when unknown.
-
-    The one place capacities are read, so that year-dependent capacities plug in here.
-    """
-    value = per_commodity(attrs.get("capacity_tpy"), commodity)
-    return value if value is None else float(value)
 
 
 def _floats(values: Any) -> npt.NDArray[np.float64]:
@@ -222,7 +214,7 @@ def _link_figures(
         "border_usd_per_t": np.where(
             crossing, t.border_usd_per_t[tail] + t.border_usd_per_t[head], 0.0
         ),
-        "capacity_tpy": _floats(capacity_for(d, commodity, year) for d in raw),
+        "capacity_tpy": _floats(capacity_in(d, commodity, year) for d in raw),
         "capacity_shared": np.array([_shared(d.get("capacity_tpy")) for d in raw], dtype=bool),
     }
 
@@ -262,7 +254,7 @@ def _place_figures(
         "co2_kg_per_t": zero,
         "border_h": zero,
         "border_usd_per_t": zero,
-        "capacity_tpy": _floats(capacity_for(d, c, year) for d in raw)[at],
+        "capacity_tpy": _floats(capacity_in(d, c, year) for d in raw)[at],
         "capacity_shared": np.array([_shared(d.get("capacity_tpy")) for d in raw], dtype=bool)[at],
     }
 
