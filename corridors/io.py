@@ -41,6 +41,7 @@ __all__ = [
 ]
 
 SOURCE_COLUMNS = ("id", "title", "publisher", "date", "url")
+OPTIONAL_SOURCE_COLUMNS = ("note",)  # why a source has no followable url, when it has none
 _JSON_TYPES = {"list[str]", "list[int]", "sources", "ranges", "per_commodity", "bool"}
 
 
@@ -113,7 +114,8 @@ def _read_features(path: Path, feature: str) -> list[Any]:
 
 
 def read_sources(path: str | os.PathLike[str]) -> dict[str, dict[str, str]]:
-    """Read a ``sources.csv`` (columns id, title, publisher, date, url) keyed by id."""
+    """Read a ``sources.csv`` keyed by id: columns id, title, publisher, date, url and an
+    optional note (why a source has no followable url)."""
     path = Path(path)
     try:
         with path.open(encoding="utf-8", newline="") as f:
@@ -125,6 +127,9 @@ def read_sources(path: str | os.PathLike[str]) -> dict[str, dict[str, str]]:
                     f"expected {', '.join(SOURCE_COLUMNS)}"
                 )
             rows = list(reader)
+            columns = SOURCE_COLUMNS + tuple(
+                c for c in OPTIONAL_SOURCE_COLUMNS if c in (reader.fieldnames or [])
+            )
     except FileNotFoundError:
         raise DataError(f"{path}: no such file") from None
     table: dict[str, dict[str, str]] = {}
@@ -134,7 +139,7 @@ def read_sources(path: str | os.PathLike[str]) -> dict[str, dict[str, str]]:
             raise DataError(
                 f"{path}: line {line} field 'id': {'empty' if not sid else f'duplicate id {sid!r}'}"
             )
-        table[sid] = {c: row[c] or "" for c in SOURCE_COLUMNS}
+        table[sid] = {c: row[c] or "" for c in columns}
     return table
 
 
@@ -165,17 +170,34 @@ def validate_network(
     links: str | os.PathLike[str],
     *,
     sources: str | os.PathLike[str] | None = None,
+    draft: bool = False,
 ) -> Report:
     """Validate a pair of files and return the :class:`~corridors.validation.Report`.
 
     Unreadable files are reported as errors rather than raised. ``sources`` defaults to a
-    ``sources.csv`` beside the links file, when there is one.
+    ``sources.csv`` beside the links file, when there is one. Besides each feature's fields,
+    the network as a whole is checked (:mod:`corridors.network_checks`: land modes on land,
+    junctions, followable sources); for a ``draft`` what those find is a warning.
     """
+    from corridors.network_checks import check_network
+
     places, links = Path(places), Path(links)
+    source_file = _sources_beside(links, sources)
     try:
-        return _load(places, links, _sources_beside(links, sources))[3]
+        place_features, link_features, table, report = _load(places, links, source_file)
     except DataError as exc:
         return Report(errors=[Issue("", "", "", str(exc))])
+    check_network(
+        place_features,
+        link_features,
+        table if source_file else None,
+        report,
+        places_file=str(places),
+        links_file=str(links),
+        sources_file=str(source_file),
+        severity="warning" if draft else "error",
+    )
+    return report
 
 
 def read_network(

@@ -217,6 +217,9 @@ def validate(
         Path | None, typer.Option(help="sources.csv (default: beside the links file).")
     ] = None,
     as_json: JsonOpt = False,
+    draft: Annotated[
+        bool, typer.Option("--draft", help="Network checks (land, junctions, sources) only warn.")
+    ] = False,
 ) -> None:
     """Check files against the data contract; exit 1 when there are errors."""
     from corridors.io import validate_network
@@ -226,7 +229,7 @@ def validate(
         fail("give both PLACES and LINKS, or neither for the bundled network")
     places = places or data_dir() / "places.geojson"
     links = links or data_dir() / "links.geojson"
-    report = validate_network(places, links, sources=sources)
+    report = validate_network(places, links, sources=sources, draft=draft)
     if as_json:
         print_json(
             {
