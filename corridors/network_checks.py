@@ -62,9 +62,7 @@ CASPIAN_PORT_KM = 25.0  # a sea link's end this close to the Caspian is a Caspia
 CASPIAN_APPROACH_KM = 30.0  # a Caspian sea link may leave the basin this far (port channels)
 _PRIVATE_USE = re.compile(r"AA|Q[M-Z]|X[A-JL-Z]|ZZ")  # XK is Kosovo in common use: real
 _STEP_DEG = 0.01  # lines are sampled about every 1 km
-_SEARCH_DEG = (
-    0.5  # nearest land looked for within this; farther counts as farther than any tolerance
-)
+_KM_PER_DEG = 111.19  # km per degree of latitude (and of longitude at the equator)
 _TILE_DEG = 2.0  # the land file is cut into tiles of this size (tools/make_land_50m.py)
 _LAND_FILE = Path(__file__).parent / "assets" / "land_50m.geojson.gz"
 _HOME_PATH = re.compile(r"/?([a-z]{2}([-_][a-z]{2})?/?)?(index\.[a-z]+)?", re.IGNORECASE)
@@ -77,8 +75,7 @@ class Stretch:
     """How much of a line lies farther than a tolerance from where it should be."""
 
     km: float  # length farther than the tolerance
-    farthest_km: float  # distance of its farthest point
-    at: tuple[float, float]  # (lon, lat) of that point
+    at: tuple[float, float]  # (lon, lat) where the line first gets that far
 
 
 @cache
@@ -154,24 +151,24 @@ def _stretches(
         shapely.segmentize(parts, _STEP_DEG), return_index=True
     )
     points = shapely.points(coords)
-    far = np.full(len(coords), np.inf)
-    hit, nearest = allowed.query_nearest(points, max_distance=_SEARCH_DEG, all_matches=False)
+    # a degree of longitude is shortest at the highest latitude: nothing within this many
+    # degrees means farther than the tolerance everywhere
+    widest = np.cos(np.radians(min(float(np.abs(coords[:, 1]).max()), 80.0)))
+    search = tolerance_km / (_KM_PER_DEG * widest)
+    far = np.ones(len(coords), dtype=bool)
+    hit, nearest = allowed.query_nearest(points, max_distance=search, all_matches=False)
     ends = shapely.get_coordinates(
         shapely.shortest_line(points[hit], allowed.geometries.take(nearest))
     )[1::2]
-    far[hit] = _haversine_km(coords[hit], ends)
+    far[hit] = _haversine_km(coords[hit], ends) > tolerance_km
     same = part_of[1:] == part_of[:-1]
-    step = np.where(same, _haversine_km(coords[:-1], coords[1:]), 0.0)
-    counted = same & (far[:-1] > tolerance_km) & (far[1:] > tolerance_km)
+    step = np.where(same & far[:-1] & far[1:], _haversine_km(coords[:-1], coords[1:]), 0.0)
     line_of = index[part_of]
-    km = np.bincount(line_of[:-1], weights=np.where(counted, step, 0.0), minlength=n)
-    shown = np.where(np.isfinite(far), far, 1e9)
-    for i in np.flatnonzero(km > 0):
-        mine = np.flatnonzero(line_of == i)
-        j = mine[np.argmax(shown[mine])]
-        out[i] = Stretch(
-            float(km[i]), float(min(far[j], 1e9)), (float(coords[j, 0]), float(coords[j, 1]))
-        )
+    km = np.bincount(line_of[:-1], weights=step, minlength=n)
+    counted = np.flatnonzero(far & (km[line_of] > 0))
+    flagged, first = np.unique(line_of[counted], return_index=True)
+    for i, j in zip(flagged.tolist(), counted[first].tolist(), strict=True):
+        out[i] = Stretch(float(km[i]), (float(coords[j, 0]), float(coords[j, 1])))
     return out
 
 
@@ -269,7 +266,7 @@ def _on_earth(
 
 def _where(stretch: Stretch) -> str:
     lon, lat = stretch.at
-    return f"farthest {stretch.farthest_km:,.0f} km out at {lon:.2f}, {lat:.2f}"
+    return f"from {lon:.2f}, {lat:.2f}"
 
 
 def _check_land(found: _Findings, file: str, links: list[tuple[str, dict, list]]) -> None:
