@@ -87,12 +87,28 @@ def _land_file() -> tuple[Any, ...]:
 
 
 def caspian_basin() -> shapely.Polygon:
-    """The Caspian Sea as a polygon (the hole the 1:50m land leaves for it)."""
+    """The Caspian Sea as a polygon (the hole the 1:50m land leaves for it).
+
+    Examples
+    --------
+    >>> import shapely
+    >>> basin = caspian_basin()
+    >>> basin.contains(shapely.Point(50.5, 42.0)), basin.contains(shapely.Point(36.0, 43.0))
+    (True, False)
+    """
     return _land_file()[0]
 
 
 def land_tiles() -> np.ndarray:
-    """Natural Earth 1:50m land cut into 2-degree tiles (an array of shapely geometries)."""
+    """Natural Earth 1:50m land cut into 2-degree tiles (an array of shapely geometries).
+
+    Examples
+    --------
+    >>> import shapely
+    >>> tiles = land_tiles()
+    >>> bool(shapely.contains(tiles, shapely.Point(44.79, 41.72)).any())  # Tbilisi
+    True
+    """
     import numpy as np
 
     return np.array(_land_file()[1:], dtype=object)
@@ -459,6 +475,25 @@ def check_network(
         Where errors and warnings are added.
     severity
         ``"error"`` for a network that must obey the rules, ``"warning"`` for a draft.
+
+    Examples
+    --------
+    >>> from corridors.validation import Report
+    >>> place = lambda pid, lon, lat: {
+    ...     "properties": {"id": pid, "country": "GE", "kind": "port"},
+    ...     "geometry": {"type": "Point", "coordinates": [lon, lat]},
+    ... }
+    >>> out_at_sea = {
+    ...     "properties": {"id": "rail:poti-batumi", "from": "port:poti", "to": "port:batumi",
+    ...                    "mode": "rail"},
+    ...     "geometry": {"type": "LineString",
+    ...                  "coordinates": [[41.66, 42.15], [41.2, 41.9], [41.64, 41.65]]},
+    ... }
+    >>> report = Report()
+    >>> check_network([place("port:poti", 41.66, 42.15), place("port:batumi", 41.64, 41.65)],
+    ...               [out_at_sea], None, report, severity="warning")
+    >>> report.ok, [w.feature for w in report.warnings]
+    (True, ['rail:poti-batumi'])
     """
     from corridors.reference import commodities, modes
 

@@ -316,3 +316,16 @@ def test_validate_catches_a_source_url_cut_to_its_home_page(
         "'https://www.sgc.az/'; expected a link to the document itself (a URL past the home "
         "page, a DOI or a handle), or a note saying why there is none"
     ]
+
+
+def test_validate_draft_only_warns(
+    tmp_path: Path, bundled_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = tiny.write(tmp_path, [POTI, BATUMI], [_rail(POTI, BATUMI, (41.2, 42.0), (41.2, 41.8))])
+    assert run(["validate", *map(str, files), "--json"]) == 1
+    strict = json.loads(capsys.readouterr().out)
+    assert run(["validate", *map(str, files), "--json", "--draft"]) == 0
+    draft = json.loads(capsys.readouterr().out)
+    assert draft["errors"] == [] and set(strict["errors"]) <= set(draft["warnings"])
+    places, links = bundled_copy / "places.geojson", bundled_copy / "links.geojson"
+    assert run(["validate", str(places), str(links), "--draft"]) == 0
