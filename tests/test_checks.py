@@ -10,6 +10,7 @@ import json
 import shutil
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 import shapely
@@ -231,11 +232,14 @@ def _edit_links(folder: Path, edit: Any) -> None:
 def _validate_cli(folder: Path, capsys: pytest.CaptureFixture[str]) -> list[str]:
     code = run(["validate", str(folder / "places.geojson"), str(folder / "links.geojson")])
     out = capsys.readouterr().out.splitlines()
-    assert code == 1
-    return [line.removeprefix("error ") for line in out if line.startswith("error ")]
+    errors = [line.removeprefix("error ") for line in out if line.startswith("error ")]
+    assert code == (1 if errors else 0)
+    return errors
 
 
 def _new_errors(folder: Path, capsys: pytest.CaptureFixture[str], break_it: Any) -> list[str]:
+    """The errors ``validate`` reports once ``break_it`` has broken the copy, and not before
+    (the bundled data may have faults of its own)."""
     before = _validate_cli(folder, capsys)
     break_it(folder)
     return [e for e in _validate_cli(folder, capsys) if e not in before]
@@ -299,21 +303,27 @@ def test_validate_catches_a_junction_made_a_dead_end(
 def test_validate_catches_a_source_url_cut_to_its_home_page(
     bundled_copy: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    table = read_sources(bundled_copy / "sources.csv")
+    sid, row = next(  # the first source with a full URL that no other row shares
+        (sid, row)
+        for sid, row in sorted(table.items())
+        if followable({"url": row["url"]})
+        and [r["url"] for r in table.values()].count(row["url"]) == 1
+        and not row.get("note")
+    )
+    parts = urlsplit(row["url"])
+    home = f"{parts.scheme}://{parts.netloc}/"
+
     def cut(folder: Path) -> None:
         path = folder / "sources.csv"
         text = path.read_text(encoding="utf-8")
-        old = "https://www.sgc.az/en/project/scp"
-        assert old in text
-        path.write_text(text.replace(old, "https://www.sgc.az/"), encoding="utf-8")
+        assert text.count(row["url"]) == 1
+        path.write_text(text.replace(row["url"], home), encoding="utf-8")
 
-    table = read_sources(bundled_copy / "sources.csv")
-    (sid,) = [
-        sid for sid, row in table.items() if row["url"] == "https://www.sgc.az/en/project/scp"
-    ]
     new = _new_errors(bundled_copy, capsys, cut)
     assert new == [
         f"{bundled_copy / 'sources.csv'}: '{sid}' field 'url': is the home page "
-        "'https://www.sgc.az/'; expected a link to the document itself (a URL past the home "
+        f"'{home}'; expected a link to the document itself (a URL past the home "
         "page, a DOI or a handle), or a note saying why there is none"
     ]
 
@@ -329,3 +339,14 @@ def test_validate_draft_only_warns(
     assert draft["errors"] == [] and set(strict["errors"]) <= set(draft["warnings"])
     places, links = bundled_copy / "places.geojson", bundled_copy / "links.geojson"
     assert run(["validate", str(places), str(links), "--draft"]) == 0
+
+
+def test_marking_the_tap_subsea_section_clears_its_error(
+    bundled_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def subsea(f: dict) -> None:
+        if f["properties"]["id"] == "pipeline:tap":  # 105 km under the Adriatic
+            f["properties"]["water_crossing"] = "subsea"
+
+    _edit_links(bundled_copy, subsea)
+    assert [e for e in _validate_cli(bundled_copy, capsys) if "'pipeline:tap'" in e] == []
