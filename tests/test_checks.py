@@ -245,35 +245,35 @@ def _new_errors(folder: Path, capsys: pytest.CaptureFixture[str], break_it: Any)
     return [e for e in _validate_cli(folder, capsys) if e not in before]
 
 
-def test_validate_catches_a_rail_line_moved_over_the_black_sea(
-    bundled_copy: Path, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize(
+    ("link", "via", "message"),
+    [
+        (  # Samtredia to Batumi swung out over the Black Sea
+            "rail:samtredia-batumi",
+            [[41.3, 42.3], [41.1, 41.9]],
+            "a rail line runs ",
+        ),
+        (  # the Aktau ferry sent up the Volga, as general marine networks route it
+            "sea:aktau-alat",
+            [[48.0, 46.4], [46.0, 47.5], [44.5, 48.7], [45.0, 46.0], [49.0, 41.0]],
+            "a sea link between Caspian ports leaves the Caspian for ",
+        ),
+    ],
+)
+def test_validate_catches_a_line_redrawn_over_water(
+    bundled_copy: Path,
+    capsys: pytest.CaptureFixture[str],
+    link: str,
+    via: list[list[float]],
+    message: str,
 ) -> None:
-    def over_the_sea(f: dict) -> None:
-        if f["properties"]["id"] == "rail:samtredia-batumi":
+    def redraw(f: dict) -> None:
+        if f["properties"]["id"] == link:
             coords = f["geometry"]["coordinates"]
-            f["geometry"]["coordinates"] = [coords[0], [41.3, 42.3], [41.1, 41.9], coords[-1]]
+            f["geometry"]["coordinates"] = [coords[0], *via, coords[-1]]
 
-    (new,) = _new_errors(bundled_copy, capsys, lambda d: _edit_links(d, over_the_sea))
-    assert new.startswith(
-        f"{bundled_copy / 'links.geojson'}: 'rail:samtredia-batumi' field 'geometry': "
-        "a rail line runs "
-    )
-
-
-def test_validate_catches_a_caspian_ferry_sent_up_the_volga(
-    bundled_copy: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    def up_the_volga(f: dict) -> None:
-        if f["properties"]["id"] == "sea:aktau-alat":
-            coords = f["geometry"]["coordinates"]
-            volga = [[48.0, 46.4], [46.0, 47.5], [44.5, 48.7], [45.0, 46.0], [49.0, 41.0]]
-            f["geometry"]["coordinates"] = [coords[0], *volga, coords[-1]]
-
-    (new,) = _new_errors(bundled_copy, capsys, lambda d: _edit_links(d, up_the_volga))
-    assert new.startswith(
-        f"{bundled_copy / 'links.geojson'}: 'sea:aktau-alat' field 'geometry': "
-        "a sea link between Caspian ports leaves the Caspian for "
-    )
+    (new,) = _new_errors(bundled_copy, capsys, lambda d: _edit_links(d, redraw))
+    assert new.startswith(f"{bundled_copy / 'links.geojson'}: '{link}' field 'geometry': {message}")
 
 
 def test_validate_catches_a_junction_made_a_dead_end(
