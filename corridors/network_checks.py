@@ -205,12 +205,11 @@ def off_land(
     [160.0, None]
     """
     import numpy as np
+    import shapely
 
     geoms = np.array(list(lines), dtype=object)
     _, land, water = _land_index()
     line, cell = water.query(geoms, predicate="intersects")
-    import shapely
-
     pieces = shapely.intersection(geoms[line], water.geometries.take(cell))
     return _stretches(pieces, line, land, tolerance_km, len(geoms))
 
