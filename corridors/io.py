@@ -48,6 +48,7 @@ __all__ = [
 
 SOURCE_COLUMNS = ("id", "title", "publisher", "date", "url")
 PARQUET_SUFFIXES = (".parquet", ".geoparquet")
+OPTIONAL_SOURCE_COLUMNS = ("note",)  # why a source has no followable url, when it has none
 _JSON_TYPES = {"list[str]", "list[int]", "sources", "ranges", "per_commodity", "bool", "by_year"}
 
 
@@ -253,16 +254,18 @@ def _layer(path: Path, feature: str) -> str | None:
 
 
 def read_sources(path: str | os.PathLike[str]) -> dict[str, dict[str, str]]:
-    """Read a ``sources.csv`` (columns id, title, publisher, date, url) keyed by id."""
+    """Read a ``sources.csv`` keyed by id: columns id, title, publisher, date, url and an
+    optional note (why a source has no followable url)."""
     path = Path(path)
-    _, rows = read_csv_rows(path, SOURCE_COLUMNS)
+    header, rows = read_csv_rows(path, SOURCE_COLUMNS)
+    columns = SOURCE_COLUMNS + tuple(c for c in OPTIONAL_SOURCE_COLUMNS if c in header)
     table: dict[str, dict[str, str]] = {}
     for line, row in enumerate(rows, start=1):
         sid = row["id"].strip()
         if not sid or sid in table:
             problem = "empty" if not sid else f"duplicate id {sid!r}"
             raise DataError(f"{path}, row {line}, column 'id': {problem}")
-        table[sid] = {c: row[c] for c in SOURCE_COLUMNS}
+        table[sid] = {c: row[c] or "" for c in columns}
     return table
 
 
@@ -303,13 +306,31 @@ def validate_network(
 
     Unreadable files are reported as errors rather than raised. ``sources`` defaults to a
     ``sources.csv`` beside the links file, when there is one; a cited source id not in it is
-    an error. With ``draft``, a figure without a source is a warning instead of an error.
+    an error. Besides each feature's fields, the network as a whole is checked
+    (:mod:`corridors.network_checks`: land modes on land, junctions, followable sources). With
+    ``draft``, a figure without a source and what those checks find are warnings.
     """
+    from corridors.network_checks import check_network
+
     places, links = Path(places), Path(links)
+    source_file = _sources_beside(links, sources)
     try:
-        return _load(places, links, _sources_beside(links, sources), draft=draft)[3]
+        place_features, link_features, table, report = _load(
+            places, links, source_file, draft=draft
+        )
     except DataError as exc:
         return Report(errors=[Issue("", "", "", str(exc))])
+    check_network(
+        place_features,
+        link_features,
+        table if source_file else None,
+        report,
+        places_file=str(places),
+        links_file=str(links),
+        sources_file=str(source_file),
+        severity="warning" if draft else "error",
+    )
+    return report
 
 
 def read_network(
@@ -630,10 +651,12 @@ def _sources_text(table: Mapping[str, Mapping[str, str]]) -> str:
     from io import StringIO
 
     text = StringIO()
-    writer = csv.DictWriter(text, fieldnames=SOURCE_COLUMNS, lineterminator="\n")
+    notes = tuple(c for c in OPTIONAL_SOURCE_COLUMNS if any(row.get(c) for row in table.values()))
+    columns = SOURCE_COLUMNS + notes
+    writer = csv.DictWriter(text, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     for sid in sorted(table):
-        writer.writerow({c: sid if c == "id" else table[sid].get(c, "") for c in SOURCE_COLUMNS})
+        writer.writerow({c: sid if c == "id" else table[sid].get(c, "") for c in columns})
     return text.getvalue()
 
 

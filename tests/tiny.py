@@ -147,7 +147,8 @@ def write(
             json.dumps({"type": "FeatureCollection", "features": feats}), encoding="utf-8"
         )
     (folder / "sources.csv").write_text(
-        "id,title,publisher,date,url\ntiny,Made by hand for the tests,corridors,2026-11-28,\n",
+        "id,title,publisher,date,url,note\n"
+        "tiny,Made by hand for the tests,corridors,2026-11-28,,invented: nothing to follow\n",
         encoding="utf-8",
     )
     return paths

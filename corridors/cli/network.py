@@ -252,7 +252,9 @@ def validate(
     draft: Annotated[
         bool,
         typer.Option(
-            "--draft", help="A figure without a source is a warning, not an error (a draft)."
+            "--draft",
+            help="A draft: a figure without a source, and what the network checks (land, "
+            "junctions, followable sources) find, are warnings, not errors.",
         ),
     ] = False,
     as_json: JsonOpt = False,
