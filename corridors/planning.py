@@ -204,6 +204,9 @@ class PlanResult:
         The flows of each period (:class:`~corridors.assignment.Assignment`, no shadow prices).
     mip_gap
         Relative gap HiGHS proved for the plan (0 when optimal to tolerance).
+    network
+        The base network with every candidate's new and opened features in it: the graph the
+        assignments' flows are on (for maps).
     """
 
     plan: str
@@ -216,6 +219,7 @@ class PlanResult:
     status: str
     discount_rate: float
     unserved_penalty_usd_per_t: float
+    network: nx.MultiDiGraph = field(compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict: build, npv_usd, periods, candidates, mip_gap and conventions."""
@@ -851,4 +855,5 @@ def plan(
         status=best.status,
         discount_rate=plan.discount_rate,
         unserved_penalty_usd_per_t=plan.unserved_penalty_usd_per_t,
+        network=model.H,
     )

@@ -8,6 +8,7 @@ import sys
 from corridors.cli import network  # noqa: F401  # isort: skip
 from corridors.cli import capacity  # noqa: F401  # isort: skip
 from corridors.cli import scenarios  # noqa: F401  # isort: skip
+from corridors.cli import plan  # noqa: F401  # isort: skip
 from corridors.cli import maps  # noqa: F401  # isort: skip
 from corridors.cli.app import app, run
 
