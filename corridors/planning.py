@@ -393,13 +393,20 @@ def check_plan(G: nx.MultiDiGraph, plan: Plan) -> None:
             plan_demand(_superset(G0, plan), plan)
         except PlanError as exc:
             errors.append(str(exc))
+    errors = list(dict.fromkeys(errors))  # one problem found twice is told once
     if errors:
         head = f"{len(errors)} error(s) in plan '{plan.name}':\n" if len(errors) > 1 else ""
         raise PlanError(head + "\n".join(errors))
 
 
 def _base(G: nx.MultiDiGraph, plan: Plan) -> nx.MultiDiGraph:
-    return G if plan.base is None else apply_scenario(G, plan.base)
+    """A copy of ``G`` with the plan's base scenario applied and its references among the
+    sources (so new links and places may cite them)."""
+    G0 = apply_scenario(G, plan.base or Scenario(name=G.graph.get("scenario") or "base"))
+    if isinstance(G0.graph.get("sources"), dict):
+        for sid, ref in plan.references.items():
+            G0.graph["sources"].setdefault(sid, dict(ref))
+    return G0
 
 
 def _superset(G0: nx.MultiDiGraph, plan: Plan) -> nx.MultiDiGraph:
@@ -518,6 +525,7 @@ class _Model:
     upper: np.ndarray
     bounds: np.ndarray
     serves: np.ndarray  # serves[c, t0, t]: built in t0, in service in t
+    deltas: list[list[tuple[int, int, float]]]  # per period: (capacity row, candidate, t/yr)
 
     @property
     def n_lp(self) -> int:
@@ -537,6 +545,12 @@ def _serves(plan: Plan) -> np.ndarray:
             for t in range(t0, T):
                 out[c, t0, t] = years[t] + lengths[t] <= years[t0] + cand.lifetime_years
     return out
+
+
+def _added(candidate: Candidate) -> set[str]:
+    """Ids of the links and places a candidate opens or adds."""
+    s = candidate.scenario
+    return {*s.open, *(f["properties"]["id"] for f in (*s.new_links, *s.new_places))}
 
 
 def _gates(plan: Plan, lp: Programme) -> list[tuple[int, np.ndarray, int, float]]:
@@ -639,11 +653,12 @@ def _model(G: nx.MultiDiGraph, plan: Plan) -> _Model:
     def in_service(c: int, t: int) -> np.ndarray:
         return offsets[-1] + c * T + np.flatnonzero(serves[c, :, t])
 
+    deltas = [_deltas(plan, H, lp) for lp in lps]
     for t, lp in enumerate(lps):
         add(lp.A_eq, lp.b_eq, lp.b_eq, offsets[t])
         start = row
         add(lp.A_ub, np.full(len(lp.b_ub), -np.inf), lp.b_ub, offsets[t])
-        for r, c, delta in _deltas(plan, H, lp):
+        for r, c, delta in deltas[t]:
             built = in_service(c, t)
             rows.append(np.full(len(built), start + r))
             cols.append(built)
@@ -669,7 +684,17 @@ def _model(G: nx.MultiDiGraph, plan: Plan) -> _Model:
         (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(row, n)
     )
     return _Model(
-        plan, H, lps, offsets, cost, A, np.concatenate(lower), np.concatenate(upper), bounds, serves
+        plan,
+        H,
+        lps,
+        offsets,
+        cost,
+        A,
+        np.concatenate(lower),
+        np.concatenate(upper),
+        bounds,
+        serves,
+        deltas,
     )
 
 
@@ -727,10 +752,23 @@ def _period_rows(model: _Model, x: np.ndarray) -> tuple[list[dict[str, Any]], li
     rows, assignments = [], []
     for t, (lp, year) in enumerate(zip(model.lps, plan.years, strict=True)):
         xt = x[model.offsets[t] : model.offsets[t + 1]]
-        result = lp.result(model.H, xt, objective=float(lp.cost @ xt), year=year)
         serving = [
             c for c in range(len(plan.candidates)) if np.any(built[c] & model.serves[c, :, t])
         ]
+        capacity = lp.b_ub.copy()
+        for r, c, delta in model.deltas[t]:
+            if c in serving:
+                capacity[r] += delta
+        absent = {
+            fid
+            for c, cand in enumerate(plan.candidates)
+            if c not in serving
+            for fid in _added(cand)
+        }
+        for key, r in lp.rows.index.items():
+            if key[1] in absent:
+                capacity[r] = 0.0  # what an unbuilt candidate opens or adds is not there
+        result = lp.result(model.H, xt, objective=float(lp.cost @ xt), capacity=capacity, year=year)
         capex = sum(
             plan.candidates[c].capex_usd
             * capital_recovery_factor(plan.discount_rate, plan.candidates[c].lifetime_years)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -22,7 +23,7 @@ from corridors.cli.app import (
 )
 
 if TYPE_CHECKING:
-    from corridors.planning import Plan, PlanResult
+    from corridors.planning import Candidate, Plan, PlanResult
 
 __all__ = ["plan", "write_plan"]
 
@@ -42,6 +43,11 @@ def _provenance(plan: Plan, cid: str) -> str:
         low, high = cand.ranges["capex_usd"]
         return f"estimate {low / 1e6:,.0f}-{high / 1e6:,.0f} M"
     return ", ".join(cand.sources.get("capex_usd", ()))
+
+
+def _headline(candidate: Candidate) -> str:
+    """The first clause of a candidate's description (the rest is in --json and --out)."""
+    return re.split(r"[.:;](?:\s|$)", candidate.description, maxsplit=1)[0]
 
 
 def write_plan(result: PlanResult, folder: Path) -> list[Path]:
@@ -88,7 +94,7 @@ def _tables(plan: Plan, result: PlanResult) -> None:
     for b in result.build:
         c = described[b.candidate]
         build.add_row(
-            str(b.year), b.candidate, _musd(c.capex_usd), _provenance(plan, c.id), c.description
+            str(b.year), b.candidate, _musd(c.capex_usd), _provenance(plan, c.id), _headline(c)
         )
     out.print(build if result.build else "build nothing: no candidate pays for itself")
     values = Table(title="candidate values (NPV without it less NPV with it)", title_justify="left")
