@@ -87,6 +87,14 @@ def _tables(plan: Plan, result: PlanResult) -> None:
         f"{plan.years[0]}-{plan.years[0] + sum(plan.lengths) - 1} at {plan.discount_rate:.1%}, "
         f"{result.status}, MILP gap {result.mip_gap:.2%}"
     )
+    if result.samples and result.stated_npv_usd is not None:
+        stated = ", ".join(f"{b.candidate} {b.year}" for b in result.stated_build or ()) or "none"
+        out.print(
+            f"robust over {result.samples} draws (seed {result.seed}): NPV is their average; "
+            f"the plan chosen on the stated figures ({stated}) would cost "
+            f"{_musd(result.stated_npv_usd)} M USD on average",
+            markup=False,
+        )
     build = Table(title="build schedule", title_justify="left")
     for column in ("year", "candidate", "capex (M USD)", "capex from", "description"):
         build.add_column(column, justify="right" if column.startswith("capex (") else "left")
@@ -157,6 +165,16 @@ def plan(
     time_limit: Annotated[
         float | None, typer.Option("--time-limit", min=0, help="Seconds per HiGHS solve.")
     ] = None,
+    samples: Annotated[
+        int,
+        typer.Option(
+            "--samples",
+            min=0,
+            help="Robust plan: least costly on average over this many draws of the uncertain "
+            "figures (0: the stated figures).",
+        ),
+    ] = 0,
+    seed: Annotated[int, typer.Option(help="Seed of the draws: the same seed, the same plan.")] = 0,
     places: PlacesOpt = None,
     links: LinksOpt = None,
 ) -> None:
@@ -170,7 +188,9 @@ def plan(
     G = network(places, links)
     found = load_plan(plan_file, G)  # every error before anything is solved or written
     with console(stderr=True).status("solving the plan with HiGHS"):
-        result = solve(G, found, values=not no_values, time_limit=time_limit)
+        result = solve(
+            G, found, values=not no_values, samples=samples, seed=seed, time_limit=time_limit
+        )
     written = write_plan(result, out) if out is not None else []
     if map_file is not None:
         from corridors.maps import flow_map
