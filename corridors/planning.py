@@ -150,7 +150,7 @@ class Plan:
     path: Path | None = None
     where: Where = field(default_factory=dict, compare=False, repr=False)
 
-    def error(self, key: tuple[Any, ...], message: str) -> str:
+    def locate(self, key: tuple[Any, ...], message: str) -> str:
         """``message`` prefixed with the file, line and key ``key`` was read from."""
         return _locate(self.where, key, self.path, message)
 
@@ -383,7 +383,7 @@ def _check_candidates(G0: nx.MultiDiGraph, plan: Plan, errors: list[str]) -> Non
             for sid in ids:
                 if G0.graph.get("sources") is not None and sid not in sources:
                     errors.append(
-                        plan.error(
+                        plan.locate(
                             ("candidates", i, "sources"),
                             f"unknown source id '{sid}' for {figure}; expected an id of the "
                             "network's sources.csv or of the plan's references",
@@ -476,7 +476,7 @@ def plan_demand(G: nx.MultiDiGraph, plan: Plan) -> dict[int, pd.DataFrame]:
         try:
             table = read_demand(spec.file, G)
         except CorridorsError as exc:
-            raise PlanError(plan.error((*key, "file"), str(exc))) from None
+            raise PlanError(plan.locate((*key, "file"), str(exc))) from None
         if spec.growth_rate is None:
             table = _year_column(table, spec.file, plan)
     else:
@@ -499,7 +499,7 @@ def plan_demand(G: nx.MultiDiGraph, plan: Plan) -> dict[int, pd.DataFrame]:
     for y in plan.years:
         rows = table[table["year"] == y]
         if rows.empty:
-            raise PlanError(plan.error(("demand",), f"no demand rows for the period {y}"))
+            raise PlanError(plan.locate(("demand",), f"no demand rows for the period {y}"))
         out[y] = rows[columns].reset_index(drop=True)
     return out
 
@@ -511,13 +511,13 @@ def _check_places(G: nx.MultiDiGraph, plan: Plan, key: tuple[Any, ...]) -> None:
     for i, (y, row) in enumerate(plan.demand.rows):
         if y is not None and y not in plan.years:
             errors.append(
-                plan.error((*key, i, "year"), f"{y} is not one of the plan's years {plan.years}")
+                plan.locate((*key, i, "year"), f"{y} is not one of the plan's years {plan.years}")
             )
         for end, name in (("origin", row.origin), ("destination", row.destination)):
             try:
                 find_place(G, name)
             except CorridorsError as exc:
-                errors.append(plan.error((*key, i, end), str(exc)))
+                errors.append(plan.locate((*key, i, end), str(exc)))
     if errors:
         raise PlanError("\n".join(errors))
 
