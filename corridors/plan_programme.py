@@ -117,18 +117,17 @@ def _gates(plan: Plan, lp: Programme) -> list[tuple[int, np.ndarray, float]]:
     return out
 
 
-def _deltas(plan: Plan, H: nx.MultiDiGraph, lp: Programme) -> list[tuple[int, int, float]]:
-    """(capacity row, candidate, t/yr added) of every capacity a candidate raises, the
-    increase over the stated base figure (the same in every draw)."""
-    from corridors.planning import capacity_of
-
+def _deltas(plan: Plan, stated: Mapping[str, Any], lp: Programme) -> list[tuple[int, int, float]]:
+    """(capacity row, candidate, t/yr added) of every capacity a candidate raises: the
+    increase over the ``stated`` base capacity (by id), the same in every draw."""
+    rows: dict[str, list[tuple[tuple[Any, ...], int]]] = {}
+    for key, r in lp.rows.index.items():
+        rows.setdefault(key[1], []).append((key, r))
     out = []
     for c, cand in enumerate(plan.candidates):
         for fid, attrs in sorted(cand.scenario.change.items()):
-            old = capacity_of(H, fid)
-            for key, r in lp.rows.index.items():
-                if key[1] != fid:
-                    continue
+            old = stated[fid]
+            for key, r in rows.get(fid, ()):
                 commodity = key[-1] if len(key) in (3, 5) else ""  # "": shared by all
                 a = per_commodity(old, commodity) or 0.0  # checked: neither is None
                 b = per_commodity(attrs["capacity_tpy"], commodity) or 0.0
@@ -166,9 +165,10 @@ def build_model(G: nx.MultiDiGraph, plan: Plan, *, samples: int = 0, seed: int =
     import numpy as np
 
     from corridors.assignment import build_programme
-    from corridors.planning import capital_recovery_factor, check_plan, plan_demand
+    from corridors.planning import capacities, capital_recovery_factor, check_plan, plan_demand
 
     H = check_plan(G, plan)
+    stated = capacities(H)
     demand = plan_demand(H, plan)
     draws = _draws(H, plan, samples, seed)
     penalty = plan.unserved_penalty_usd_per_t
@@ -196,7 +196,7 @@ def build_model(G: nx.MultiDiGraph, plan: Plan, *, samples: int = 0, seed: int =
         upper=np.zeros(0),
         bounds=np.zeros((0, 2)),
         serves=_serves(plan),
-        deltas=[_deltas(plan, H, lp) for lp in lps],
+        deltas=[_deltas(plan, stated, lp) for lp in lps],
         annual=annual,
     )
     _objective(model)

@@ -57,7 +57,7 @@ __all__ = [
     "PlanDemand",
     "PlanResult",
     "base_network",
-    "capacity_of",
+    "capacities",
     "capital_recovery_factor",
     "check_plan",
     "load_plan",
@@ -337,12 +337,11 @@ def load_plan(path: str | os.PathLike[str], G: nx.MultiDiGraph | None = None) ->
 # --------------------------------------------------------------------------- checking
 
 
-def capacity_of(G: nx.MultiDiGraph, fid: str) -> Any:
-    """The ``capacity_tpy`` of link or place ``fid`` in ``G`` (None: unbounded or absent)."""
-    for _, _, key, d in G.edges(keys=True, data=True):
-        if key == fid:
-            return d.get("capacity_tpy")
-    return G.nodes[fid].get("capacity_tpy") if fid in G else None
+def capacities(G: nx.MultiDiGraph) -> dict[str, Any]:
+    """The ``capacity_tpy`` of every link and place of ``G``, by id (None: unbounded)."""
+    out = {p: d.get("capacity_tpy") for p, d in G.nodes(data=True)}
+    out.update({k: d.get("capacity_tpy") for _, _, k, d in G.edges(keys=True, data=True)})
+    return out
 
 
 def _change_problem(old: Any, new: Any) -> str | None:
@@ -363,6 +362,7 @@ def _change_problem(old: Any, new: Any) -> str | None:
 
 def _check_candidates(G0: nx.MultiDiGraph, plan: Plan, errors: list[str]) -> None:
     sources = {*(G0.graph.get("sources") or {}), *plan.references}
+    known = capacities(G0)
     new_ids: dict[str, str] = {}
     for i, c in enumerate(plan.candidates):
         try:
@@ -370,12 +370,12 @@ def _check_candidates(G0: nx.MultiDiGraph, plan: Plan, errors: list[str]) -> Non
         except ScenarioError as exc:
             errors.append(str(exc).split(":\n", 1)[-1] if ":\n" in str(exc) else str(exc))
         for fid, attrs in sorted(c.scenario.change.items()):
-            if fid not in G0 and not any(k == fid for _, _, k in G0.edges(keys=True)):
+            if fid not in known:
                 continue  # named by check_scenario
             if "capacity_tpy" not in attrs:
                 errors.append(c.scenario.error(("change", fid), "expected a capacity_tpy").args[0])
                 continue
-            problem = _change_problem(capacity_of(G0, fid), attrs["capacity_tpy"])
+            problem = _change_problem(known[fid], attrs["capacity_tpy"])
             if problem:
                 key = ("change", fid, "capacity_tpy")
                 errors.append(c.scenario.error(key, problem).args[0])
