@@ -279,18 +279,21 @@ class Programme:
         *,
         objective: float,
         marginals: np.ndarray | None = None,
+        capacity: np.ndarray | None = None,
         by: Criterion = "cost",
         year: int | None = None,
     ) -> Assignment:
         """The :class:`Assignment` of a solution ``x`` (``marginals``: capacity duals, or
-        None for none, as from a mixed-integer programme)."""
+        None for none, as from a mixed-integer programme; ``capacity``: the capacity of each
+        row when it is not ``b_ub``, as when a plan has raised some)."""
         x = np.clip(x, 0.0, None)
         n_ub = len(self.b_ub)
         prices = np.zeros(n_ub) if marginals is None else marginals
         flows = [b.flow(x) for b in self.blocks]
         pairs = list(zip(flows, self.blocks, strict=True))
         activity = self.A_ub @ x if n_ub else np.zeros(0)
-        utilisation = _utilisation(self.rows, self.b_ub, activity, prices)
+        rows = self.b_ub if capacity is None else capacity
+        utilisation = _utilisation(self.rows, rows, activity, prices)
         return Assignment(
             flows=_flows(G, self.blocks, flows),
             utilisation=utilisation,

@@ -35,8 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from corridors.exceptions import CorridorsError, InfeasibleError, PlanError, ScenarioError
-from corridors.expand import per_commodity
+from corridors.exceptions import CorridorsError, PlanError, ScenarioError
 from corridors.scenarios import (
     DemandRow,
     Scenario,
@@ -47,10 +46,9 @@ from corridors.scenarios import (
 )
 
 if TYPE_CHECKING:
-    import numpy as np
     import pandas as pd
 
-    from corridors.assignment import Assignment, Programme
+    from corridors.assignment import Assignment
 
 __all__ = [
     "Build",
@@ -58,12 +56,15 @@ __all__ = [
     "Plan",
     "PlanDemand",
     "PlanResult",
+    "base_network",
+    "capacities",
     "capital_recovery_factor",
     "check_plan",
     "load_plan",
     "plan",
     "plan_demand",
     "read_plan",
+    "superset",
 ]
 
 PLAN_KEYS = (
@@ -96,6 +97,8 @@ CANDIDATE_KEYS = (
 DEMAND_KEYS = ("base", "base_year", "growth_rate")
 REFERENCE_KEYS = ("id", "title", "publisher", "date", "url")
 CHANGEABLE = ("capacity_tpy", "sources", "ranges", "estimates")
+#: The programme counts flows in Mt/yr and money in M USD, so its coefficients are of order 1.
+SCALE = 1e6
 
 
 @dataclass(frozen=True)
@@ -147,7 +150,7 @@ class Plan:
     path: Path | None = None
     where: Where = field(default_factory=dict, compare=False, repr=False)
 
-    def error(self, key: tuple[Any, ...], message: str) -> str:
+    def locate(self, key: tuple[Any, ...], message: str) -> str:
         """``message`` prefixed with the file, line and key ``key`` was read from."""
         return _locate(self.where, key, self.path, message)
 
@@ -204,6 +207,16 @@ class PlanResult:
         The flows of each period (:class:`~corridors.assignment.Assignment`, no shadow prices).
     mip_gap
         Relative gap HiGHS proved for the plan (0 when optimal to tolerance).
+    network
+        The base network with every candidate's new and opened features in it: the graph the
+        assignments' flows are on (for maps).
+    samples, seed, draws
+        With ``samples`` (the robust plan): the number of draws, their seed and the NPV of the
+        plan in each draw; ``npv_usd`` and ``periods`` are then averages over the draws and
+        ``assignments`` are the first draw's.
+    stated_build, stated_npv_usd
+        With ``samples``: the plan chosen on the stated figures, and what it costs on average
+        over the same draws (never less than ``npv_usd``).
     """
 
     plan: str
@@ -216,6 +229,12 @@ class PlanResult:
     status: str
     discount_rate: float
     unserved_penalty_usd_per_t: float
+    network: nx.MultiDiGraph = field(compare=False, repr=False)
+    samples: int = 0
+    seed: int | None = None
+    draws: tuple[float, ...] = ()
+    stated_build: tuple[Build, ...] | None = None
+    stated_npv_usd: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict: build, npv_usd, periods, candidates, mip_gap and conventions."""
@@ -234,6 +253,13 @@ class PlanResult:
             "unserved_penalty_usd_per_t": self.unserved_penalty_usd_per_t,
             "periods": records(self.periods),
             "candidates": records(self.candidates),
+            "samples": self.samples,
+            "seed": self.seed,
+            "draws_npv_usd": list(self.draws),
+            "stated_build": None
+            if self.stated_build is None
+            else [{"candidate": b.candidate, "year": b.year} for b in self.stated_build],
+            "stated_npv_usd": self.stated_npv_usd,
         }
 
 
@@ -311,12 +337,11 @@ def load_plan(path: str | os.PathLike[str], G: nx.MultiDiGraph | None = None) ->
 # --------------------------------------------------------------------------- checking
 
 
-def _capacity(G: nx.MultiDiGraph, fid: str) -> tuple[bool, Any]:
-    """Whether ``fid`` is a link, and its capacity_tpy in ``G``."""
-    for _, _, key, d in G.edges(keys=True, data=True):
-        if key == fid:
-            return True, d.get("capacity_tpy")
-    return False, G.nodes[fid].get("capacity_tpy") if fid in G else None
+def capacities(G: nx.MultiDiGraph) -> dict[str, Any]:
+    """The ``capacity_tpy`` of every link and place of ``G``, by id (None: unbounded)."""
+    out = {p: d.get("capacity_tpy") for p, d in G.nodes(data=True)}
+    out.update({k: d.get("capacity_tpy") for _, _, k, d in G.edges(keys=True, data=True)})
+    return out
 
 
 def _change_problem(old: Any, new: Any) -> str | None:
@@ -337,6 +362,7 @@ def _change_problem(old: Any, new: Any) -> str | None:
 
 def _check_candidates(G0: nx.MultiDiGraph, plan: Plan, errors: list[str]) -> None:
     sources = {*(G0.graph.get("sources") or {}), *plan.references}
+    known = capacities(G0)
     new_ids: dict[str, str] = {}
     for i, c in enumerate(plan.candidates):
         try:
@@ -344,12 +370,12 @@ def _check_candidates(G0: nx.MultiDiGraph, plan: Plan, errors: list[str]) -> Non
         except ScenarioError as exc:
             errors.append(str(exc).split(":\n", 1)[-1] if ":\n" in str(exc) else str(exc))
         for fid, attrs in sorted(c.scenario.change.items()):
-            if fid not in G0 and not any(k == fid for _, _, k in G0.edges(keys=True)):
+            if fid not in known:
                 continue  # named by check_scenario
             if "capacity_tpy" not in attrs:
                 errors.append(c.scenario.error(("change", fid), "expected a capacity_tpy").args[0])
                 continue
-            problem = _change_problem(_capacity(G0, fid)[1], attrs["capacity_tpy"])
+            problem = _change_problem(known[fid], attrs["capacity_tpy"])
             if problem:
                 key = ("change", fid, "capacity_tpy")
                 errors.append(c.scenario.error(key, problem).args[0])
@@ -357,7 +383,7 @@ def _check_candidates(G0: nx.MultiDiGraph, plan: Plan, errors: list[str]) -> Non
             for sid in ids:
                 if G0.graph.get("sources") is not None and sid not in sources:
                     errors.append(
-                        plan.error(
+                        plan.locate(
                             ("candidates", i, "sources"),
                             f"unknown source id '{sid}' for {figure}; expected an id of the "
                             "network's sources.csv or of the plan's references",
@@ -372,33 +398,49 @@ def _check_candidates(G0: nx.MultiDiGraph, plan: Plan, errors: list[str]) -> Non
                 new_ids.setdefault(fid, c.id)
 
 
-def check_plan(G: nx.MultiDiGraph, plan: Plan) -> None:
+def check_plan(G: nx.MultiDiGraph, plan: Plan) -> nx.MultiDiGraph:
     """Check every reference of ``plan`` against ``G``: the base scenario, what each candidate
     changes, opens and adds, the sources of its figures and the places of the demand.
+
+    Returns
+    -------
+    networkx.MultiDiGraph
+        The network the plan is solved on: ``G`` with the base scenario applied and every
+        candidate's opened and new features in it (see :func:`superset`).
 
     Raises
     ------
     PlanError
         Listing every problem, each with the file, line and key it comes from.
     """
-    G0 = _base(G, plan)
+    G0 = base_network(G, plan)
     errors: list[str] = []
     _check_candidates(G0, plan, errors)
+    H = G0
     if not errors:
+        H = superset(G0, plan)
         try:
-            plan_demand(_superset(G0, plan), plan)
+            plan_demand(H, plan)
         except PlanError as exc:
             errors.append(str(exc))
+    errors = list(dict.fromkeys(errors))  # one problem found twice is told once
     if errors:
         head = f"{len(errors)} error(s) in plan '{plan.name}':\n" if len(errors) > 1 else ""
         raise PlanError(head + "\n".join(errors))
+    return H
 
 
-def _base(G: nx.MultiDiGraph, plan: Plan) -> nx.MultiDiGraph:
-    return G if plan.base is None else apply_scenario(G, plan.base)
+def base_network(G: nx.MultiDiGraph, plan: Plan) -> nx.MultiDiGraph:
+    """A copy of ``G`` with the plan's base scenario applied and its references among the
+    sources (so new links and places may cite them)."""
+    G0 = apply_scenario(G, plan.base or Scenario(name=G.graph.get("scenario") or "base"))
+    if isinstance(G0.graph.get("sources"), dict):
+        for sid, ref in plan.references.items():
+            G0.graph["sources"].setdefault(sid, dict(ref))
+    return G0
 
 
-def _superset(G0: nx.MultiDiGraph, plan: Plan) -> nx.MultiDiGraph:
+def superset(G0: nx.MultiDiGraph, plan: Plan) -> nx.MultiDiGraph:
     """The base with everything every candidate opens or adds (capacities as in the base)."""
     cs = [c.scenario for c in plan.candidates]
     union = Scenario(
@@ -434,7 +476,7 @@ def plan_demand(G: nx.MultiDiGraph, plan: Plan) -> dict[int, pd.DataFrame]:
         try:
             table = read_demand(spec.file, G)
         except CorridorsError as exc:
-            raise PlanError(plan.error((*key, "file"), str(exc))) from None
+            raise PlanError(plan.locate((*key, "file"), str(exc))) from None
         if spec.growth_rate is None:
             table = _year_column(table, spec.file, plan)
     else:
@@ -457,7 +499,7 @@ def plan_demand(G: nx.MultiDiGraph, plan: Plan) -> dict[int, pd.DataFrame]:
     for y in plan.years:
         rows = table[table["year"] == y]
         if rows.empty:
-            raise PlanError(plan.error(("demand",), f"no demand rows for the period {y}"))
+            raise PlanError(plan.locate(("demand",), f"no demand rows for the period {y}"))
         out[y] = rows[columns].reset_index(drop=True)
     return out
 
@@ -469,13 +511,13 @@ def _check_places(G: nx.MultiDiGraph, plan: Plan, key: tuple[Any, ...]) -> None:
     for i, (y, row) in enumerate(plan.demand.rows):
         if y is not None and y not in plan.years:
             errors.append(
-                plan.error((*key, i, "year"), f"{y} is not one of the plan's years {plan.years}")
+                plan.locate((*key, i, "year"), f"{y} is not one of the plan's years {plan.years}")
             )
         for end, name in (("origin", row.origin), ("destination", row.destination)):
             try:
                 find_place(G, name)
             except CorridorsError as exc:
-                errors.append(plan.error((*key, i, end), str(exc)))
+                errors.append(plan.locate((*key, i, end), str(exc)))
     if errors:
         raise PlanError("\n".join(errors))
 
@@ -497,283 +539,7 @@ def _year_column(table: pd.DataFrame, path: Path, plan: Plan) -> pd.DataFrame:
     return table.assign(year=years)
 
 
-# --------------------------------------------------------------------------- the programme
-
-
-@dataclass
-class _Model:
-    """The stacked programme of every period, with the build variables after the flows."""
-
-    plan: Plan
-    H: nx.MultiDiGraph
-    lps: list[Programme]
-    offsets: list[int]
-    cost: np.ndarray
-    A: Any
-    lower: np.ndarray
-    upper: np.ndarray
-    bounds: np.ndarray
-    serves: np.ndarray  # serves[c, t0, t]: built in t0, in service in t
-
-    @property
-    def n_lp(self) -> int:
-        return self.offsets[-1]
-
-    def build_col(self, c: int, t: int) -> int:
-        return self.n_lp + c * len(self.plan.years) + t
-
-
-def _serves(plan: Plan) -> np.ndarray:
-    import numpy as np
-
-    years, lengths, T = plan.years, plan.lengths, len(plan.years)
-    out = np.zeros((len(plan.candidates), T, T), dtype=bool)
-    for c, cand in enumerate(plan.candidates):
-        for t0 in range(T):
-            for t in range(t0, T):
-                out[c, t0, t] = years[t] + lengths[t] <= years[t0] + cand.lifetime_years
-    return out
-
-
-def _gates(plan: Plan, lp: Programme) -> list[tuple[int, np.ndarray, int, float]]:
-    """(candidate, columns of one edge over its origins, edge, big-M) of every edge that
-    exists only while a candidate is in service."""
-    links: dict[str, set[int]] = {}
-    places: dict[str, set[int]] = {}
-    for c, cand in enumerate(plan.candidates):
-        s = cand.scenario
-        for fid in (*s.open, *(f["properties"]["id"] for f in s.new_links)):
-            links.setdefault(fid, set()).add(c)
-        for fid in (*s.open, *(f["properties"]["id"] for f in s.new_places)):
-            places.setdefault(fid, set()).add(c)
-    out = []
-    demand = lp.demand_t
-    for b in lp.blocks:
-        if not b.origins:
-            continue
-        big_m = float(demand[(lp.table["commodity"] == b.commodity).to_numpy()].sum())
-        cols = lp.columns(b)
-        for i, (_, _, _, d) in enumerate(b.edges):
-            gated = set(links.get(d.get("link", ""), ()))
-            for p in (d.get("place"), d.get("from"), d.get("to")):
-                gated |= places.get(p or "", set())
-            for c in sorted(gated):
-                out.append((c, cols[:, i], i, big_m))
-    return out
-
-
-def _deltas(plan: Plan, H: nx.MultiDiGraph, lp: Programme) -> list[tuple[int, int, float]]:
-    """(capacity row, candidate, t/yr added) of every capacity a candidate raises."""
-    out = []
-    for c, cand in enumerate(plan.candidates):
-        for fid, attrs in sorted(cand.scenario.change.items()):
-            old = _capacity(H, fid)[1]
-            for key, r in lp.rows.index.items():
-                if key[1] != fid:
-                    continue
-                commodity = key[-1] if len(key) in (3, 5) else ""  # "": shared by all
-                a = per_commodity(old, commodity) or 0.0  # checked: neither is None
-                b = per_commodity(attrs["capacity_tpy"], commodity) or 0.0
-                out.append((r, c, float(b) - float(a)))
-    return out
-
-
-def _model(G: nx.MultiDiGraph, plan: Plan) -> _Model:
-    import numpy as np
-    import scipy.sparse as sp
-
-    from corridors.assignment import build_programme
-
-    check_plan(G, plan)
-    H = _superset(_base(G, plan), plan)
-    demand = plan_demand(H, plan)
-    lps = [
-        build_programme(
-            H,
-            demand[y],
-            year=y,
-            by="cost",
-            unserved_penalty_usd_per_t=plan.unserved_penalty_usd_per_t,
-        )
-        for y in plan.years
-    ]
-    offsets = [0]
-    for lp in lps:
-        offsets.append(offsets[-1] + lp.n_vars)
-    T, C = len(plan.years), len(plan.candidates)
-    n = offsets[-1] + C * T
-    serves = _serves(plan)
-    factors = plan.discount_factors
-    cost = np.zeros(n)
-    bounds = np.zeros((n, 2))
-    for t, lp in enumerate(lps):
-        cost[offsets[t] : offsets[t + 1]] = lp.cost * factors[t]
-        bounds[offsets[t] : offsets[t + 1]] = lp.bounds
-    annual = [
-        cand.capex_usd * capital_recovery_factor(plan.discount_rate, cand.lifetime_years)
-        + cand.opex_usd_per_year
-        for cand in plan.candidates
-    ]
-    for c, cand in enumerate(plan.candidates):
-        for t0, year in enumerate(plan.years):
-            col = offsets[-1] + c * T + t0
-            cost[col] = annual[c] * float(np.dot(serves[c, t0], factors))
-            bounds[col] = (0.0, 1.0 if year >= cand.earliest_year else 0.0)
-    rows, cols, vals, lower, upper = [], [], [], [], []
-    row = 0
-
-    def add(matrix: Any, lo: np.ndarray, hi: np.ndarray, offset: int) -> None:
-        nonlocal row
-        coo = sp.coo_array(matrix)
-        rows.append(coo.row + row)
-        cols.append(coo.col + offset)
-        vals.append(coo.data)
-        lower.append(lo)
-        upper.append(hi)
-        row += matrix.shape[0]
-
-    def in_service(c: int, t: int) -> np.ndarray:
-        return offsets[-1] + c * T + np.flatnonzero(serves[c, :, t])
-
-    for t, lp in enumerate(lps):
-        add(lp.A_eq, lp.b_eq, lp.b_eq, offsets[t])
-        start = row
-        add(lp.A_ub, np.full(len(lp.b_ub), -np.inf), lp.b_ub, offsets[t])
-        for r, c, delta in _deltas(plan, H, lp):
-            built = in_service(c, t)
-            rows.append(np.full(len(built), start + r))
-            cols.append(built)
-            vals.append(np.full(len(built), -delta))
-        for c, edge_cols, _, big_m in _gates(plan, lp):
-            built = in_service(c, t)
-            rows.append(np.concatenate([np.full(len(edge_cols), row), np.full(len(built), row)]))
-            cols.append(np.concatenate([edge_cols + offsets[t], built]))
-            vals.append(np.concatenate([np.ones(len(edge_cols)), np.full(len(built), -big_m)]))
-            lower.append(np.array([-np.inf]))
-            upper.append(np.array([0.0]))
-            row += 1
-    for c in range(C):  # never in service twice at once
-        for t in range(T):
-            built = in_service(c, t)
-            rows.append(np.full(len(built), row))
-            cols.append(built)
-            vals.append(np.ones(len(built)))
-            lower.append(np.array([-np.inf]))
-            upper.append(np.array([1.0]))
-            row += 1
-    A = sp.csr_array(
-        (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(row, n)
-    )
-    return _Model(
-        plan, H, lps, offsets, cost, A, np.concatenate(lower), np.concatenate(upper), bounds, serves
-    )
-
-
-@dataclass(frozen=True)
-class _Solution:
-    x: np.ndarray
-    npv_usd: float
-    gap: float
-    status: str
-
-
-def _solve(
-    model: _Model, *, force: Mapping[int, bool], mip_rel_gap: float, time_limit: float | None
-) -> _Solution:
-    """Solve with candidate ``c`` forced in from its first possible period (True) or out."""
-    import numpy as np
-    from scipy.optimize import Bounds, LinearConstraint, milp
-
-    bounds = model.bounds.copy()
-    T = len(model.plan.years)
-    for c, built in force.items():
-        cols = [model.build_col(c, t) for t in range(T)]
-        if built:
-            first = next(col for col in cols if bounds[col, 1] > 0)
-            bounds[first, 0] = 1.0
-        else:
-            bounds[cols, 1] = 0.0
-    integrality = np.zeros(len(model.cost))
-    integrality[model.n_lp :] = 1
-    options: dict[str, Any] = {"mip_rel_gap": mip_rel_gap, "disp": False}
-    if time_limit is not None:
-        options["time_limit"] = time_limit
-    res = milp(
-        model.cost,
-        integrality=integrality,
-        bounds=Bounds(bounds[:, 0], bounds[:, 1]),
-        constraints=LinearConstraint(model.A, model.lower, model.upper),
-        options=options,
-    )
-    if res.x is None:
-        raise InfeasibleError(f"the planning programme was not solved: {res.message}")
-    x = np.asarray(res.x)
-    x[model.n_lp :] = np.round(x[model.n_lp :])
-    gap = float(getattr(res, "mip_gap", 0.0) or 0.0)
-    status = "optimal" if res.status == 0 else "time limit: best plan found"
-    return _Solution(x, _npv(model, x), max(gap, 0.0), status)
-
-
-def _period_rows(model: _Model, x: np.ndarray) -> tuple[list[dict[str, Any]], list[Assignment]]:
-    """Per period: the figures of :attr:`PlanResult.periods`, and its assignment."""
-    import numpy as np
-
-    plan, T = model.plan, len(model.plan.years)
-    built = x[model.n_lp :].reshape(len(plan.candidates), T) > 0.5
-    rows, assignments = [], []
-    for t, (lp, year) in enumerate(zip(model.lps, plan.years, strict=True)):
-        xt = x[model.offsets[t] : model.offsets[t + 1]]
-        result = lp.result(model.H, xt, objective=float(lp.cost @ xt), year=year)
-        serving = [
-            c for c in range(len(plan.candidates)) if np.any(built[c] & model.serves[c, :, t])
-        ]
-        capex = sum(
-            plan.candidates[c].capex_usd
-            * capital_recovery_factor(plan.discount_rate, plan.candidates[c].lifetime_years)
-            for c in serving
-        )
-        opex = sum(plan.candidates[c].opex_usd_per_year for c in serving)
-        unserved = result.unserved_tpy
-        demand = float(lp.demand_t.sum())
-        served = demand - unserved
-        penalty = unserved * plan.unserved_penalty_usd_per_t
-        annual = capex + opex + result.total_cost_usd + penalty
-        rows.append(
-            {
-                "year": year,
-                "years": plan.lengths[t],
-                "discount_factor": plan.discount_factors[t],
-                "demand_tpy": demand,
-                "served_tpy": served,
-                "unserved_tpy": unserved,
-                "in_service": ";".join(plan.candidates[c].id for c in serving),
-                "capex_usd_per_year": capex,
-                "opex_usd_per_year": opex,
-                "transport_usd_per_year": result.total_cost_usd,
-                "penalty_usd_per_year": penalty,
-                "annual_cost_usd": annual,
-                "cost_usd": annual * plan.discount_factors[t],
-                "hours_per_t": result.total_time_th * 1e3 / served if served > 0 else math.nan,
-            }
-        )
-        assignments.append(result)
-    return rows, assignments
-
-
-def _npv(model: _Model, x: np.ndarray) -> float:
-    """The discounted cost of a solution, without the programme's tie-break."""
-    rows, _ = _period_rows(model, x)
-    return float(sum(r["cost_usd"] for r in rows))
-
-
-def _builds(model: _Model, x: np.ndarray) -> tuple[Build, ...]:
-    plan, T = model.plan, len(model.plan.years)
-    return tuple(
-        Build(plan.candidates[c].id, plan.years[t])
-        for t in range(T)
-        for c in range(len(plan.candidates))
-        if x[model.build_col(c, t)] > 0.5
-    )
+# --------------------------------------------------------------------------- solving
 
 
 def plan(
@@ -781,6 +547,8 @@ def plan(
     plan: Plan,
     *,
     values: bool = True,
+    samples: int = 0,
+    seed: int = 0,
     mip_rel_gap: float = 1e-6,
     time_limit: float | None = None,
 ) -> PlanResult:
@@ -795,6 +563,11 @@ def plan(
     values
         Also value each candidate: re-solve with it forced out (if built) or forced in from its
         earliest period (if not); one more solve per candidate.
+    samples, seed
+        0: plan on the stated figures. N > 0: the robust (two-stage) plan, least costly on
+        average over N draws of every uncertain figure (ranges in the data, as
+        :func:`corridors.sweep.sweep` draws them, and each candidate's capex range); draw ``i``
+        uses a generator seeded ``[seed, i]``, so the same seed gives the same plan.
     mip_rel_gap
         Relative gap at which HiGHS may stop.
     time_limit
@@ -814,18 +587,19 @@ def plan(
     """
     import pandas as pd
 
-    model = _model(G, plan)
-    best = _solve(model, force={}, mip_rel_gap=mip_rel_gap, time_limit=time_limit)
-    builds = _builds(model, best.x)
-    rows, assignments = _period_rows(model, best.x)
+    from corridors import plan_programme as pp
+
+    model = pp.build_model(G, plan, samples=samples, seed=seed)
+    options: dict[str, Any] = {"mip_rel_gap": mip_rel_gap, "time_limit": time_limit}
+    best = pp.solve(model, **options)
+    built = pp.builds(model, best.x)
+    rows, assignments, npvs = pp.period_rows(model, best.x)
     records = []
     for c, cand in enumerate(plan.candidates):
-        years = [b.year for b in builds if b.candidate == cand.id]
+        years = [b.year for b in built if b.candidate == cand.id]
         with_npv = without_npv = math.nan
         if values:
-            other = _solve(
-                model, force={c: not years}, mip_rel_gap=mip_rel_gap, time_limit=time_limit
-            ).npv_usd
+            other = pp.solve(model, force={c: not years}, **options).npv_usd
             with_npv, without_npv = (best.npv_usd, other) if years else (other, best.npv_usd)
         records.append(
             {
@@ -840,9 +614,15 @@ def plan(
                 "npv_without_usd": without_npv,
             }
         )
+    stated_build = stated_npv = None
+    if samples:
+        stated = pp.build_model(G, plan)
+        chosen = pp.solve(stated, **options).x
+        stated_build = pp.builds(stated, chosen)
+        stated_npv = pp.solve(model, fixed=chosen[stated.n_lp :], **options).npv_usd
     return PlanResult(
         plan=plan.name,
-        build=builds,
+        build=built,
         npv_usd=best.npv_usd,
         periods=pd.DataFrame(rows),
         candidates=pd.DataFrame(records),
@@ -851,4 +631,10 @@ def plan(
         status=best.status,
         discount_rate=plan.discount_rate,
         unserved_penalty_usd_per_t=plan.unserved_penalty_usd_per_t,
+        network=model.H,
+        samples=samples,
+        seed=seed if samples else None,
+        draws=tuple(npvs) if samples else (),
+        stated_build=stated_build,
+        stated_npv_usd=stated_npv,
     )

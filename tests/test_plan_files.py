@@ -275,3 +275,34 @@ def test_extends_a_scenario_for_its_base(graph: nx.MultiDiGraph, tmp_path: Path)
 def test_not_yaml(tmp_path: Path) -> None:
     path = write(tmp_path, "years: [2030\n")
     assert error(None, path).startswith(f"{path}, line 2: not valid YAML")
+
+
+def test_growth_from_a_base_file(graph: nx.MultiDiGraph, tmp_path: Path) -> None:  # noqa: F811
+    (tmp_path / "base.csv").write_text(
+        "origin,destination,commodity,tonnes_per_year\nstation:a,station:b,general,1000000\n",
+        encoding="utf-8",
+    )
+    text = (
+        HEAD.split("demand:")[0]
+        + textwrap.dedent(
+            """\
+        demand: {base: {file: base.csv}, base_year: 2029, growth_rate: -0.5}
+        candidates:
+        """
+        )
+        + CANDIDATE
+    )
+    p = load_plan(write(tmp_path, text), graph)
+    assert plan_demand(graph, p)[2030]["tonnes_per_year"].tolist() == pytest.approx([5e5])
+
+
+def test_references_may_be_cited(graph: nx.MultiDiGraph, tmp_path: Path) -> None:  # noqa: F811
+    text = (
+        HEAD
+        + CANDIDATE.replace("sources: [tiny]", "sources: [report-2030]")
+        + "references:\n  - {id: report-2030, title: A report}\n"
+    )
+    (x,) = load_plan(write(tmp_path, text), graph).candidates
+    assert x.sources == {"capex_usd": ("report-2030",)}
+    message = error(graph, write(tmp_path, text.replace("title: A report", "url: x")))
+    assert "key 'references[0].title': a reference needs a title" in message

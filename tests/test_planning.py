@@ -232,3 +232,14 @@ def test_a_life_covering_the_horizon_is_built_once(graph: nx.MultiDiGraph, tmp_p
     result = solve(graph, path)
     assert builds(result) == [("X", 2030)]
     assert result.npv_usd == pytest.approx(10 * (1e7 + 2.5e7))
+
+
+def test_utilisation_shows_the_capacities_the_plan_built(
+    graph: nx.MultiDiGraph, tmp_path: Path
+) -> None:
+    """At 2.5 Mt/yr X is built: rail:a-b has 3 Mt/yr and carries 2.5; Y's links are not there."""
+    result = solve(graph, write_plan(tmp_path, tpy=2.5e6))
+    util = result.assignments[0].utilisation.drop_duplicates("id").set_index("id")
+    assert util.loc["rail:a-b", "capacity_tpy"] == pytest.approx(3e6)
+    assert util.loc["rail:a-b", "flow_tpy"] == pytest.approx(2.5e6)
+    assert util.loc["rail:a-c", "capacity_tpy"] == 0.0

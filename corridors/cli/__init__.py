@@ -10,6 +10,7 @@ from corridors.cli import osm  # noqa: F401  # isort: skip
 from corridors.cli import places  # noqa: F401  # isort: skip
 from corridors.cli import capacity  # noqa: F401  # isort: skip
 from corridors.cli import scenarios  # noqa: F401  # isort: skip
+from corridors.cli import plan  # noqa: F401  # isort: skip
 from corridors.cli import maps  # noqa: F401  # isort: skip
 from corridors.cli import equilibrium  # noqa: F401  # isort: skip
 from corridors.cli.app import app, run
