@@ -7,9 +7,8 @@ With ``serve_assets=False`` nothing is served, which is how an offline page is c
 
 The tests skip, with the reason, where chromium is missing; when the environment variable
 ``CI`` is set they fail instead, so CI cannot pass without running them.
-Import the fixtures into a test module:
-``from tests.browser import browser, chromium_path, open_map_fixture  # noqa: F401``
-(pytest allows ``pytest_plugins`` only in the root conftest).
+The fixtures are imported once, into ``tests/conftest.py``: a test module that imported them
+again would start a second browser beside the session's, which playwright's sync API refuses.
 """
 
 from __future__ import annotations

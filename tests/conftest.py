@@ -9,6 +9,7 @@ import pytest
 
 import corridors
 from tests import tiny
+from tests.browser import browser, chromium_path, open_map_fixture  # noqa: F401  (one browser)
 
 
 @pytest.fixture

@@ -25,15 +25,12 @@ from corridors.maps import (
     throughput_map,
 )
 from corridors.scenarios import Scenario, apply_scenario
-from tests.browser import (  # noqa: F401  (fixtures)
+from tests.browser import (
     HOSTILE_NAME,
     HOSTILE_NOTE,
     HOSTILE_TITLE,
     MapPage,
-    browser,
-    chromium_path,
     hostile_files,
-    open_map_fixture,
 )
 
 Opener = Callable[..., MapPage]

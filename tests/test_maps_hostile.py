@@ -11,11 +11,8 @@ from typing import Any
 
 import pytest
 
-from tests.browser import (  # noqa: F401  (fixtures)
+from tests.browser import (
     MapPage,
-    browser,
-    chromium_path,
-    open_map_fixture,
 )
 from tests.hostile import MAP_COMMANDS, draw, hostile_network, payload
 

@@ -13,20 +13,16 @@ import pytest
 
 import corridors
 from corridors.maps import map_html, network_map, save_map
-from tests.browser import (  # noqa: F401  (fixtures)
+from tests.browser import (
     HOSTILE_NAME,
     MapPage,
-    browser,
-    chromium_path,
     hostile_files,
-    open_map_fixture,
 )
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))
 from synthetic import grid_network
 
 Opener = Callable[..., MapPage]
-open_map = open_map_fixture
 
 
 def _features(page: str) -> list[dict]:
