@@ -62,17 +62,33 @@ def chromium_path() -> str:
     return path
 
 
+_SHARED: dict[str, Any] = {"users": 0}
+
+
 @pytest.fixture(scope="session")
 def browser(chromium_path: str) -> Iterator[Any]:
-    """One headless chromium for the session."""
+    """One headless chromium for the session.
+
+    Each test module that imports this fixture gets its own session-scoped copy of it, and
+    Playwright's sync API cannot run twice at once, so the copies share one browser, closed
+    when the last of them is torn down.
+    """
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as p:
-        instance = p.chromium.launch(
+    if not _SHARED["users"]:
+        driver = sync_playwright().start()
+        _SHARED["driver"] = driver
+        _SHARED["browser"] = driver.chromium.launch(
             executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS
         )
-        yield instance
-        instance.close()
+    _SHARED["users"] += 1
+    try:
+        yield _SHARED["browser"]
+    finally:
+        _SHARED["users"] -= 1
+        if not _SHARED["users"]:
+            _SHARED.pop("browser").close()
+            _SHARED.pop("driver").stop()
 
 
 @dataclass
