@@ -70,8 +70,8 @@ class Avoid:
         if unknown:
             raise DataError(f"avoid: unknown kind {unknown[0]!r}; expected one of {_KINDS}")
         sets = {k: frozenset(_texts(k, v)) for k, v in kinds.items()}
-        if "countries" in sets:
-            sets["countries"] = frozenset(find_country(c) for c in sets["countries"])
+        if "countries" in sets:  # sorted: the same input gives the same error
+            sets["countries"] = frozenset(find_country(c) for c in sorted(sets["countries"]))
         if "modes" in sets:
             sets["modes"] = frozenset(m.casefold() for m in sets["modes"])
         for mode in sorted(sets.get("modes", ())):
@@ -110,7 +110,7 @@ class Avoid:
                 if name not in known:
                     hint = did_you_mean(name, known)
                     raise DataError(f"unknown {kind[:-1]} {name[:60]!r}{hint}")
-        places = frozenset(find_place(G, p) for p in avoid.places)
+        places = frozenset(find_place(G, p) for p in sorted(avoid.places))
         return dataclasses.replace(avoid, places=places)
 
 

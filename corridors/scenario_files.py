@@ -34,7 +34,7 @@ from corridors.scenarios import (
     _locate,
 )
 from corridors.schema import schema
-from corridors.validation import check_value, describe_expected
+from corridors.validation import brief, check_value, describe_expected
 
 __all__ = ["read_file"]
 
@@ -199,26 +199,26 @@ class _Reader:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list):
-            self.bad(key, f"expected a list of ids; found {value!r}")
+            self.bad(key, f"expected a list of ids; found {brief(value)}")
             return ()
         out = []
         for i, item in enumerate(value):
             if isinstance(item, str) and item.strip():
                 out.append(item)
             else:
-                self.bad((*key, i), f"expected an id (text); found {item!r}")
+                self.bad((*key, i), f"expected an id (text); found {brief(item)}")
         return tuple(out)
 
     def change(self, value: Any, key: tuple[Any, ...]) -> dict[str, dict[str, Any]]:
         if not isinstance(value, dict):
-            self.bad(key, f"expected a mapping of id to attributes; found {value!r}")
+            self.bad(key, f"expected a mapping of id to attributes; found {brief(value)}")
             return {}
         known = {**schema("places"), **schema("links")}
         out: dict[str, dict[str, Any]] = {}
         for fid, attrs in value.items():
             sub = (*key, fid)
             if not isinstance(attrs, dict) or not attrs:
-                self.bad(sub, f"expected a mapping of attribute to value; found {attrs!r}")
+                self.bad(sub, f"expected a mapping of attribute to value; found {brief(attrs)}")
                 continue
             for name, new in attrs.items():
                 if name in FIXED:
@@ -239,7 +239,9 @@ class _Reader:
 
     def avoid(self, value: Any, key: tuple[Any, ...]) -> dict[str, dict[str, Where]]:
         if not isinstance(value, dict):
-            self.bad(key, f"expected a mapping with keys {', '.join(AVOID_KEYS)}; found {value!r}")
+            self.bad(
+                key, f"expected a mapping with keys {', '.join(AVOID_KEYS)}; found {brief(value)}"
+            )
             return {}
         out = {}
         for kind, ids in value.items():
@@ -261,7 +263,7 @@ class _Reader:
         """New features: GeoJSON Features, flat property mappings, or ``{file: path}``; each
         with the tree of where its properties are written (a file's features: the item)."""
         if not isinstance(value, list):
-            self.bad(key, f"expected a list of features or {{file: path}}; found {value!r}")
+            self.bad(key, f"expected a list of features or {{file: path}}; found {brief(value)}")
             return []
         out: list[tuple[dict[str, Any], Where]] = []
         for i, item in enumerate(value):
@@ -287,17 +289,23 @@ class _Reader:
                 feature = {"type": "Feature", "properties": props, "geometry": geom}
                 out.append((feature, self.tree(sub)))
             else:
-                self.bad(sub, f"expected a feature mapping or {{file: path}}; found {item!r}")
+                self.bad(sub, f"expected a feature mapping or {{file: path}}; found {brief(item)}")
+        seen: set[str] = set()
         for feature, tree in out:
-            if not isinstance(feature["properties"].get("id"), str):
+            fid = feature["properties"].get("id")
+            if not isinstance(fid, str):
                 self.bad(tree[()][2], "a new feature needs an 'id'")
+            elif fid in seen:
+                self.bad(tree[()][2], f"'{fid[:60]}' is given twice; ids must be unique")
+            else:
+                seen.add(fid)
         return out
 
     def feature_file(self, name: Any, key: tuple[Any, ...]) -> list[dict[str, Any]]:
         from corridors.io import read_geojson_features
 
         if not isinstance(name, str):
-            self.bad((*key, "file"), f"expected a path; found {name!r}")
+            self.bad((*key, "file"), f"expected a path; found {brief(name)}")
             return []
         try:
             return list(read_geojson_features(self.path.parent / name))
@@ -309,11 +317,11 @@ class _Reader:
         if isinstance(value, dict) and set(value) == {"file"}:
             name = value["file"]
             if not isinstance(name, str) or not (self.path.parent / name).is_file():
-                self.bad((*key, "file"), f"no such file {name!r} beside the scenario")
+                self.bad((*key, "file"), f"no such file {brief(name)} beside the scenario")
                 return ()
             return self.path.parent / name
         if not isinstance(value, list):
-            self.bad(key, f"expected a list of rows or {{file: path}}; found {value!r}")
+            self.bad(key, f"expected a list of rows or {{file: path}}; found {brief(value)}")
             return ()
         rows = []
         for i, row in enumerate(value):
@@ -368,11 +376,11 @@ class _Reader:
             self.bad((*key, "unit"), f"{exc}")
             return None
         if not _number(tpy) or tpy < 0:
-            self.bad((*key, "tonnes_per_year"), f"is {tpy!r}; expected t/yr >= 0")
+            self.bad((*key, "tonnes_per_year"), f"is {brief(tpy)}; expected t/yr >= 0")
             return None
         value = row.get("value_usd_per_t")
         if value is not None and (not _number(value) or value < 0):
-            self.bad((*key, "value_usd_per_t"), f"is {value!r}; expected a number >= 0")
+            self.bad((*key, "value_usd_per_t"), f"is {brief(value)}; expected a number >= 0")
             return None
         return DemandRow(row["origin"], row["destination"], commodity, float(tpy), value)
 
@@ -381,7 +389,7 @@ class _Reader:
     ) -> tuple[list[tuple[RouteJob, Where]], list[tuple[ThroughputJob, Where]]]:
         """Route and throughput jobs, each with the tree of where it is written."""
         if not isinstance(value, dict):
-            self.bad(key, f"expected a mapping with routes and throughput; found {value!r}")
+            self.bad(key, f"expected a mapping with routes and throughput; found {brief(value)}")
             return [], []
         for name in value:
             if name not in ("routes", "throughput"):
@@ -400,7 +408,7 @@ class _Reader:
 
     def items(self, value: Any, key: tuple[Any, ...]) -> list[Any]:
         if not isinstance(value, list):
-            self.bad(key, f"expected a list; found {value!r}")
+            self.bad(key, f"expected a list; found {brief(value)}")
             return []
         return value
 
@@ -410,7 +418,7 @@ class _Reader:
         if not isinstance(item, dict) or not all(
             isinstance(item.get(k), str) for k in ("from", "to")
         ):
-            self.bad(key, f"expected [origin, destination] or {{from, to}}; found {item!r}")
+            self.bad(key, f"expected [origin, destination] or {{from, to}}; found {brief(item)}")
             return None
         extra = set(item) - {"from", "to", "commodity", "by", "name"}
         if extra:
@@ -421,13 +429,13 @@ class _Reader:
         if commodity is None:
             return None
         if by not in ("time", "cost", "distance", "co2"):
-            self.bad((*key, "by"), f"is {by!r}; expected time, cost, distance or co2")
+            self.bad((*key, "by"), f"is {brief(by)}; expected time, cost, distance or co2")
             return None
         return RouteJob(item["from"], item["to"], commodity, by, str(item.get("name", "")))
 
     def throughput_job(self, item: Any, key: tuple[Any, ...]) -> ThroughputJob | None:
         if not isinstance(item, dict):
-            self.bad(key, f"expected {{from, to, commodity}}; found {item!r}")
+            self.bad(key, f"expected {{from, to, commodity}}; found {brief(item)}")
             return None
         extra = set(item) - {"from", "to", "commodity", "name"}
         if extra:
@@ -478,7 +486,7 @@ def _read(path: Path, chain: tuple[Path, ...]) -> dict[str, Any]:
     if "extends" in data:
         parent = data["extends"]
         if not isinstance(parent, str):
-            reader.bad(("extends",), f"expected a path to a scenario file; found {parent!r}")
+            reader.bad(("extends",), f"expected a path to a scenario file; found {brief(parent)}")
         else:
             parent_path = path.parent / parent
             if not parent_path.exists():
@@ -498,7 +506,7 @@ def _read(path: Path, chain: tuple[Path, ...]) -> dict[str, Any]:
             if isinstance(data[key], str) and data[key].strip():
                 parts[key] = data[key].strip()
             else:
-                reader.bad((key,), f"expected text; found {data[key]!r}")
+                reader.bad((key,), f"expected text; found {brief(data[key])}")
     if "year" in data:
         year = data["year"]
         if year is None or (
@@ -506,7 +514,7 @@ def _read(path: Path, chain: tuple[Path, ...]) -> dict[str, Any]:
         ):
             parts["year"] = year  # null clears a parent's year
         else:
-            reader.bad(("year",), f"is {year!r}; expected a year such as 2030")
+            reader.bad(("year",), f"is {brief(year)}; expected a year such as 2030")
     opened: dict[str, Where] = dict(parts.get("open", {}))
     closed: dict[str, Where] = dict(parts.get("close", {}))
     new_open = reader.located(data["open"], ("open",)) if "open" in data else {}

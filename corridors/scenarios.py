@@ -353,6 +353,7 @@ def check_scenario(G: nx.MultiDiGraph, scenario: Scenario) -> None:
                         f"unknown source id '{sid}'{hint}; expected an id of the network's "
                         f"sources.csv, or '{SCENARIO_SOURCE}'",
                     )
+    _check_estimates(G, links, scenario, bad)
     countries = {d.get("country") for _, d in G.nodes(data=True)}
     corridors = {
         c for d in (G.edges[u, v, k] for k, (u, v) in links.items()) for c in d.get("corridors", ())
@@ -417,6 +418,28 @@ def check_scenario(G: nx.MultiDiGraph, scenario: Scenario) -> None:
     if errors:
         head = f"{len(errors)} error(s) in scenario '{scenario.name}':\n" if len(errors) > 1 else ""
         raise ScenarioError(head + "\n".join(errors))
+
+
+def _check_estimates(
+    G: nx.MultiDiGraph, links: Mapping[str, tuple[str, str]], scenario: Scenario, bad: Any
+) -> None:
+    """Every figure a changed feature still calls an estimate must keep a [low, high] range
+    (else a sweep would silently hold it fixed)."""
+    for fid, changes in scenario.change.items():
+        if fid in links:
+            attrs = copy.deepcopy(G.edges[(*links[fid], fid)])
+        elif fid in G:
+            attrs = copy.deepcopy(G.nodes[fid])
+        else:
+            continue  # a new feature: validated with the new features
+        _apply_change(attrs, changes)  # values already checked by the reader
+        ranges = attrs.get("ranges") if isinstance(attrs.get("ranges"), dict) else {}
+        for name in attrs.get("estimates") or ():
+            if isinstance(name, str) and name not in ranges:
+                bad(
+                    ("change", fid, "estimates"),
+                    f"estimate '{name}' of '{fid}' has no [low, high] range; add ranges.{name}",
+                )
 
 
 def _source_ids(G: nx.MultiDiGraph) -> set[str] | None:

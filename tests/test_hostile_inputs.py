@@ -332,7 +332,7 @@ def test_a_csv_given_as_places(tmp_path: Path, tiny_files: tuple[Path, Path]) ->
     ("kinds", "expected"),
     [
         ({"countries": ["Russia"]}, "unknown country 'Russia': .* did you mean 'RU'"),
-        ({"countries": ["RUS", "IRN"]}, "unknown country 'IRN'.*did you mean 'IR'"),
+        ({"countries": ["RUS", "IRN"]}, "unknown country 'IRN'.*did you mean 'IR'"),  # sorted
         ({"countries": ["Iran"]}, "did you mean 'IR'"),
         ({"modes": ["ferry"]}, "unknown mode 'ferry'; expected one of rail, sea, road, pipeline"),
         ({"corridors": ["nothern"]}, "unknown corridor 'nothern'; did you mean 'northern'"),
@@ -369,3 +369,33 @@ def test_a_scenario_names_the_line_of_a_bad_country(tmp_path: Path) -> None:
     assert "line 3, key 'avoid.countries[0]': unknown country 'Russia'" in message
     assert "did you mean 'RU'" in message
     assert "line 4, key 'avoid.modes[0]': unknown mode 'ferry'" in message
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "change:\n  rail:a-b: {estimates: [time_h]}\n",
+            "line 2, key 'change.rail:a-b.estimates': estimate 'time_h' of 'rail:a-b' has no",
+        ),
+        (
+            "new_places:\n  - {id: port:z, name: Z, country: XA, kind: port, lon: 1, lat: 1}\n"
+            "  - {id: port:z, name: Z, country: XA, kind: port, lon: 1, lat: 1}\n",
+            r"line 3, key 'new_places\[1\]': 'port:z' is given twice",
+        ),
+        ("jobs:\n  routes: [{from: A, to: D, commodity: Oil}]\n", None),
+        ("jobs:\n  routes: [{from: A, to: D, commodity: oyl}]\n", "did you mean 'oil'"),
+    ],
+)
+def test_scenario_values_that_would_mislead(
+    tmp_path: Path, tiny_graph: nx.MultiDiGraph, text: str, expected: str | None
+) -> None:
+    from corridors.scenarios import load_scenario
+
+    path = tmp_path / "s.yaml"
+    path.write_text(text)
+    if expected is None:
+        assert load_scenario(path, tiny_graph).routes[0].commodity == "oil"
+        return
+    with pytest.raises(ScenarioError, match=expected):
+        load_scenario(path, tiny_graph)

@@ -282,6 +282,9 @@ def run(argv: list[str] | None = None) -> int:
     """
     import click
 
+    if any("\x00" in arg for arg in argv or ()):  # only a caller of run() can pass one
+        _error("an argument contains a NUL character")
+        return 2
     try:
         code = app(args=argv, standalone_mode=False)
     except click.exceptions.NoArgsIsHelpError as exc:
