@@ -287,17 +287,22 @@ class FlowProblem:
         self.nodes = flow.nodes
         self.tail, self.head, self.cap = flow.tail, flow.head, flow.cap
         self.elements = flow.elements
-        index = {n: i for i, n in enumerate(self.nodes)}
-        self.source = index.get(SOURCE)
-        self.sink = index.get(SINK)
-        self._place_nodes: dict[str, list[int]] = {}
-        for i, n in enumerate(self.nodes):
-            if n[0]:
-                self._place_nodes.setdefault(n[0], []).append(i)
+        self.source = self.nodes.index(SOURCE) if SOURCE in self.nodes else None
+        self.sink = self.nodes.index(SINK) if SINK in self.nodes else None
+        self._place_nodes: dict[str, list[int]] | None = None
         self._link_edges: dict[str, list[int]] = {}
-        for i, e in enumerate(self.elements):
-            if e is not None and e[0] == "link":
-                self._link_edges.setdefault(e[1], []).append(i)
+
+    def _index(self) -> dict[str, list[int]]:
+        """Nodes per place and edges per link (for :meth:`without`), built on first use."""
+        if self._place_nodes is None:
+            self._place_nodes = {}
+            for i, n in enumerate(self.nodes):
+                if n[0]:
+                    self._place_nodes.setdefault(n[0], []).append(i)
+            for i, e in enumerate(self.elements):
+                if e is not None and e[0] == "link":
+                    self._link_edges.setdefault(e[1], []).append(i)
+        return self._place_nodes
 
     @classmethod
     def from_graph(cls, F: nx.DiGraph) -> FlowProblem:
@@ -325,13 +330,14 @@ class FlowProblem:
         """A boolean mask of the edges that go with the element (a place: all its nodes')."""
         import numpy as np
 
+        place_nodes = self._index()
         mask = np.zeros(len(self.cap), dtype=bool)
         kind, eid = element
         if kind == "link":
             mask[self._link_edges.get(eid, [])] = True
         else:
             nodes = np.zeros(len(self.nodes), dtype=bool)
-            nodes[self._place_nodes.get(eid, [])] = True
+            nodes[place_nodes.get(eid, [])] = True
             mask = nodes[self.tail] | nodes[self.head]
         return mask
 

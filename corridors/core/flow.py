@@ -55,6 +55,7 @@ class FlowArrays:
     head: npt.NDArray[np.int64]
     cap: npt.NDArray[np.float64]
     elements: list[Element]
+    index: dict[Any, int] | None = None  # node key -> number, when the builder has it
 
 
 def _place_capacities(net: CompiledNetwork) -> dict[int, float]:
@@ -82,7 +83,7 @@ def joined(flow: FlowArrays, origins: Iterable[str], destinations: Iterable[str]
     """``flow`` with a ``SOURCE`` feeding the origins and a ``SINK`` fed by the destinations."""
     import numpy as np
 
-    index = {key: i for i, key in enumerate(flow.nodes)}
+    index = flow.index if flow.index is not None else {k: i for i, k in enumerate(flow.nodes)}
     source, sink = len(flow.nodes), len(flow.nodes) + 1
     tails = [source for o in origins if (o, SRC) in index]
     heads = [index[(o, SRC)] for o in origins if (o, SRC) in index]
@@ -149,7 +150,7 @@ def _network(net: CompiledNetwork) -> FlowArrays:
     cap.append(np.array([e[2] for e in extra], dtype=float))
     elements += [e[3] for e in extra]
     return FlowArrays(
-        nodes, np.concatenate(tails), np.concatenate(heads), np.concatenate(cap), elements
+        nodes, np.concatenate(tails), np.concatenate(heads), np.concatenate(cap), elements, index
     )
 
 
