@@ -271,7 +271,7 @@ def max_throughput(
     d = resolve_places(G, destinations)
     _check_sets(o, d)
     net = compile_network(G, commodity=commodity, year=year, avoid=avoid)
-    value, cut, _ = FlowProblem(flow_arrays(net, o, d)).solve()
+    value, cut, _ = FlowProblem(flow_arrays(net, o, d)).solve(carriers=False)
     return Throughput(o, d, commodity, year, value, cut)
 
 
@@ -287,8 +287,7 @@ class FlowProblem:
         self.nodes = flow.nodes
         self.tail, self.head, self.cap = flow.tail, flow.head, flow.cap
         self.elements = flow.elements
-        self.source = self.nodes.index(SOURCE) if SOURCE in self.nodes else None
-        self.sink = self.nodes.index(SINK) if SINK in self.nodes else None
+        self.source, self.sink = flow.terminals()
         self._place_nodes: dict[str, list[int]] | None = None
         self._link_edges: dict[str, list[int]] = {}
 
@@ -371,8 +370,12 @@ class FlowProblem:
         path.discard("")
         return path
 
-    def solve(self, drop: Any = None) -> tuple[float, list[CutElement], set[str]]:
+    def solve(
+        self, drop: Any = None, *, carriers: bool = True
+    ) -> tuple[float, list[CutElement], set[str]]:
         """Value, minimum cut and carriers, with the edges of mask ``drop`` removed.
+
+        ``carriers=False`` skips finding the carriers of a finite flow (the set is empty).
 
         When the value is unbounded, the cut is empty and the carriers are the elements of one
         unbounded path (the flow stays unbounded without any other element).
@@ -387,9 +390,11 @@ class FlowProblem:
         path = self._unbounded_path(tail, head, cap, kept)
         if path is not None:
             return math.inf, [], path
-        flow, reachable = max_flow(len(self.nodes), tail, head, cap, self.source, self.sink)
-        carried = flow > 0
-        carriers: set[str] = set()
+        flow, reachable = max_flow(
+            len(self.nodes), tail, head, cap, self.source, self.sink, flows=carriers
+        )
+        carried = np.zeros(len(cap), dtype=bool) if flow is None else flow > 0
+        carrying: set[str] = set()
         cut: list[CutElement] = []
         value = 0.0
         for j in np.flatnonzero(carried | (reachable[tail] & ~reachable[head])):
@@ -397,9 +402,9 @@ class FlowProblem:
             u, v = self.edge(i)
             element = self.elements[i]
             if carried[j]:
-                carriers.update((u[0], v[0]))
+                carrying.update((u[0], v[0]))
                 if element is not None:
-                    carriers.add(element[1])
+                    carrying.add(element[1])
             if reachable[tail[j]] and not reachable[head[j]]:
                 value += float(cap[j])
                 if element is None:
@@ -409,9 +414,9 @@ class FlowProblem:
                 if kind == "link":
                     ends = (u[0], v[1].rsplit(">", 1)[1] if v[0] == "" else v[0])
                 cut.append(CutElement(eid, kind, float(cap[j]), *ends))
-        carriers.discard("")
+        carrying.discard("")
         cut.sort(key=lambda c: (-c.capacity_tpy, c.kind, c.id, c.from_ or ""))
-        return value, cut, carriers
+        return value, cut, carrying
 
 
 def solve_max_flow(F: nx.DiGraph) -> tuple[float, list[CutElement], set[str]]:
