@@ -186,23 +186,14 @@ def _place_edges(t: Tables, layers: _Layers, first_node: int) -> dict[str, Any]:
     }
 
 
-def _per_commodity(
-    raw: npt.NDArray[np.object_], commodity: str, year: int | None, *, capacity: bool
-) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
-    """The figures of a per-commodity column (NaN where none), and which are one figure for
-    all commodities (not a mapping)."""
+def _per_commodity(raw: npt.NDArray[np.object_], commodity: str) -> npt.NDArray[np.float64]:
+    """The figures of a per-commodity column for a commodity (NaN where none)."""
     import numpy as np
 
     try:
-        return np.array(raw, dtype=float), np.ones(len(raw), dtype=bool)
+        return np.array(raw, dtype=float)  # one figure for all commodities, or none
     except (TypeError, ValueError):  # some are mappings per commodity
-        values = raw.tolist()
-        if capacity:
-            figures = [capacity_for({"capacity_tpy": v}, commodity, year) for v in values]
-        else:
-            figures = [per_commodity(v, commodity) for v in values]
-        shared = np.array([_shared(v) for v in values], dtype=bool)
-        return _floats(figures), shared
+        return _floats(per_commodity(v, commodity) for v in raw.tolist())
 
 
 def _link_figures(
@@ -223,14 +214,14 @@ def _link_figures(
         length / np.where(np.isnan(speed), speed_default, speed),
         t.time_h[kept],
     )
-    cost, _ = _per_commodity(t.cost_usd_per_t[kept], commodity, year, capacity=False)
+    raw = t.link_raw[kept].tolist()
+    cost = _per_commodity(t.cost_usd_per_t[kept], commodity)
     cost = np.where(np.isnan(cost), rate_default * length, cost)
     co2 = t.co2_g_per_tkm[kept]
     co2 = np.where(np.isnan(co2), co2_default, co2)
     country = np.array(t.place_country, dtype=object)
     tail, head = t.tail[kept], t.head[kept]
     crossing = country[tail] != country[head]
-    capacity, shared = _per_commodity(t.capacity_tpy[kept], commodity, year, capacity=True)
     return {
         "length_km": length,
         "time_h": time_h + t.wait_h[kept],
@@ -240,8 +231,8 @@ def _link_figures(
         "border_usd_per_t": np.where(
             crossing, t.border_usd_per_t[tail] + t.border_usd_per_t[head], 0.0
         ),
-        "capacity_tpy": capacity,
-        "capacity_shared": shared,
+        "capacity_tpy": _floats(capacity_for(d, commodity, year) for d in raw),
+        "capacity_shared": np.array([_shared(d.get("capacity_tpy")) for d in raw], dtype=bool),
     }
 
 

@@ -67,7 +67,6 @@ class Tables:
     link_close: npt.NDArray[np.float64]
     commodities: npt.NDArray[np.object_]  # the list of each edge
     cost_usd_per_t: npt.NDArray[np.object_]  # raw: a figure, a per-commodity mapping or None
-    capacity_tpy: npt.NDArray[np.object_]  # raw, likewise
     link_raw: npt.NDArray[np.object_]  # the edge's attribute dict in the graph
 
 
@@ -107,7 +106,6 @@ _COLUMNS = [
     "link_close",
     "commodities",
     "cost_usd_per_t",
-    "capacity_tpy",
     "link_raw",
 ]
 
@@ -134,7 +132,6 @@ def _edge_columns(G: nx.MultiDiGraph, index: dict[str, int]) -> dict[str, Any]:
             d.get("close_year"),
             d.get("commodities", ()),
             d.get("cost_usd_per_t"),
-            d.get("capacity_tpy"),
             d,
         )
         for u, nbrs in G._adj.items()
@@ -155,7 +152,7 @@ def _edge_columns(G: nx.MultiDiGraph, index: dict[str, int]) -> dict[str, Any]:
         out[name] = np.array(cols[name], dtype=float)[order]
     for name in ("link_open", "link_close"):
         out[name] = np.array(cols[name], dtype=float)[order]
-    for name in ("link_status", "commodities", "cost_usd_per_t", "capacity_tpy", "link_raw"):
+    for name in ("link_status", "commodities", "cost_usd_per_t", "link_raw"):
         column = np.empty(len(rows), dtype=object)
         column[:] = cols[name]
         out[name] = column[order]
@@ -176,7 +173,7 @@ def _no_edges() -> dict[str, Any]:
     for n in ("length_km", "time_h", "speed_kmh", "wait_h", "co2_g_per_tkm"):
         out[n] = floats
     out.update(link_open=floats, link_close=floats)
-    for n in ("link_status", "commodities", "cost_usd_per_t", "capacity_tpy", "link_raw"):
+    for n in ("link_status", "commodities", "cost_usd_per_t", "link_raw"):
         out[n] = objects
     return out
 
