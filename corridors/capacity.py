@@ -274,7 +274,7 @@ def max_throughput(
     d = resolve_places(G, destinations)
     _check_sets(o, d)
     net = compile_network(G, commodity=commodity, year=year, avoid=avoid)
-    value, cut, _ = FlowProblem(flow_arrays(net, o, d)).solve()
+    value, cut, _ = FlowProblem(flow_arrays(net, o, d)).solve(carriers=False)
     return Throughput(o, d, commodity, year, value, cut)
 
 
@@ -290,17 +290,21 @@ class FlowProblem:
         self.nodes = flow.nodes
         self.tail, self.head, self.cap = flow.tail, flow.head, flow.cap
         self.elements = flow.elements
-        index = {n: i for i, n in enumerate(self.nodes)}
-        self.source = index.get(SOURCE)
-        self.sink = index.get(SINK)
-        self._place_nodes: dict[str, list[int]] = {}
-        for i, n in enumerate(self.nodes):
-            if n[0]:
-                self._place_nodes.setdefault(n[0], []).append(i)
+        self.source, self.sink = flow.terminals()
+        self._place_nodes: dict[str, list[int]] | None = None
         self._link_edges: dict[str, list[int]] = {}
-        for i, e in enumerate(self.elements):
-            if e is not None and e[0] == "link":
-                self._link_edges.setdefault(e[1], []).append(i)
+
+    def _index(self) -> dict[str, list[int]]:
+        """Nodes per place and edges per link (for :meth:`without`), built on first use."""
+        if self._place_nodes is None:
+            self._place_nodes = {}
+            for i, n in enumerate(self.nodes):
+                if n[0]:
+                    self._place_nodes.setdefault(n[0], []).append(i)
+            for i, e in enumerate(self.elements):
+                if e is not None and e[0] == "link":
+                    self._link_edges.setdefault(e[1], []).append(i)
+        return self._place_nodes
 
     @classmethod
     def from_graph(cls, F: nx.DiGraph) -> FlowProblem:
@@ -328,13 +332,14 @@ class FlowProblem:
         """A boolean mask of the edges that go with the element (a place: all its nodes')."""
         import numpy as np
 
+        place_nodes = self._index()
         mask = np.zeros(len(self.cap), dtype=bool)
         kind, eid = element
         if kind == "link":
             mask[self._link_edges.get(eid, [])] = True
         else:
             nodes = np.zeros(len(self.nodes), dtype=bool)
-            nodes[self._place_nodes.get(eid, [])] = True
+            nodes[place_nodes.get(eid, [])] = True
             mask = nodes[self.tail] | nodes[self.head]
         return mask
 
@@ -368,8 +373,12 @@ class FlowProblem:
         path.discard("")
         return path
 
-    def solve(self, drop: Any = None) -> tuple[float, list[CutElement], set[str]]:
+    def solve(
+        self, drop: Any = None, *, carriers: bool = True
+    ) -> tuple[float, list[CutElement], set[str]]:
         """Value, minimum cut and carriers, with the edges of mask ``drop`` removed.
+
+        ``carriers=False`` skips finding the carriers of a finite flow (the set is empty).
 
         When the value is unbounded, the cut is empty and the carriers are the elements of one
         unbounded path (the flow stays unbounded without any other element).
@@ -384,9 +393,11 @@ class FlowProblem:
         path = self._unbounded_path(tail, head, cap, kept)
         if path is not None:
             return math.inf, [], path
-        flow, reachable = max_flow(len(self.nodes), tail, head, cap, self.source, self.sink)
-        carried = flow > 0
-        carriers: set[str] = set()
+        flow, reachable = max_flow(
+            len(self.nodes), tail, head, cap, self.source, self.sink, flows=carriers
+        )
+        carried = np.zeros(len(cap), dtype=bool) if flow is None else flow > 0
+        carrying: set[str] = set()
         cut: list[CutElement] = []
         value = 0.0
         for j in np.flatnonzero(carried | (reachable[tail] & ~reachable[head])):
@@ -394,9 +405,9 @@ class FlowProblem:
             u, v = self.edge(i)
             element = self.elements[i]
             if carried[j]:
-                carriers.update((u[0], v[0]))
+                carrying.update((u[0], v[0]))
                 if element is not None:
-                    carriers.add(element[1])
+                    carrying.add(element[1])
             if reachable[tail[j]] and not reachable[head[j]]:
                 value += float(cap[j])
                 if element is None:
@@ -406,9 +417,9 @@ class FlowProblem:
                 if kind == "link":
                     ends = (u[0], v[1].rsplit(">", 1)[1] if v[0] == "" else v[0])
                 cut.append(CutElement(eid, kind, float(cap[j]), *ends))
-        carriers.discard("")
+        carrying.discard("")
         cut.sort(key=lambda c: (-c.capacity_tpy, c.kind, c.id, c.from_ or ""))
-        return value, cut, carriers
+        return value, cut, carrying
 
 
 def solve_max_flow(F: nx.DiGraph) -> tuple[float, list[CutElement], set[str]]:

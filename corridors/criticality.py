@@ -144,10 +144,10 @@ class _Router:
             if element is not None:
                 weights = weights.copy()
                 weights[self.edges.get(element, [])] = np.inf
-            simple = None if self.finder.heap else self.net.simple(weights)
+            simple = None if self.finder.heap else self.finder.routing_graph(weights)
             self._barred = (element, weights, simple)
         elif self._barred[2] is None and not self.finder.heap:
-            self._barred = (element, self._barred[1], self.net.simple(self._barred[1]))
+            self._barred = (element, self._barred[1], self.finder.routing_graph(self._barred[1]))
         return self._barred[1], self._barred[2]
 
     def best(self, pair: tuple[str, str], element: tuple[str, str] | None) -> _Path | None:

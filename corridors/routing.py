@@ -179,7 +179,7 @@ class _Search:
         self.G, self.net, self.origin, self.destination = G, net, o, d
         self.weights = net.weights(by)
         self.finder = path_finder(net)
-        self.simple = None if self.finder.heap else net.simple_for(by)
+        self.simple = None if self.finder.heap else self.finder.routing_graph_for(by)
         self.source = net.node_index.get((o, SRC))
         self.target = net.node_index.get((d, DST))
 

@@ -79,22 +79,22 @@ def _place_ok(t: Tables, year: int | None, avoid: Avoid) -> npt.NDArray[np.bool_
     return ok
 
 
+def _codes_of(names: tuple[str, ...], wanted: frozenset[str]) -> list[int]:
+    return [i for i, name in enumerate(names) if name in wanted]
+
+
 def _link_ok(t: Tables, commodity: str, year: int | None, avoid: Avoid) -> npt.NDArray[np.bool_]:
     import numpy as np
 
     ok = in_service_mask(t.link_status, t.link_open, t.link_close, year)
-    ok &= np.array([commodity in d.get("commodities", ()) for d in t.link_raw], dtype=bool)
-    if avoid.links or avoid.modes:
-        ok &= np.array(
-            [
-                k not in avoid.links and m not in avoid.modes
-                for k, m in zip(t.key, t.mode, strict=True)
-            ],
-            dtype=bool,
-        )
+    ok &= np.array([commodity in c for c in t.commodities.tolist()], dtype=bool)
+    if avoid.links:
+        ok &= ~np.isin(t.key, _codes_of(t.key_names, avoid.links))
+    if avoid.modes:
+        ok &= ~np.isin(t.mode, _codes_of(t.mode_names, avoid.modes))
     if avoid.corridors:
         ok &= np.array(
-            [not avoid.corridors.intersection(d.get("corridors", ())) for d in t.link_raw],
+            [not avoid.corridors.intersection(d.get("corridors", ())) for d in t.link_raw.tolist()],
             dtype=bool,
         )
     place_ok = _place_ok(t, year, avoid)
@@ -113,10 +113,8 @@ class _Layers:
 def _layer_nodes(t: Tables, kept: npt.NDArray[np.int64]) -> tuple[_Layers, Any, Any]:
     import numpy as np
 
-    kept_layers = [t.layer[i] for i in kept]
-    names = sorted(set(kept_layers))
-    code_of = {name: i for i, name in enumerate(names)}
-    lcode = np.array([code_of[x] for x in kept_layers], dtype=np.int64)
+    names = list(t.layer_names)
+    lcode = t.layer[kept]
     L = max(len(names), 1)
     tail_code = t.tail[kept] * L + lcode
     head_code = t.head[kept] * L + lcode
@@ -180,17 +178,27 @@ def _place_edges(t: Tables, layers: _Layers, first_node: int) -> dict[str, Any]:
     }
 
 
+def _per_commodity(raw: npt.NDArray[np.object_], commodity: str) -> npt.NDArray[np.float64]:
+    """The figures of a per-commodity column for a commodity (NaN where none)."""
+    import numpy as np
+
+    try:
+        return np.array(raw, dtype=float)  # one figure for all commodities, or none
+    except (TypeError, ValueError):  # some are mappings per commodity
+        return _floats(per_commodity(v, commodity) for v in raw.tolist())
+
+
 def _link_figures(
     t: Tables, kept: npt.NDArray[np.int64], commodity: str, year: int | None
 ) -> dict[str, Any]:
     import numpy as np
 
     table = modes()
-    mode = [t.mode[i] for i in kept]
-    speed_default = np.array([table[m].speed_kmh for m in mode], dtype=float)
-    rate_default = np.array([table[m].cost_usd_per_tkm for m in mode], dtype=float)
-    co2_default = np.array([table[m].co2_g_per_tkm for m in mode], dtype=float)
-    raw = [t.link_raw[i] for i in kept]
+    defaults = [table[m] for m in t.mode_names]
+    mode = t.mode[kept]
+    speed_default = np.array([m.speed_kmh for m in defaults] or [0.0], dtype=float)[mode]
+    rate_default = np.array([m.cost_usd_per_tkm for m in defaults] or [0.0], dtype=float)[mode]
+    co2_default = np.array([m.co2_g_per_tkm for m in defaults] or [0.0], dtype=float)[mode]
     length = t.length_km[kept]
     speed = t.speed_kmh[kept]
     time_h = np.where(
@@ -198,13 +206,14 @@ def _link_figures(
         length / np.where(np.isnan(speed), speed_default, speed),
         t.time_h[kept],
     )
-    cost = _floats(per_commodity(d.get("cost_usd_per_t"), commodity) for d in raw)
+    raw = t.link_raw[kept].tolist()
+    cost = _per_commodity(t.cost_usd_per_t[kept], commodity)
     cost = np.where(np.isnan(cost), rate_default * length, cost)
     co2 = t.co2_g_per_tkm[kept]
     co2 = np.where(np.isnan(co2), co2_default, co2)
     country = np.array(t.place_country, dtype=object)
-    crossing = country[t.tail[kept]] != country[t.head[kept]]
     tail, head = t.tail[kept], t.head[kept]
+    crossing = country[tail] != country[head]
     return {
         "length_km": length,
         "time_h": time_h + t.wait_h[kept],
@@ -266,10 +275,9 @@ def build_edges(t: Tables, commodity: str, year: int | None, avoid: Avoid) -> Ed
     kept = np.flatnonzero(_link_ok(t, commodity, year, avoid))
     layers, link_tail, link_head = _layer_nodes(t, kept)
     pe = _place_edges(t, layers, len(layers.codes))
-    keys = [t.key[i] for i in kept]
-    link_ids = tuple(dict.fromkeys(keys))
-    link_index = {k: i for i, k in enumerate(link_ids)}
-    mode_of = {k: t.mode[i] for k, i in zip(keys, kept.tolist(), strict=True)}
+    uniq, link = np.unique(t.key[kept], return_inverse=True)
+    first = np.searchsorted(t.key[kept], uniq)  # kept is sorted by link id
+    link_ids = tuple(t.key_names[k] for k in uniq.tolist())
     L = max(len(layers.names), 1)
     nodes = [(t.place_ids[c // L], layers.names[c % L]) for c in layers.codes.tolist()]
     for p in pe["places"].tolist():
@@ -280,16 +288,14 @@ def build_edges(t: Tables, commodity: str, year: int | None, avoid: Avoid) -> Ed
     return EdgeColumns(
         nodes=tuple(nodes),
         link_ids=link_ids,
-        link_mode=tuple(mode_of[k] for k in link_ids),
+        link_mode=tuple(t.mode_names[m] for m in t.mode[kept][first].tolist()),
         place_ids=t.place_ids,
         place_country=t.place_country,
         place_kind=t.place_kind,
         tail=np.concatenate([link_tail, pe["tail"]]),
         head=np.concatenate([link_head, pe["head"]]),
         kind=np.concatenate([np.full(n_links, _LINK), pe["kind"]]),
-        link=np.concatenate(
-            [np.array([link_index[k] for k in keys], dtype=np.int64), np.full(n_place, -1)]
-        ),
+        link=np.concatenate([link.astype(np.int64), np.full(n_place, -1)]),
         place=np.concatenate([np.full(n_links, -1), pe["place"]]),
         **{name: np.concatenate([lf[name], pf[name]]) for name in lf},
     )

@@ -55,6 +55,16 @@ class FlowArrays:
     head: npt.NDArray[np.int64]
     cap: npt.NDArray[np.float64]
     elements: list[Element]
+    index: dict[Any, int] | None = None  # node key -> number, when the builder has it
+    source: int | None = None  # the SOURCE and SINK nodes, when the builder knows them
+    sink: int | None = None
+
+    def terminals(self) -> tuple[int | None, int | None]:
+        """The numbers of the ``SOURCE`` and ``SINK`` nodes (None: absent)."""
+        if self.source is not None:
+            return self.source, self.sink
+        found = {key: i for i, key in enumerate(self.nodes) if key in (SOURCE, SINK)}
+        return found.get(SOURCE), found.get(SINK)
 
 
 def _place_capacities(net: CompiledNetwork) -> dict[int, float]:
@@ -82,7 +92,7 @@ def joined(flow: FlowArrays, origins: Iterable[str], destinations: Iterable[str]
     """``flow`` with a ``SOURCE`` feeding the origins and a ``SINK`` fed by the destinations."""
     import numpy as np
 
-    index = {key: i for i, key in enumerate(flow.nodes)}
+    index = flow.index if flow.index is not None else {k: i for i, k in enumerate(flow.nodes)}
     source, sink = len(flow.nodes), len(flow.nodes) + 1
     tails = [source for o in origins if (o, SRC) in index]
     heads = [index[(o, SRC)] for o in origins if (o, SRC) in index]
@@ -95,6 +105,8 @@ def joined(flow: FlowArrays, origins: Iterable[str], destinations: Iterable[str]
         np.concatenate([flow.head, np.array(heads, dtype=np.int64)]),
         np.concatenate([flow.cap, np.full(len(tails), np.inf)]),
         [*flow.elements, *([None] * len(tails))],
+        source=source,
+        sink=sink,
     )
 
 
@@ -149,7 +161,7 @@ def _network(net: CompiledNetwork) -> FlowArrays:
     cap.append(np.array([e[2] for e in extra], dtype=float))
     elements += [e[3] for e in extra]
     return FlowArrays(
-        nodes, np.concatenate(tails), np.concatenate(heads), np.concatenate(cap), elements
+        nodes, np.concatenate(tails), np.concatenate(heads), np.concatenate(cap), elements, index
     )
 
 
@@ -195,9 +207,10 @@ def _whole(cap: npt.NDArray[np.float64]) -> tuple[npt.NDArray[np.int64], int] | 
 
 
 def _scipy_flow(
-    n: int, tail: Any, head: Any, units: Any, source: int, sink: int
+    n: int, tail: Any, head: Any, units: Any, source: int, sink: int, *, flows: bool = True
 ) -> tuple[Any, Any]:
-    """Flow per edge and the nodes the residual network reaches from the source."""
+    """Flow per edge (None unless ``flows``) and the nodes the residual network reaches from
+    the source."""
     import numpy as np
     import scipy.sparse as sp
     from scipy.sparse.csgraph import breadth_first_order, maximum_flow
@@ -209,7 +222,16 @@ def _scipy_flow(
     residual.eliminate_zeros()
     reachable = np.zeros(n, dtype=bool)
     reachable[breadth_first_order(residual, source, return_predecessors=False)] = True
-    return np.asarray(flow[tail, head]).ravel().astype(float), reachable
+    if not flows:
+        return None, reachable
+    coo = flow.tocoo()
+    keys = coo.row.astype(np.int64) * n + coo.col
+    order = np.argsort(keys)
+    wanted = np.asarray(tail, dtype=np.int64) * n + head
+    at = np.minimum(np.searchsorted(keys[order], wanted), max(len(keys) - 1, 0))
+    found = (keys[order][at] == wanted) if len(keys) else np.zeros(len(wanted), dtype=bool)
+    per_edge = np.where(found, coo.data[order][at] if len(keys) else 0, 0)
+    return per_edge.astype(float), reachable
 
 
 def _exact_flow(
@@ -235,9 +257,10 @@ def _exact_flow(
 
 
 def max_flow(
-    n: int, tail: Any, head: Any, cap: Any, source: int, sink: int
-) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
-    """A maximum flow (t/yr per edge) and the source side of the minimum cut nearest it.
+    n: int, tail: Any, head: Any, cap: Any, source: int, sink: int, *, flows: bool = True
+) -> tuple[npt.NDArray[np.float64] | None, npt.NDArray[np.bool_]]:
+    """A maximum flow (t/yr per edge; None unless ``flows``) and the source side of the
+    minimum cut nearest the source.
 
     ``cap`` is ``inf`` on unbounded edges; no path of unbounded edges may join ``source`` to
     ``sink`` (check first). Exact for any finite capacities (see the module docstring).
@@ -253,8 +276,8 @@ def max_flow(
         if float(whole.astype(float).sum()) / g + 1 <= INT32_MAX:
             units = np.full(len(cap), int(whole.sum()) // g + 1, dtype=np.int64)
             units[finite] = whole // g
-            flow, reachable = _scipy_flow(n, tail, head, units, source, sink)
-            return flow * (g / factor), reachable
+            flow, reachable = _scipy_flow(n, tail, head, units, source, sink, flows=flows)
+            return None if flow is None else flow * (g / factor), reachable
         top = math.ceil(_cut_bound(n, tail, head, cap, source, sink) * factor)
         small = whole[whole <= top]
         g = (int(np.gcd.reduce(small)) if len(small) else 1) or 1
@@ -262,8 +285,8 @@ def max_flow(
         if ceiling // g <= INT32_MAX:
             units = np.full(len(cap), ceiling // g, dtype=np.int64)
             units[finite] = np.minimum(whole, ceiling) // g
-            flow, reachable = _scipy_flow(n, tail, head, units, source, sink)
-            return flow * (g / factor), reachable
+            flow, reachable = _scipy_flow(n, tail, head, units, source, sink, flows=flows)
+            return None if flow is None else flow * (g / factor), reachable
     factor = 10**6 if scaled is None else scaled[1]
     exact: list[int | None] = [None] * len(cap)
     for i, c in zip(np.flatnonzero(finite).tolist(), cap[finite].tolist(), strict=True):

@@ -14,7 +14,8 @@ import itertools
 import math
 from typing import TYPE_CHECKING, Any
 
-from corridors.core.compiled import CompiledNetwork, Simple
+from corridors.core.compiled import ACCESS, CompiledNetwork, Simple
+from corridors.core.criteria import Criterion, criterion_weights
 
 if TYPE_CHECKING:
     import numpy as np
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 __all__ = ["HEAP_EDGES", "PathFinder", "path_weight"]
 
 #: Networks up to this many edges are searched by the Python heap Dijkstra.
-HEAP_EDGES = 20_000
+HEAP_EDGES = 2_000
 
 
 def path_weight(path: list[int], weights: Any) -> float:
@@ -38,6 +39,7 @@ class PathFinder:
         self.net = net
         self.heap = net.n_edges <= HEAP_EDGES if heap is None else heap
         self._adjacency: list[list[tuple[int, tuple[int, ...]]]] | None = None
+        self._graphs: dict[Any, Simple] = {}
 
     def adjacency(self) -> list[list[tuple[int, tuple[int, ...]]]]:
         """Per node, ``(head, edges)`` in the order heads first appear (parallel edges together)."""
@@ -63,11 +65,12 @@ class PathFinder:
     ) -> list[int] | None:
         """Edge ids of a cheapest path from ``source`` to ``target``, or None (no path).
 
-        ``simple`` is ``net.simple(weights)`` when the caller has it (cached per criterion).
+        ``simple`` is :meth:`routing_graph` of ``weights`` when the caller has it (it is what
+        a search costs to prepare beyond the Dijkstra itself on a large network).
         """
         if self.heap:
             return self._heap_path(source, target, weights.tolist())
-        return self._scipy_path(source, target, simple or self.net.simple(weights))
+        return self._scipy_path(source, target, simple or self.routing_graph(weights))
 
     def _heap_path(self, source: int, target: int, weights: list[float]) -> list[int] | None:
         adjacency = self.adjacency()
@@ -107,14 +110,55 @@ class PathFinder:
             node = int(tail[e])
         return path[::-1]
 
+    def routing_graph(self, weights: npt.NDArray[np.float64]) -> Simple:
+        """The csgraph SciPy searches: ``net.simple(weights)`` without the access edges.
+
+        A journey's access edges cost nothing; the search starts from every layer of the
+        origin at once and ends at the cheapest layer of the destination instead, so the
+        source and sink nodes of the places stay out of the search.
+        """
+        import numpy as np
+
+        return self.net.simple(np.where(self.net.kind == ACCESS, np.inf, weights))
+
+    def routing_graph_for(self, by: Criterion) -> Simple:
+        """:meth:`routing_graph` of a criterion's weights (cached)."""
+        key = tuple(criterion_weights(by).items())
+        if key not in self._graphs:
+            self._graphs[key] = self.routing_graph(self.net.weights(by))
+        return self._graphs[key]
+
     def _scipy_path(self, source: int, target: int, simple: Simple) -> list[int] | None:
+        import numpy as np
         from scipy.sparse.csgraph import dijkstra
 
-        _, pred = dijkstra(simple.matrix, indices=source, return_predecessors=True)
-        if pred[target] < 0:
+        net = self.net
+        starts = self._access(source, out=True)
+        ends = self._access(target, out=False)
+        first = net.head[starts] if len(starts) else np.array([source])
+        last = net.tail[ends] if len(ends) else np.array([target])
+        dist, pred, _ = dijkstra(
+            simple.matrix, indices=first, return_predecessors=True, min_only=True
+        )
+        j = int(np.argmin(dist[last]))
+        if not np.isfinite(dist[last[j]]):
             return None
-        nodes = [target]
-        while nodes[-1] != source:
+        nodes = [int(last[j])]
+        while pred[nodes[-1]] >= 0:
             nodes.append(int(pred[nodes[-1]]))
         nodes.reverse()
-        return [simple.edge_between(u, v) for u, v in itertools.pairwise(nodes)]
+        path = [simple.edge_between(u, v) for u, v in itertools.pairwise(nodes)]
+        head = [int(starts[first == nodes[0]][0])] if len(starts) else []
+        tail = [int(ends[j])] if len(ends) else []
+        return head + path + tail
+
+    def _access(self, node: int, *, out: bool) -> npt.NDArray[np.int64]:
+        """The access edges leaving a source node (``out``) or entering a sink node."""
+        import numpy as np
+
+        net = self.net
+        if out:
+            edges = np.arange(net.indptr[node], net.indptr[node + 1])
+        else:
+            edges = np.flatnonzero(net.head == node)  # a sink has few edges; found by scan
+        return edges[net.kind[edges] == ACCESS]

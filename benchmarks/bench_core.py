@@ -1,0 +1,235 @@
+"""The compiled core against plain SciPy on synthetic networks (issue 13).
+
+Each job is timed against a baseline measured in the same run, on the same graph; medians.
+
+* first route at ``--route-side`` (100k link edges by default): ``route()`` on a graph not seen
+  before (reading its columns, compiling, one Dijkstra, the route built) against building a CSR
+  matrix of the link times from the same graph and one :func:`scipy.sparse.csgraph.dijkstra`
+  (target <= 2x);
+* next route: ``route()`` for another pair on the compiled network against one scipy Dijkstra
+  on the ready matrix (target <= 2x);
+* k = 5 at ``--k-side`` (10k): ``route(k=5)`` against Yen's algorithm on scipy Dijkstra
+  (target <= 2x);
+* max throughput at ``--route-side``: ``max_throughput()`` on the compiled network against
+  :func:`scipy.sparse.csgraph.maximum_flow` on the same flow network as a ready integer matrix
+  (target <= 2x);
+* criticality at ``--k-side``: 200 links x 20 pairs, routes only, against the loop that reroutes
+  with scipy only the pairs whose best path uses the link (target <= 3x).
+
+Run: ``python benchmarks/bench_core.py [--runs N] [--route-side 158] [--k-side 51]``
+(side 158 gives 99,224 directed link edges, side 500 about 1M).
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import scipy.sparse as sp
+from scipy.sparse.csgraph import dijkstra, maximum_flow
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from synthetic import grid_network, random_pairs
+
+from corridors import route
+from corridors.capacity import max_throughput
+from corridors.core import compile_network, compiled, tables
+from corridors.core.flow import flow_arrays
+from corridors.criticality import criticality
+
+
+def _median(fn: Callable[[], Any], runs: int, before: Callable[[], Any] | None = None) -> float:
+    times = []
+    for _ in range(runs):
+        if before is not None:
+            before()
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def _forget(G: nx.MultiDiGraph) -> None:
+    """Drop the compiled forms of ``G``, as for a graph never seen before."""
+    tables._CACHE.pop(G, None)
+    compiled._CACHE.pop(G, None)
+
+
+class Baseline:
+    """The link-time CSR matrix of a grid built straight from the graph, and scipy on it."""
+
+    def __init__(self, G: nx.MultiDiGraph) -> None:
+        index = {p: i for i, p in enumerate(G)}
+        rows = [(index[u], index[v], d["time_h"]) for u, v, d in G.edges(data=True)]
+        u, v, w = (np.array(c) for c in zip(*rows, strict=True))
+        self.index = index
+        self.matrix = sp.csr_matrix((w, (u, v)), shape=(len(index), len(index)))
+
+    def path(self, o: str, d: str, matrix: Any = None) -> list[int] | None:
+        m = self.matrix if matrix is None else matrix
+        _, pred = dijkstra(m, indices=self.index[o], return_predecessors=True)
+        node, path = self.index[d], [self.index[d]]
+        if pred[node] < 0:
+            return None
+        while node != self.index[o]:
+            node = int(pred[node])
+            path.append(node)
+        return path[::-1]
+
+
+def _cost(m: Any, path: list[int]) -> float:
+    return float(sum(m[a, b] for a, b in itertools.pairwise(path)))
+
+
+def yen(base: Baseline, o: str, d: str, k: int) -> list[list[int]]:
+    """Yen's k shortest simple paths on scipy Dijkstra (edges and nodes barred by masking)."""
+    m = base.matrix.tocsr()
+    paths = [base.path(o, d)]
+    candidates: list[tuple[float, list[int]]] = []
+    while len(paths) < k and paths[-1] is not None:
+        last = paths[-1]
+        for i in range(len(last) - 1):
+            root = last[: i + 1]
+            W = m.tolil(copy=True)
+            for p in paths:
+                if p is not None and p[: i + 1] == root:
+                    W[p[i], p[i + 1]] = 0
+            for node in root[:-1]:
+                W[node, :] = 0
+                W[:, node] = 0
+            W = W.tocsr()
+            W.eliminate_zeros()
+            _, pred = dijkstra(W, indices=root[-1], return_predecessors=True)
+            node = base.index[d]
+            if pred[node] < 0 and node != root[-1]:
+                continue
+            spur = [node]
+            while node != root[-1]:
+                node = int(pred[node])
+                spur.append(node)
+            full = root[:-1] + spur[::-1]
+            if all(full != c for _, c in candidates) and full not in paths:
+                candidates.append((_cost(m, full), full))
+        if not candidates:
+            break
+        candidates.sort(key=lambda c: c[0])
+        paths.append(candidates.pop(0)[1])
+    return [p for p in paths if p is not None]
+
+
+def bench_route(G: nx.MultiDiGraph, pairs: list[tuple[str, str]], runs: int) -> None:
+    def first() -> None:
+        route(G, *pairs[0])
+
+    def base_first() -> None:
+        Baseline(G).path(*pairs[0])
+
+    ours_first = _median(first, runs, before=lambda: _forget(G))
+    base_first_s = _median(base_first, runs)
+    route(G, *pairs[0])
+    base = Baseline(G)
+    cycle = itertools.cycle(pairs[1:])
+    ours_next = _median(lambda: route(G, *next(cycle)), runs * 3)
+    cycle = itertools.cycle(pairs[1:])
+    base_next = _median(lambda: base.path(*next(cycle)), runs * 3)
+    _report("first route", ours_first, base_first_s, 2.0, "CSR build + scipy Dijkstra")
+    _report("next route", ours_next, base_next, 2.0, "scipy Dijkstra")
+
+
+def bench_k(G: nx.MultiDiGraph, pairs: list[tuple[str, str]], runs: int) -> None:
+    route(G, *pairs[0])
+    base = Baseline(G)
+    cycle = itertools.cycle(pairs[:3])
+    ours = _median(lambda: route(G, *next(cycle), k=5), runs)
+    cycle = itertools.cycle(pairs[:3])
+    theirs = _median(lambda: yen(base, *next(cycle), 5), runs)
+    _report("k = 5 routes", ours, theirs, 2.0, "Yen on scipy Dijkstra")
+
+
+def bench_flow(G: nx.MultiDiGraph, pairs: list[tuple[str, str]], runs: int) -> None:
+    o, d = pairs[0]
+    net = compile_network(G)
+    flow = flow_arrays(net, [o], [d])
+    n = len(flow.nodes)
+    finite = np.isfinite(flow.cap)
+    units = np.full(len(flow.cap), flow.cap[finite].sum() // 100_000 + 1)
+    units[finite] = flow.cap[finite] // 100_000  # the synthetic capacities are whole 0.1 Mt
+    C = sp.csr_array((units.astype(np.int32), (flow.tail, flow.head)), shape=(n, n))
+    source, sink = flow.nodes.index(("", "source")), flow.nodes.index(("", "sink"))
+    ours = _median(lambda: max_throughput(G, o, d), runs)
+    theirs = _median(lambda: maximum_flow(C, source, sink), runs)
+    value = max_throughput(G, o, d).throughput_tpy
+    assert value == maximum_flow(C, source, sink).flow_value * 100_000
+    _report("max throughput", ours, theirs, 2.0, "scipy maximum_flow on a ready matrix")
+
+
+def bench_criticality(G: nx.MultiDiGraph, runs: int) -> None:
+    pairs = random_pairs(G, 20)
+    links = sorted({k for _, _, k in G.edges(keys=True)})[:200]
+
+    def loop() -> None:  # from the graph, as criticality() is timed on a graph not seen before
+        base = Baseline(G)
+        edge_of = {(base.index[u], base.index[v]): k for u, v, k in G.edges(keys=True)}
+        paths = {p: base.path(*p) for p in pairs}
+        users: dict[str, list[tuple[str, str]]] = {}
+        for pair, path in paths.items():
+            for a, b in itertools.pairwise(path or []):
+                users.setdefault(edge_of[(a, b)], []).append(pair)
+        for link in links:
+            if link not in users:
+                continue
+            W = base.matrix.tolil(copy=True)
+            for (a, b), k in edge_of.items():
+                if k == link:
+                    W[a, b] = 0
+            W = W.tocsr()
+            W.eliminate_zeros()
+            for pair in users[link]:
+                base.path(*pair, matrix=W)
+
+    ours = _median(
+        lambda: criticality(G, pairs, elements=links, throughput=False),
+        runs,
+        before=lambda: _forget(G),
+    )
+    theirs = _median(loop, runs)
+    _report("criticality 200 x 20", ours, theirs, 3.0, "affected-pairs scipy loop")
+
+
+def _report(job: str, ours: float, theirs: float, target: float, baseline: str) -> None:
+    ratio = ours / theirs
+    verdict = "OK" if ratio <= target else "MISSED"
+    print(
+        f"{job:22} {ours * 1e3:9.1f} ms   {baseline}: {theirs * 1e3:9.1f} ms   "
+        f"ratio {ratio:5.2f}x (target <= {target:g}x) {verdict}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--route-side", type=int, default=158)
+    parser.add_argument("--k-side", type=int, default=51)
+    args = parser.parse_args()
+    big = grid_network(args.route_side)
+    pairs = random_pairs(big, 8)
+    print(f"route network: {big.number_of_edges():,} directed link edges")
+    bench_route(big, pairs, args.runs)
+    bench_flow(big, pairs, args.runs)
+    small = grid_network(args.k_side)
+    print(f"k and criticality network: {small.number_of_edges():,} directed link edges")
+    bench_k(small, random_pairs(small, 3), args.runs)
+    bench_criticality(small, args.runs)
+
+
+if __name__ == "__main__":
+    main()
