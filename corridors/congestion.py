@@ -44,17 +44,22 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DRY",
+    "LOADED_2024",
     "CorridorEquilibrium",
     "DelayParameters",
     "Observation",
     "bundled_demand",
+    "bundled_loaded_network",
     "calibrate",
     "corridor_equilibrium",
     "delay_parameters",
     "loaded_network",
+    "loaded_times",
     "observed_times",
     "parameter_ranges",
+    "with_loaded_times",
     "write_delay_parameters",
+    "write_loaded_times",
 ]
 
 DRY = ("container", "general")
@@ -444,26 +449,26 @@ def calibrate(
     return params, _fit_table(G, observations, params, avoid)
 
 
-def loaded_network(
+LOADED_2024 = "loaded_2024.csv"
+"""Loaded times of the bundled network at the bundled 2024 demand (written by the calibration)."""
+
+_LOADED_COLUMNS = ("element", "from", "to", "field", "hours")
+
+
+def loaded_times(
     G: nx.MultiDiGraph,
     *,
     demand: pd.DataFrame | None = None,
     scale: float = 1.0,
     year: int | None = None,
-) -> nx.MultiDiGraph:
-    """A copy of ``G`` whose times are those at equilibrium under a load.
+) -> list[tuple[str, str, str, str, float]]:
+    """Loaded times at equilibrium, as (element, from, to, field, hours) rows.
 
     The bundled 2024 demand (by default) is the Trans-Caspian route's own traffic, so it is
     assigned without :data:`TITR_AVOIDS`, as in the calibration; a ``demand`` table of the user's
-    on the whole network of ``year``. Each directed link gets its loaded time (sailing wait and
-    any border queue beyond the free dwell included) in ``time_h`` with ``wait_h`` 0; each place
-    its loaded handling and gauge-change times (the slower direction). The times are for dry
-    cargo: route other commodities on ``G`` itself.
-
-    Returns
-    -------
-    networkx.MultiDiGraph
-        With ``G.graph["load"]`` saying which load it carries.
+    on the whole network of ``year``. A directed link's row is its ``time_h`` at load (sailing
+    wait and any border queue beyond the free dwell included; its ``wait_h`` becomes 0); a
+    place's rows are its ``handling_h`` and ``gauge_change_h`` at load (the slower direction).
     """
     from corridors.core import GAUGE_CHANGE, LINK, TRANSFER
     from corridors.expand import Avoid
@@ -472,18 +477,73 @@ def loaded_network(
     run = corridor_equilibrium(G, demand, year=year, avoid=avoid, scale=scale)
     net = run.net
     loaded = run.edge_hours()[1]
-    H = G.copy()
-    link_edges = {(u, v, k): d for u, v, k, d in H.edges(keys=True, data=True)}
+    rows = []
     for e in np.flatnonzero(net.kind == LINK).tolist():
         u, v = net.nodes[net.tail[e]][0], net.nodes[net.head[e]][0]
-        attrs = link_edges[(u, v, net.link_ids[net.link[e]])]
-        attrs["time_h"] = float(loaded[e] - net.border_h[e])
-        attrs["wait_h"] = 0.0
+        hours = float(loaded[e] - net.border_h[e])
+        rows.append((net.link_ids[net.link[e]], u, v, "time_h", hours))
     for kind, field in ((TRANSFER, "handling_h"), (GAUGE_CHANGE, "gauge_change_h")):
         edges = np.flatnonzero(net.kind == kind)
         for place in np.unique(net.place[edges]).tolist():
             at = edges[net.place[edges] == place]
-            H.nodes[net.place_ids[place]][field] = float(loaded[at].max())
-    source = "the bundled 2024 demand" if demand is None else "the given demand"
-    H.graph["load"] = {"demand": source, "scale": scale, "relative_gap": run.result.relative_gap}
+            rows.append((net.place_ids[place], "", "", field, float(loaded[at].max())))
+    return sorted(rows)
+
+
+def with_loaded_times(
+    G: nx.MultiDiGraph, rows: Sequence[tuple[str, str, str, str, float]], load: dict[str, Any]
+) -> nx.MultiDiGraph:
+    """A copy of ``G`` with the rows of :func:`loaded_times` applied; ``graph["load"]`` says so.
+
+    The times are for dry cargo: route other commodities on ``G`` itself.
+    """
+    H = G.copy()
+    for element, u, v, field, hours in rows:
+        if field == "time_h":
+            H.edges[u, v, element]["time_h"] = hours
+            H.edges[u, v, element]["wait_h"] = 0.0
+        else:
+            H.nodes[element][field] = hours
+    H.graph["load"] = load
     return H
+
+
+def loaded_network(
+    G: nx.MultiDiGraph,
+    *,
+    demand: pd.DataFrame | None = None,
+    scale: float = 1.0,
+    year: int | None = None,
+) -> nx.MultiDiGraph:
+    """A copy of ``G`` with its times at equilibrium under a load (see :func:`loaded_times`)."""
+    rows = loaded_times(G, demand=demand, scale=scale, year=year)
+    source = "the bundled 2024 demand" if demand is None else "the given demand"
+    return with_loaded_times(G, rows, {"demand": source, "scale": scale})
+
+
+def bundled_loaded_network(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """The bundled network at the bundled 2024 demand, from the stored table (no solve).
+
+    ``geodata/loaded_2024.csv`` is written by ``corridors equilibrium --calibrate --write``;
+    a test checks it against a fresh :func:`loaded_times`.
+    """
+    path = data_dir() / LOADED_2024
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = [
+            (r["element"], r["from"], r["to"], r["field"], float(r["hours"]))
+            for r in csv.DictReader(f)
+        ]
+    return with_loaded_times(G, rows, {"demand": "the bundled 2024 demand", "scale": 1.0})
+
+
+def write_loaded_times(G: nx.MultiDiGraph, path: Path | None = None) -> Path:
+    """Store the bundled network's loaded times at the bundled 2024 demand."""
+    from corridors.io import write_text_atomic
+
+    path = path or data_dir() / LOADED_2024
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(_LOADED_COLUMNS)
+    writer.writerows((e, u, v, f, f"{h:.4f}") for e, u, v, f, h in loaded_times(G))
+    write_text_atomic(path, buffer.getvalue())
+    return path

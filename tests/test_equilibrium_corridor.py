@@ -81,3 +81,26 @@ def test_cli_corridor_form_json_and_tables(tmp_path, capsys) -> None:
     assert (tmp_path / "elements.csv").exists() and (tmp_path / "gaps.csv").exists()
     assert run(["equilibrium", "--pair", "Altynkol"]) == 2
     assert "expected ORIGIN,DESTINATION" in capsys.readouterr().err
+
+
+def test_the_stored_2024_loaded_times_are_current(bundled: nx.MultiDiGraph) -> None:
+    from corridors.congestion import LOADED_2024, loaded_times
+
+    with (data_dir() / LOADED_2024).open(encoding="utf-8") as f:
+        stored = [(r["element"], r["from"], r["to"], r["field"], float(r["hours"]))
+                  for r in csv.DictReader(f)]  # fmt: skip
+    fresh = loaded_times(bundled)
+    assert [r[:4] for r in stored] == [r[:4] for r in fresh]
+    assert [r[4] for r in stored] == pytest.approx([r[4] for r in fresh], abs=1e-3)
+
+
+def test_route_cli_at_load_then_scaled_then_empty(capsys) -> None:
+    def days(*extra: str) -> float:
+        assert run(["route", "Altynkol", "Constanta", "--avoid-country", "RU,IR", "--json",
+                    *extra]) == 0  # fmt: skip
+        answer = json.loads(capsys.readouterr().out)
+        return answer["routes"][0]["total"]["time_h"] / 24
+
+    today, doubled, empty = days(), days("--demand-scale", "2"), days("--free-flow")
+    assert empty == pytest.approx(14.9, abs=0.05)
+    assert empty < today < doubled
