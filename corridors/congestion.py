@@ -11,6 +11,8 @@ The compiled network (:func:`corridors.core.compile_network`) becomes an
 * border crossings: ``queue`` on the crossing link's capacity, from the border dwell;
 * pipelines, access edges and anything without a capacity: fixed.
 
+A link's ``vdf`` (``bpr``, ``sailing`` or ``fixed``) and ``headway_h``, and a place's
+``service_capacity_tpy``, override these choices feature by feature (the data contract).
 The shape parameters are data, in ``geodata/congestion.csv`` (with sources and ranges); the
 queue and sailing scales there are calibrated (:func:`calibrate`) so that the bundled 2024 demand
 (``geodata/demand_2024.csv``) reproduces the transit times observed in 2024
@@ -230,10 +232,26 @@ class CorridorEquilibrium:
         return sorted(rows, key=lambda r: (-r["delay_h"], r["element"], r["from_layer"]))
 
 
-def _link_waits(G: nx.MultiDiGraph, net: CompiledNetwork) -> NDArray[np.float64]:
-    """``wait_h`` of each compiled link (0 when the data gives none)."""
-    wait = {k: float(d.get("wait_h") or 0.0) for _, _, k, d in G.edges(keys=True, data=True)}
-    return np.array([wait.get(k, 0.0) for k in net.link_ids])
+_BY_MODE = {"rail": "bpr", "road": "bpr", "sea": "sailing", "pipeline": "fixed"}
+
+
+def _link_data(G: nx.MultiDiGraph, net: CompiledNetwork) -> dict[str, NDArray[Any]]:
+    """Per compiled link: its kernel (``vdf``, by mode when absent), ``wait_h``, ``headway_h``."""
+    attrs = {k: d for _, _, k, d in G.edges(keys=True, data=True)}
+    rows = [attrs.get(k, {}) for k in net.link_ids]
+    wait = np.array([float(d.get("wait_h") or 0.0) for d in rows])
+    headway = np.array([float(d.get("headway_h") or np.nan) for d in rows])
+    kernel = [d.get("vdf") or _BY_MODE[m] for d, m in zip(rows, net.link_mode, strict=True)]
+    return {"wait": wait, "headway": np.where(np.isnan(headway), 2.0 * wait, headway),
+            "kernel": np.array([*kernel, ""])}  # fmt: skip
+
+
+def _server_capacity(G: nx.MultiDiGraph, net: CompiledNetwork) -> NDArray[np.float64]:
+    """Capacity of each place edge's queue: ``service_capacity_tpy``, else the place's own."""
+    own = [G.nodes[p].get("service_capacity_tpy") for p in net.place_ids]
+    service = np.array([np.nan if v is None else float(v) for v in own] + [np.nan])
+    chosen = service[net.place]  # -1 (link edges) picks the NaN pad
+    return np.where(np.isnan(chosen), net.capacity_tpy, chosen)
 
 
 def _kernels(
@@ -242,24 +260,25 @@ def _kernels(
     """Kernel name and parameters of each compiled edge (see the module docstring)."""
     from corridors.core import GAUGE_CHANGE, LINK, TRANSFER
 
-    mode = np.array([net.link_mode[k] if k >= 0 else "" for k in net.link.tolist()])
-    wait = np.where(net.link >= 0, _link_waits(G, net)[np.maximum(net.link, 0)], 0.0)
-    sea = (net.kind == LINK) & (mode == "sea")
+    data = _link_data(G, net)
+    link = net.link  # -1 on place edges picks the padding "" kernel
+    kernel = np.where(net.kind == LINK, data["kernel"][link], "")
+    wait = np.where(net.kind == LINK, data["wait"][np.maximum(link, 0)], 0.0)
+    sailing = kernel == "sailing"
     server = (net.kind == TRANSFER) | (net.kind == GAUGE_CHANGE)
-    capacity = net.capacity_tpy.copy()
-    capacity[(net.kind == LINK) & (mode == "pipeline")] = np.inf
-    capacity[~((net.kind == LINK) | server)] = np.inf  # access edges do not queue
-    names = np.where(sea, "sailing", np.where(server, "queue", "bpr")).tolist()
-    road = mode == "road"
+    capacity = np.where(server, _server_capacity(G, net), net.capacity_tpy)
+    capacity[(kernel == "fixed") | ~((net.kind == LINK) | server)] = np.inf  # access: no queue
+    names = np.where(sailing, "sailing", np.where(server, "queue", "bpr")).tolist()
+    road = np.array([net.link_mode[k] == "road" if k >= 0 else False for k in link.tolist()])
     figures = {
-        "free_time": np.where(sea, net.time_h - wait, net.time_h),
+        "free_time": np.where(sailing, net.time_h - wait, net.time_h),
         "capacity": capacity,
         "alpha": np.select(
-            [sea, server, road], [params.sailing_alpha, params.server_alpha, params.road_alpha],
+            [sailing, server, road], [params.sailing_alpha, params.server_alpha, params.road_alpha],
             params.rail_alpha,
         ),
         "beta": np.where(road, params.road_beta, params.rail_beta),
-        "headway": np.where(sea, 2.0 * wait, 0.0),
+        "headway": np.where(sailing, data["headway"][np.maximum(link, 0)], 0.0),
     }  # fmt: skip
     return names, figures
 

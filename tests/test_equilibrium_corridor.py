@@ -7,10 +7,12 @@ import json
 from dataclasses import fields
 
 import networkx as nx
+import numpy as np
 import pytest
 
 from corridors.cli.app import run
 from corridors.congestion import (
+    CorridorEquilibrium,
     DelayParameters,
     corridor_equilibrium,
     delay_parameters,
@@ -104,3 +106,32 @@ def test_route_cli_at_load_then_scaled_then_empty(capsys) -> None:
     today, doubled, empty = days(), days("--demand-scale", "2"), days("--free-flow")
     assert empty == pytest.approx(14.9, abs=0.05)
     assert empty < today < doubled
+
+
+def _ferry_hours(run: CorridorEquilibrium) -> tuple[float, float]:
+    """Free and loaded time of the Kuryk -> Alat sailing itself (border queue apart)."""
+    net = run.net
+    link = net.link_ids.index("sea:kuryk-alat")
+    (e,) = [e for e in range(net.n_edges)
+            if net.link[e] == link and net.nodes[net.tail[e]][0] == "port:kuryk"]  # fmt: skip
+    free = run.problem.delay.time(np.zeros(run.problem.tail.size))
+    return float(free[e]), float(run.result.time[e])
+
+
+def test_features_choose_their_delay_function(bundled: nx.MultiDiGraph) -> None:
+    H = bundled.copy()
+    for u, v in (("port:kuryk", "port:alat"), ("port:alat", "port:kuryk")):
+        H.edges[u, v, "sea:kuryk-alat"]["vdf"] = "fixed"
+    H.nodes["port:alat"]["service_capacity_tpy"] = 3_000_000
+    base_run, changed_run = (
+        corridor_equilibrium(bundled, avoid=TITR),
+        corridor_equilibrium(H, avoid=TITR),
+    )
+    free, loaded = _ferry_hours(base_run)
+    assert loaded > free + 1.0  # a sailing waits longer as it fills
+    free, loaded = _ferry_hours(changed_run)
+    assert loaded == pytest.approx(free)  # a fixed time does not grow
+    base = {(r["element"], r["kind"], r["from_layer"]): r for r in base_run.element_table()}
+    changed = {(r["element"], r["kind"], r["from_layer"]): r for r in changed_run.element_table()}
+    alat = ("port:alat", "transfer", "sea")
+    assert changed[alat]["delay_h"] > 3 * base[alat]["delay_h"]  # a fifth of the throughput
