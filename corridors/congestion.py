@@ -11,6 +11,8 @@ The compiled network (:func:`corridors.core.compile_network`) becomes an
 * border crossings: ``queue`` on the crossing link's capacity, from the border dwell;
 * pipelines, access edges and anything without a capacity: fixed.
 
+A link's ``vdf`` (``bpr``, ``sailing`` or ``fixed``) and ``headway_h``, and a place's
+``service_capacity_tpy``, override these choices feature by feature (the data contract).
 The shape parameters are data, in ``geodata/congestion.csv`` (with sources and ranges); the
 queue and sailing scales there are calibrated (:func:`calibrate`) so that the bundled 2024 demand
 (``geodata/demand_2024.csv``) reproduces the transit times observed in 2024
@@ -44,17 +46,22 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DRY",
+    "LOADED_2024",
     "CorridorEquilibrium",
     "DelayParameters",
     "Observation",
     "bundled_demand",
+    "bundled_loaded_network",
     "calibrate",
     "corridor_equilibrium",
     "delay_parameters",
     "loaded_network",
+    "loaded_times",
     "observed_times",
     "parameter_ranges",
+    "with_loaded_times",
     "write_delay_parameters",
+    "write_loaded_times",
 ]
 
 DRY = ("container", "general")
@@ -225,10 +232,26 @@ class CorridorEquilibrium:
         return sorted(rows, key=lambda r: (-r["delay_h"], r["element"], r["from_layer"]))
 
 
-def _link_waits(G: nx.MultiDiGraph, net: CompiledNetwork) -> NDArray[np.float64]:
-    """``wait_h`` of each compiled link (0 when the data gives none)."""
-    wait = {k: float(d.get("wait_h") or 0.0) for _, _, k, d in G.edges(keys=True, data=True)}
-    return np.array([wait.get(k, 0.0) for k in net.link_ids])
+_BY_MODE = {"rail": "bpr", "road": "bpr", "sea": "sailing", "pipeline": "fixed"}
+
+
+def _link_data(G: nx.MultiDiGraph, net: CompiledNetwork) -> dict[str, NDArray[Any]]:
+    """Per compiled link: its kernel (``vdf``, by mode when absent), ``wait_h``, ``headway_h``."""
+    attrs = {k: d for _, _, k, d in G.edges(keys=True, data=True)}
+    rows = [attrs.get(k, {}) for k in net.link_ids]
+    wait = np.array([float(d.get("wait_h") or 0.0) for d in rows])
+    headway = np.array([float(d.get("headway_h") or np.nan) for d in rows])
+    kernel = [d.get("vdf") or _BY_MODE[m] for d, m in zip(rows, net.link_mode, strict=True)]
+    return {"wait": wait, "headway": np.where(np.isnan(headway), 2.0 * wait, headway),
+            "kernel": np.array([*kernel, ""])}  # fmt: skip
+
+
+def _server_capacity(G: nx.MultiDiGraph, net: CompiledNetwork) -> NDArray[np.float64]:
+    """Capacity of each place edge's queue: ``service_capacity_tpy``, else the place's own."""
+    own = [G.nodes[p].get("service_capacity_tpy") for p in net.place_ids]
+    service = np.array([np.nan if v is None else float(v) for v in own] + [np.nan])
+    chosen = service[net.place]  # -1 (link edges) picks the NaN pad
+    return np.where(np.isnan(chosen), net.capacity_tpy, chosen)
 
 
 def _kernels(
@@ -237,24 +260,25 @@ def _kernels(
     """Kernel name and parameters of each compiled edge (see the module docstring)."""
     from corridors.core import GAUGE_CHANGE, LINK, TRANSFER
 
-    mode = np.array([net.link_mode[k] if k >= 0 else "" for k in net.link.tolist()])
-    wait = np.where(net.link >= 0, _link_waits(G, net)[np.maximum(net.link, 0)], 0.0)
-    sea = (net.kind == LINK) & (mode == "sea")
+    data = _link_data(G, net)
+    link = net.link  # -1 on place edges picks the padding "" kernel
+    kernel = np.where(net.kind == LINK, data["kernel"][link], "")
+    wait = np.where(net.kind == LINK, data["wait"][np.maximum(link, 0)], 0.0)
+    sailing = kernel == "sailing"
     server = (net.kind == TRANSFER) | (net.kind == GAUGE_CHANGE)
-    capacity = net.capacity_tpy.copy()
-    capacity[(net.kind == LINK) & (mode == "pipeline")] = np.inf
-    capacity[~((net.kind == LINK) | server)] = np.inf  # access edges do not queue
-    names = np.where(sea, "sailing", np.where(server, "queue", "bpr")).tolist()
-    road = mode == "road"
+    capacity = np.where(server, _server_capacity(G, net), net.capacity_tpy)
+    capacity[(kernel == "fixed") | ~((net.kind == LINK) | server)] = np.inf  # access: no queue
+    names = np.where(sailing, "sailing", np.where(server, "queue", "bpr")).tolist()
+    road = np.array([net.link_mode[k] == "road" if k >= 0 else False for k in link.tolist()])
     figures = {
-        "free_time": np.where(sea, net.time_h - wait, net.time_h),
+        "free_time": np.where(sailing, net.time_h - wait, net.time_h),
         "capacity": capacity,
         "alpha": np.select(
-            [sea, server, road], [params.sailing_alpha, params.server_alpha, params.road_alpha],
+            [sailing, server, road], [params.sailing_alpha, params.server_alpha, params.road_alpha],
             params.rail_alpha,
         ),
         "beta": np.where(road, params.road_beta, params.rail_beta),
-        "headway": np.where(sea, 2.0 * wait, 0.0),
+        "headway": np.where(sailing, data["headway"][np.maximum(link, 0)], 0.0),
     }  # fmt: skip
     return names, figures
 
@@ -444,26 +468,26 @@ def calibrate(
     return params, _fit_table(G, observations, params, avoid)
 
 
-def loaded_network(
+LOADED_2024 = "loaded_2024.csv"
+"""Loaded times of the bundled network at the bundled 2024 demand (written by the calibration)."""
+
+_LOADED_COLUMNS = ("element", "from", "to", "field", "hours")
+
+
+def loaded_times(
     G: nx.MultiDiGraph,
     *,
     demand: pd.DataFrame | None = None,
     scale: float = 1.0,
     year: int | None = None,
-) -> nx.MultiDiGraph:
-    """A copy of ``G`` whose times are those at equilibrium under a load.
+) -> list[tuple[str, str, str, str, float]]:
+    """Loaded times at equilibrium, as (element, from, to, field, hours) rows.
 
     The bundled 2024 demand (by default) is the Trans-Caspian route's own traffic, so it is
     assigned without :data:`TITR_AVOIDS`, as in the calibration; a ``demand`` table of the user's
-    on the whole network of ``year``. Each directed link gets its loaded time (sailing wait and
-    any border queue beyond the free dwell included) in ``time_h`` with ``wait_h`` 0; each place
-    its loaded handling and gauge-change times (the slower direction). The times are for dry
-    cargo: route other commodities on ``G`` itself.
-
-    Returns
-    -------
-    networkx.MultiDiGraph
-        With ``G.graph["load"]`` saying which load it carries.
+    on the whole network of ``year``. A directed link's row is its ``time_h`` at load (sailing
+    wait and any border queue beyond the free dwell included; its ``wait_h`` becomes 0); a
+    place's rows are its ``handling_h`` and ``gauge_change_h`` at load (the slower direction).
     """
     from corridors.core import GAUGE_CHANGE, LINK, TRANSFER
     from corridors.expand import Avoid
@@ -472,18 +496,73 @@ def loaded_network(
     run = corridor_equilibrium(G, demand, year=year, avoid=avoid, scale=scale)
     net = run.net
     loaded = run.edge_hours()[1]
-    H = G.copy()
-    link_edges = {(u, v, k): d for u, v, k, d in H.edges(keys=True, data=True)}
+    rows = []
     for e in np.flatnonzero(net.kind == LINK).tolist():
         u, v = net.nodes[net.tail[e]][0], net.nodes[net.head[e]][0]
-        attrs = link_edges[(u, v, net.link_ids[net.link[e]])]
-        attrs["time_h"] = float(loaded[e] - net.border_h[e])
-        attrs["wait_h"] = 0.0
+        hours = float(loaded[e] - net.border_h[e])
+        rows.append((net.link_ids[net.link[e]], u, v, "time_h", hours))
     for kind, field in ((TRANSFER, "handling_h"), (GAUGE_CHANGE, "gauge_change_h")):
         edges = np.flatnonzero(net.kind == kind)
         for place in np.unique(net.place[edges]).tolist():
             at = edges[net.place[edges] == place]
-            H.nodes[net.place_ids[place]][field] = float(loaded[at].max())
-    source = "the bundled 2024 demand" if demand is None else "the given demand"
-    H.graph["load"] = {"demand": source, "scale": scale, "relative_gap": run.result.relative_gap}
+            rows.append((net.place_ids[place], "", "", field, float(loaded[at].max())))
+    return sorted(rows)
+
+
+def with_loaded_times(
+    G: nx.MultiDiGraph, rows: Sequence[tuple[str, str, str, str, float]], load: dict[str, Any]
+) -> nx.MultiDiGraph:
+    """A copy of ``G`` with the rows of :func:`loaded_times` applied; ``graph["load"]`` says so.
+
+    The times are for dry cargo: route other commodities on ``G`` itself.
+    """
+    H = G.copy()
+    for element, u, v, field, hours in rows:
+        if field == "time_h":
+            H.edges[u, v, element]["time_h"] = hours
+            H.edges[u, v, element]["wait_h"] = 0.0
+        else:
+            H.nodes[element][field] = hours
+    H.graph["load"] = load
     return H
+
+
+def loaded_network(
+    G: nx.MultiDiGraph,
+    *,
+    demand: pd.DataFrame | None = None,
+    scale: float = 1.0,
+    year: int | None = None,
+) -> nx.MultiDiGraph:
+    """A copy of ``G`` with its times at equilibrium under a load (see :func:`loaded_times`)."""
+    rows = loaded_times(G, demand=demand, scale=scale, year=year)
+    source = "the bundled 2024 demand" if demand is None else "the given demand"
+    return with_loaded_times(G, rows, {"demand": source, "scale": scale})
+
+
+def bundled_loaded_network(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """The bundled network at the bundled 2024 demand, from the stored table (no solve).
+
+    ``geodata/loaded_2024.csv`` is written by ``corridors equilibrium --calibrate --write``;
+    a test checks it against a fresh :func:`loaded_times`.
+    """
+    path = data_dir() / LOADED_2024
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = [
+            (r["element"], r["from"], r["to"], r["field"], float(r["hours"]))
+            for r in csv.DictReader(f)
+        ]
+    return with_loaded_times(G, rows, {"demand": "the bundled 2024 demand", "scale": 1.0})
+
+
+def write_loaded_times(G: nx.MultiDiGraph, path: Path | None = None) -> Path:
+    """Store the bundled network's loaded times at the bundled 2024 demand."""
+    from corridors.io import write_text_atomic
+
+    path = path or data_dir() / LOADED_2024
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(_LOADED_COLUMNS)
+    writer.writerows((e, u, v, f, f"{h:.4f}") for e, u, v, f, h in loaded_times(G))
+    write_text_atomic(path, buffer.getvalue())
+    return path

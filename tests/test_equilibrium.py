@@ -155,3 +155,15 @@ def test_bad_options_are_refused() -> None:
         assign(problem, select_links=[7])
     with pytest.raises(DataError, match="gap"):
         assign(problem, gap=0.0)
+
+
+def test_origins_in_blocks_give_the_same_answer(monkeypatch) -> None:
+    from corridors.core import equilibrium
+
+    problem = _two_origins()
+    whole = assign(problem, gap=1e-8, select_links=[5])
+    monkeypatch.setattr(equilibrium, "_CHUNK_ELEMENTS", 1)  # one origin per block
+    blocks = assign(problem, gap=1e-8, select_links=[5])
+    assert blocks.flow == pytest.approx(whole.flow)
+    assert blocks.skims["time"] == pytest.approx(whole.skims["time"])
+    assert blocks.select_link[5] == pytest.approx(whole.select_link[5])

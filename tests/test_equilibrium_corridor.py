@@ -7,10 +7,12 @@ import json
 from dataclasses import fields
 
 import networkx as nx
+import numpy as np
 import pytest
 
 from corridors.cli.app import run
 from corridors.congestion import (
+    CorridorEquilibrium,
     DelayParameters,
     corridor_equilibrium,
     delay_parameters,
@@ -81,3 +83,55 @@ def test_cli_corridor_form_json_and_tables(tmp_path, capsys) -> None:
     assert (tmp_path / "elements.csv").exists() and (tmp_path / "gaps.csv").exists()
     assert run(["equilibrium", "--pair", "Altynkol"]) == 2
     assert "expected ORIGIN,DESTINATION" in capsys.readouterr().err
+
+
+def test_the_stored_2024_loaded_times_are_current(bundled: nx.MultiDiGraph) -> None:
+    from corridors.congestion import LOADED_2024, loaded_times
+
+    with (data_dir() / LOADED_2024).open(encoding="utf-8") as f:
+        stored = [(r["element"], r["from"], r["to"], r["field"], float(r["hours"]))
+                  for r in csv.DictReader(f)]  # fmt: skip
+    fresh = loaded_times(bundled)
+    assert [r[:4] for r in stored] == [r[:4] for r in fresh]
+    assert [r[4] for r in stored] == pytest.approx([r[4] for r in fresh], abs=1e-3)
+
+
+def test_route_cli_at_load_then_scaled_then_empty(capsys) -> None:
+    def days(*extra: str) -> float:
+        assert run(["route", "Altynkol", "Constanta", "--avoid-country", "RU,IR", "--json",
+                    *extra]) == 0  # fmt: skip
+        answer = json.loads(capsys.readouterr().out)
+        return answer["routes"][0]["total"]["time_h"] / 24
+
+    today, doubled, empty = days(), days("--demand-scale", "2"), days("--free-flow")
+    assert empty == pytest.approx(14.9, abs=0.05)
+    assert empty < today < doubled
+
+
+def _ferry_hours(run: CorridorEquilibrium) -> tuple[float, float]:
+    """Free and loaded time of the Kuryk -> Alat sailing itself (border queue apart)."""
+    net = run.net
+    link = net.link_ids.index("sea:kuryk-alat")
+    (e,) = [e for e in range(net.n_edges)
+            if net.link[e] == link and net.nodes[net.tail[e]][0] == "port:kuryk"]  # fmt: skip
+    free = run.problem.delay.time(np.zeros(run.problem.tail.size))
+    return float(free[e]), float(run.result.time[e])
+
+
+def test_features_choose_their_delay_function(bundled: nx.MultiDiGraph) -> None:
+    H = bundled.copy()
+    for u, v in (("port:kuryk", "port:alat"), ("port:alat", "port:kuryk")):
+        H.edges[u, v, "sea:kuryk-alat"]["vdf"] = "fixed"
+    H.nodes["port:alat"]["service_capacity_tpy"] = 3_000_000
+    base_run, changed_run = (
+        corridor_equilibrium(bundled, avoid=TITR),
+        corridor_equilibrium(H, avoid=TITR),
+    )
+    free, loaded = _ferry_hours(base_run)
+    assert loaded > free + 1.0  # a sailing waits longer as it fills
+    free, loaded = _ferry_hours(changed_run)
+    assert loaded == pytest.approx(free)  # a fixed time does not grow
+    base = {(r["element"], r["kind"], r["from_layer"]): r for r in base_run.element_table()}
+    changed = {(r["element"], r["kind"], r["from_layer"]): r for r in changed_run.element_table()}
+    alat = ("port:alat", "transfer", "sea")
+    assert changed[alat]["delay_h"] > 3 * base[alat]["delay_h"]  # a fifth of the throughput

@@ -136,11 +136,13 @@ def _run_calibration(
 ) -> None:
     from dataclasses import asdict
 
-    from corridors.congestion import calibrate, write_delay_parameters
+    from corridors.congestion import calibrate, write_delay_parameters, write_loaded_times
 
-    params, rows = calibrate(network(places, links))
+    G = network(places, links)
+    params, rows = calibrate(G)
     if write:
         console(stderr=True).print(f"wrote {write_delay_parameters(params)}")
+        console(stderr=True).print(f"wrote {write_loaded_times(G)}")
     if as_json:
         print_json({"parameters": asdict(params), "fit": rows})
         return

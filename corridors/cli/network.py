@@ -180,11 +180,14 @@ def _loaded(
     year: int | None,
 ) -> nx.MultiDiGraph:
     """The network at the load a route query asks for (the bundled network: 2024 by default)."""
-    from corridors.congestion import DRY, loaded_network
-    from corridors.demand import read_demand
+    from corridors.congestion import DRY, bundled_loaded_network, loaded_network
 
     if free_flow or commodity not in DRY or (places is not None and demand is None):
         return G
+    if places is None and demand is None and scale == 1.0 and year is None:
+        return bundled_loaded_network(G)  # stored: a route query stays free of scipy
+    from corridors.demand import read_demand
+
     table = read_demand(demand, G) if demand is not None else None
     return loaded_network(G, demand=table, scale=scale, year=year)
 

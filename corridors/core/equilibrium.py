@@ -20,8 +20,8 @@ the origin-destination flows through each selected link (select-link analysis).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
@@ -50,6 +50,7 @@ Criterion = Literal["ue", "so"]
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
+_CHUNK_ELEMENTS = 2_000_000  # (origins x nodes) per block of shortest-path trees
 _CONJUGATE_MAX = 0.99999  # a conjugate weight of 1 would repeat the previous direction
 
 
@@ -266,15 +267,46 @@ def _through(trees: _Trees, problem: AssignmentProblem, link: int) -> FloatArray
     return problem.demand * on_path.reshape(-1, n)[:, problem.destinations]
 
 
+def _chunks(problem: AssignmentProblem) -> Iterator[AssignmentProblem]:
+    """The problem in blocks of origins, so that trees of (origins x nodes) stay small."""
+    size = max(1, _CHUNK_ELEMENTS // max(problem.n_nodes, 1))
+    if problem.origins.size <= size:
+        yield problem
+        return
+    for start in range(0, problem.origins.size, size):
+        rows = slice(start, start + size)
+        yield replace(problem, origins=problem.origins[rows], demand=problem.demand[rows])
+
+
 def _loading(
     graph: _Graph, problem: AssignmentProblem, cost: FloatArray, select: Sequence[int]
-) -> tuple[FloatArray, _Trees]:
+) -> FloatArray:
     """All-or-nothing loading as one vector: link flows, then each select-link matrix flattened."""
-    trees = _trees(graph, problem, cost)
-    _check_reached(trees, problem)
-    parts = [_load(trees, problem, graph.n_links)]
-    parts += [_through(trees, problem, link).ravel() for link in select]
-    return np.concatenate(parts), trees
+    flows = np.zeros(graph.n_links)
+    blocks: list[list[FloatArray]] = [[] for _ in select]
+    for part in _chunks(problem):
+        trees = _trees(graph, part, cost)
+        _check_reached(trees, part)
+        flows += _load(trees, part, graph.n_links)
+        for block, link in zip(blocks, select, strict=True):
+            block.append(_through(trees, part, link))
+    return np.concatenate([flows, *(np.vstack(block).ravel() for block in blocks)])
+
+
+def _skims(
+    graph: _Graph, problem: AssignmentProblem, cost: FloatArray, weights: dict[str, FloatArray]
+) -> dict[str, FloatArray]:
+    """Sums of each link weight along the least-cost paths of every pair (inf where none)."""
+    rows: dict[str, list[FloatArray]] = {name: [] for name in weights}
+    for part in _chunks(problem):
+        trees = _trees(graph, part, cost)
+        reached = np.isfinite(trees.dist[:, part.destinations])
+        width = trees.dist.shape[1]
+        for name, weight in weights.items():
+            along = np.where(trees.link >= 0, weight[trees.link], 0.0)
+            total = _path_sum(trees.parent, along).reshape(-1, width)[:, part.destinations]
+            rows[name].append(np.where(reached, total, np.inf))
+    return {name: np.vstack(blocks) for name, blocks in rows.items()}
 
 
 def all_or_nothing(problem: AssignmentProblem, cost: FloatArray | None = None) -> FloatArray:
@@ -298,7 +330,7 @@ def all_or_nothing(problem: AssignmentProblem, cost: FloatArray | None = None) -
     """
     if cost is None:
         cost = _Pricing(problem, "ue").cost(np.zeros(problem.tail.size))[0]
-    return _loading(_Graph(problem), problem, cost, ())[0][: problem.tail.size]
+    return _loading(_Graph(problem), problem, cost, ())[: problem.tail.size]
 
 
 class _Pricing:
@@ -468,12 +500,12 @@ def assign(
     graph = _Graph(problem)
     n = graph.n_links
     pricing = _Pricing(problem, criterion)
-    x, trees = _loading(graph, problem, pricing.cost(np.zeros(n))[0], select_links)
+    x = _loading(graph, problem, pricing.cost(np.zeros(n))[0], select_links)
     directions = _Directions(algorithm, n)
     gaps: list[float] = []
     for iteration in range(max_iter):
         cost, hessian = pricing.cost(x[:n])
-        y, trees = _loading(graph, problem, cost, select_links)
+        y = _loading(graph, problem, cost, select_links)
         current = float(cost @ x[:n])
         gaps.append((current - float(cost @ y[:n])) / current if current > 0 else 0.0)
         if gaps[-1] <= gap or iteration == max_iter - 1:
@@ -488,13 +520,25 @@ def assign(
             step = _exact_step(pricing, x[:n], target[:n] - x[:n])
         directions.advance(target, step)
         x = x + step * (target - x)
-    return _result(problem, pricing, trees, x, gaps, gap, algorithm, criterion, select_links)
+    skims = _final_skims(graph, problem, pricing, x[:n])
+    return _result(problem, pricing, skims, x, gaps, gap, algorithm, criterion, select_links)
+
+
+def _final_skims(
+    graph: _Graph, problem: AssignmentProblem, pricing: _Pricing, flow: FloatArray
+) -> dict[str, FloatArray]:
+    """Skims of cost, time (and fixed cost) along the least-cost paths at the final flows."""
+    time = problem.delay.time(flow)
+    weights = {"cost": time + pricing.fixed, "time": time}
+    if problem.fixed_cost is not None:
+        weights["fixed"] = pricing.fixed
+    return _skims(graph, problem, pricing.cost(flow)[0], weights)
 
 
 def _result(
     problem: AssignmentProblem,
     pricing: _Pricing,
-    trees: _Trees,
+    skims: dict[str, FloatArray],
     x: FloatArray,
     gaps: list[float],
     target: float,
@@ -505,18 +549,6 @@ def _result(
     n = problem.tail.size
     flow = x[:n]
     time = problem.delay.time(flow)
-    cost = time + pricing.fixed
-    reached = np.isfinite(trees.dist[:, problem.destinations])
-    width = trees.dist.shape[1]
-
-    def skim(weight: FloatArray) -> FloatArray:
-        along = np.where(trees.link >= 0, weight[trees.link], 0.0)
-        total = _path_sum(trees.parent, along).reshape(-1, width)[:, problem.destinations]
-        return np.where(reached, total, np.inf)
-
-    skims = {"cost": skim(cost), "time": skim(time)}
-    if problem.fixed_cost is not None:
-        skims["fixed"] = skim(pricing.fixed)
     size = problem.demand.size
     shape = problem.demand.shape
     select = {
@@ -526,7 +558,7 @@ def _result(
     return EquilibriumResult(
         flow=flow,
         time=time,
-        cost=cost,
+        cost=time + pricing.fixed,
         skims=skims,
         gaps=tuple(gaps),
         iterations=len(gaps),
