@@ -2,9 +2,10 @@
 
 Each function returns a :class:`folium.Map`; :func:`save_map` writes it as one HTML file (atomic,
 byte-for-byte the same for the same inputs), optionally self-contained for offline use (see
-:mod:`corridors.offline`). Every text from data (names, notes, sources) is escaped before it
-reaches HTML. Paths and markers carry CSS classes (``corridors-link``, ``corridors-place``,
-``corridors-leg``, ...) that say what they draw, so a page can be checked and styled.
+:mod:`corridors.offline`). Every text from data (names, notes, sources) reaches the page as
+text only (:func:`~corridors.maps_style.escape`: no markup, no template code). Paths and markers
+carry CSS classes (``corridors-link``, ``corridors-place``, ``corridors-leg``, ...) that say what
+they draw, so a page can be checked and styled.
 
 The page loads only Leaflet and jQuery (folium's popups need it), from the CDNs folium uses,
 and a base map (OpenStreetMap tiles) unless ``tiles=None``, when countries from Natural Earth
