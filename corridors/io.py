@@ -164,13 +164,26 @@ def _read_features(path: Path, feature: str) -> list[Any]:
         raise
     except Exception as exc:  # pyogrio raises several types for unreadable files
         raise DataError(f"{path}: cannot read as a vector file ({exc})") from None
-    if not isinstance(gdf, gpd.GeoDataFrame) or gdf.geometry.name not in gdf:
+    if not _has_geometry(gdf):
         raise DataError(
             f"{path}: has no geometry; expected a GeoJSON or GeoPackage file of {feature}"
         )
     if gdf.crs is not None and gdf.crs.to_epsg() != 4326:
         gdf = gdf.to_crs(4326)
     return _gdf_features(gdf, feature)
+
+
+def _has_geometry(frame: Any) -> bool:
+    """Whether ``frame`` is a GeoDataFrame with an active geometry column."""
+    import geopandas as gpd
+
+    if not isinstance(frame, gpd.GeoDataFrame):
+        return False
+    try:
+        frame.geometry  # noqa: B018  # raises when no geometry column is set
+    except AttributeError:
+        return False
+    return True
 
 
 def _layer(path: Path, feature: str) -> str | None:
@@ -578,6 +591,8 @@ def network_from_gdfs(
     :func:`network_to_gdfs`); ``sources`` is a table keyed by source id, checked when given."""
     frames = []
     for gdf, feature in ((places, "places"), (links, "links")):
+        if not _has_geometry(gdf):
+            raise DataError(f"{feature}: expected a GeoDataFrame with a geometry column")
         if gdf.index.name == "id":
             gdf = gdf.reset_index()
         if gdf.crs is not None and gdf.crs.to_epsg() != 4326:
