@@ -377,6 +377,8 @@ def check_output(path: str | os.PathLike[str], *, folder: bool = False) -> Path:
     """
     target = Path(path)
     what = "a folder" if folder else "a file"
+    if "\x00" in str(target):
+        raise OutputError(f"{str(target)[:200]!r}: a path cannot contain a NUL character")
     if target.is_symlink() and not target.exists():
         raise OutputError(f"{target}: a symbolic link to nothing; remove it or give another path")
     if target.exists() and target.is_dir() != folder:

@@ -220,6 +220,7 @@ BAD_VALUES: list[tuple[str, str, str, Any, str]] = [
     ("place", "port:b", "name", {"a": [[[[1]]]]}, "found {'a': [[[...]]]}"),
     ("link", "sea:b-c", "estimates", ["cost_usd_per_t"], "estimate 'cost_usd_per_t' has no"),
     ("link", "sea:b-c", "estimates", [["x"]], "field 'estimates': found [['x']]"),
+    ("link", "sea:b-c", "id", "port:b", "'port:b' field 'id': is also a place's id"),
 ]
 
 
