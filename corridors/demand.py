@@ -20,6 +20,7 @@ import networkx as nx
 from corridors.exceptions import DataError, UnknownPlaceError
 from corridors.inputs import check_header, read_csv_rows
 from corridors.lookup import find_commodity, find_place
+from corridors.validation import brief
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -156,6 +157,24 @@ def read_demand(source: str | os.PathLike[str] | pd.DataFrame, G: nx.MultiDiGrap
     return pd.DataFrame.from_records(records)
 
 
+def _items(source: Any) -> list[Any]:
+    try:
+        return list(source)
+    except TypeError:
+        raise DataError(
+            f"pairs: expected a CSV path, a DataFrame or (origin, destination) pairs; found "
+            f"{type(source).__name__}"
+        ) from None
+
+
+def _pair_row(pair: Any, number: int) -> dict[str, Any]:
+    if isinstance(pair, Mapping):
+        return dict(pair)
+    if isinstance(pair, list | tuple) and len(pair) == 2:
+        return {"origin": pair[0], "destination": pair[1]}
+    raise DataError(f"pairs, row {number}: expected (origin, destination); found {brief(pair)}")
+
+
 def read_pairs(
     source: str | os.PathLike[str] | pd.DataFrame | Iterable[tuple[str, str]],
     G: nx.MultiDiGraph,
@@ -177,13 +196,7 @@ def read_pairs(
         where, rows = _rows(source, PAIR_COLUMNS)
     else:
         where = "pairs"
-        rows = []
-        for pair in source:
-            if isinstance(pair, Mapping):
-                rows.append(dict(pair))
-            else:
-                origin, destination = pair
-                rows.append({"origin": origin, "destination": destination})
+        rows = [_pair_row(pair, number) for number, pair in enumerate(_items(source), start=1)]
     out: list[tuple[str, str]] = []
     for number, row in enumerate(rows, start=1):
         o = _place(G, where, number, "origin", row.get("origin"))

@@ -56,6 +56,10 @@ def input_limit(kind: Kind) -> int:
     return int(mib * MIB)
 
 
+def _size(n: int) -> str:
+    return f"{n:,} bytes" if n < MIB else f"{n / MIB:,.4g} MiB"
+
+
 def check_input(
     path: str | os.PathLike[str], *, kind: Kind = "text", error: type[DataError] = DataError
 ) -> Path:
@@ -83,7 +87,7 @@ def check_input(
     limit = input_limit(kind)
     if info.st_size > limit:
         raise error(
-            f"{path}: {info.st_size / MIB:,.1f} MiB is over the {limit / MIB:,.0f} MiB limit for "
+            f"{path}: {_size(info.st_size)} is over the {_size(limit)} limit for "
             f"{kind} files; set {LIMIT_ENV} (or corridors --max-input-mb) to raise it"
         )
     return path
@@ -113,7 +117,7 @@ def read_input_text(
     except OSError as exc:
         raise error(f"{path}: cannot read ({exc.strerror or exc})") from None
     if len(data) > limit:
-        raise error(f"{path}: over the {limit / MIB:,.0f} MiB limit; set {LIMIT_ENV} to raise it")
+        raise error(f"{path}: over the {_size(limit)} limit; set {LIMIT_ENV} to raise it")
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:

@@ -232,13 +232,26 @@ def _read_features(path: Path, feature: str) -> list[Any]:
         raise
     except Exception as exc:  # pyogrio raises several types for unreadable files
         raise DataError(f"{path}: cannot read as a vector file ({exc})") from None
-    if not isinstance(gdf, gpd.GeoDataFrame) or gdf.geometry.name not in gdf:
+    if not _has_geometry(gdf):
         raise DataError(
             f"{path}: has no geometry; expected a GeoJSON or GeoPackage file of {feature}"
         )
     if gdf.crs is not None and gdf.crs.to_epsg() != 4326:
         gdf = gdf.to_crs(4326)
     return _gdf_features(gdf, feature)
+
+
+def _has_geometry(frame: Any) -> bool:
+    """Whether ``frame`` is a GeoDataFrame with an active geometry column."""
+    import geopandas as gpd
+
+    if not isinstance(frame, gpd.GeoDataFrame):
+        return False
+    try:
+        frame.geometry  # noqa: B018  # raises when no geometry column is set
+    except AttributeError:
+        return False
+    return True
 
 
 def _layer(path: Path, feature: str) -> str | None:
@@ -462,6 +475,8 @@ def check_output(path: str | os.PathLike[str], *, folder: bool = False) -> Path:
     """
     target = Path(path)
     what = "a folder" if folder else "a file"
+    if "\x00" in str(target):
+        raise OutputError(f"{str(target)[:200]!r}: a path cannot contain a NUL character")
     if target.is_symlink() and not target.exists():
         raise OutputError(f"{target}: a symbolic link to nothing; remove it or give another path")
     if target.exists() and target.is_dir() != folder:
@@ -792,6 +807,8 @@ def network_from_gdfs(
         sources = places.attrs.get("sources", {})
     frames = []
     for gdf, feature in ((places, "places"), (links, "links")):
+        if not _has_geometry(gdf):
+            raise DataError(f"{feature}: expected a GeoDataFrame with a geometry column")
         if gdf.index.name == "id":
             gdf = gdf.reset_index()
         if gdf.crs is not None and gdf.crs.to_epsg() != 4326:

@@ -404,6 +404,8 @@ def validate_features(
     used: set[str] = set()
     for fid, props, feature in _check_ids(lcheck, links):
         lcheck.attributes(fid, props, schema("links"), "links")
+        if fid in points:
+            lcheck.error(fid, "id", "is also a place's id; ids must be unique across both files")
         line = _geometry(feature, "LineString")
         if line is None:
             lcheck.error(

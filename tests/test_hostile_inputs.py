@@ -220,6 +220,7 @@ BAD_VALUES: list[tuple[str, str, str, Any, str]] = [
     ("place", "port:b", "name", {"a": [[[[1]]]]}, "found {'a': [[[...]]]}"),
     ("link", "sea:b-c", "estimates", ["cost_usd_per_t"], "estimate 'cost_usd_per_t' has no"),
     ("link", "sea:b-c", "estimates", [["x"]], "field 'estimates': found [['x']]"),
+    ("link", "sea:b-c", "id", "port:b", "'port:b' field 'id': is also a place's id"),
 ]
 
 
@@ -399,3 +400,14 @@ def test_scenario_values_that_would_mislead(
         return
     with pytest.raises(ScenarioError, match=expected):
         load_scenario(path, tiny_graph)
+
+
+def test_frames_and_pairs_of_the_wrong_shape(tiny_graph: nx.MultiDiGraph) -> None:
+    places, links = corridors.network_to_gdfs(tiny_graph)
+    with pytest.raises(DataError, match="places: expected a GeoDataFrame with a geometry"):
+        corridors.network_from_gdfs(places.drop(columns="geometry"), links)
+    with pytest.raises(DataError, match=r"pairs, row 2: expected \(origin, destination\)"):
+        read_pairs([("A", "D"), ("A",)], tiny_graph)
+    with pytest.raises(DataError, match="pairs: expected a CSV path, a DataFrame or"):
+        read_pairs(5, tiny_graph)  # type: ignore[arg-type]
+    assert read_pairs([{"origin": "B", "destination": "C"}], tiny_graph) == [("port:b", "port:c")]

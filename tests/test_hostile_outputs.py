@@ -146,6 +146,11 @@ def test_bad_output_paths(tmp_path: Path, make, folder: bool, expected: str) -> 
         check_output(target, folder=folder)
 
 
+def test_a_nul_in_an_output_path(tmp_path: Path) -> None:
+    with pytest.raises(OutputError, match="cannot contain a NUL character"):
+        write_text_atomic(tmp_path / "a\x00b", "x")
+
+
 def test_an_output_under_a_file(tmp_path: Path) -> None:
     (tmp_path / "file").write_text("")
     with pytest.raises(OutputError, match="is not a folder"):

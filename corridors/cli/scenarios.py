@@ -206,12 +206,15 @@ def sweep(
     scenario_file: Annotated[
         Path, typer.Argument(help="Scenario YAML file.", metavar="SCENARIO.yaml")
     ],
-    samples: Annotated[int, typer.Option("--samples", min=1, help="Number of draws.")] = 100,
+    samples: Annotated[
+        int, typer.Option("--samples", min=1, max=1_000_000, help="Number of draws.")
+    ] = 100,
     seed: Annotated[
         int, typer.Option(min=0, help="Seed (>= 0): the same seed gives the same numbers.")
     ] = 0,
     workers: Annotated[
-        int | None, typer.Option(min=1, help="Local processes (default: the CPUs available).")
+        int | None,
+        typer.Option(min=1, max=256, help="Local processes (default: the CPUs available)."),
     ] = None,
     scheduler: Annotated[
         str | None,
