@@ -287,6 +287,7 @@ class FlowProblem:
     """
 
     def __init__(self, flow: FlowArrays) -> None:
+        flow = flow.in_csr_order()  # the solver's matrix as it stands
         self.nodes = flow.nodes
         self.tail, self.head, self.cap = flow.tail, flow.head, flow.cap
         self.elements = flow.elements
@@ -367,8 +368,9 @@ class FlowProblem:
             i = edge_of[(int(pred[node]), node)]
             u, v = self.edge(i)
             path.update((u[0], v[0]))
-            if self.elements[i] is not None:
-                path.add(self.elements[i][1])  # type: ignore[index]
+            element = self.elements[i]
+            if element is not None:
+                path.add(element[1])
             node = int(pred[node])
         path.discard("")
         return path

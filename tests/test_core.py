@@ -7,6 +7,7 @@ from pathlib import Path
 
 import networkx as nx
 import numpy as np
+import pytest
 
 import corridors
 from corridors.core import (
@@ -126,3 +127,26 @@ def test_bundled_compiles_like_its_expansion(bundled: nx.MultiDiGraph) -> None:
         assert X.number_of_edges() == net.n_edges
         lengths = sorted(d["length_km"] for *_, d in X.edges(data=True))
         assert np.array_equal(np.sort(net.length_km), lengths)
+
+
+def test_scipy_search_agrees_with_the_heap_search(
+    bundled: nx.MultiDiGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from corridors.core import paths
+
+    places = ["Khorgos", "Aktau", "Alat", "Poti", "Kars", "Constanta", "Xi'an", "Duisburg"]
+    pairs = [(o, d) for o in places for d in places if o != d]
+
+    def answers() -> list[tuple[list[str], float]]:
+        out = []
+        for o, d in pairs:
+            (best,) = corridors.route(bundled, o, d, by="cost")
+            out.append((best.links, round(best.total.cost_usd_per_t, 9)))
+        routes = corridors.route(bundled, "Xi'an", "Duisburg", k=4)
+        return [*out, *((r.links, round(r.total.time_h, 9)) for r in routes)]
+
+    heap = answers()
+    monkeypatch.setattr(paths, "HEAP_EDGES", 0)
+    bundled = bundled.copy()  # a graph not compiled yet: its finder searches with scipy
+    assert not corridors.routing.path_finder(compile_network(bundled)).heap
+    assert answers() == heap

@@ -59,6 +59,25 @@ class FlowArrays:
     source: int | None = None  # the SOURCE and SINK nodes, when the builder knows them
     sink: int | None = None
 
+    def in_csr_order(self) -> FlowArrays:
+        """The same network with its edges sorted by tail, then head (the solver's order)."""
+        import numpy as np
+
+        key = self.tail * (len(self.nodes) + 2) + self.head
+        if len(key) < 2 or bool((key[1:] >= key[:-1]).all()):
+            return self
+        order = np.argsort(key, kind="stable")
+        return FlowArrays(
+            self.nodes,
+            self.tail[order],
+            self.head[order],
+            self.cap[order],
+            [self.elements[i] for i in order.tolist()],
+            self.index,
+            self.source,
+            self.sink,
+        )
+
     def terminals(self) -> tuple[int | None, int | None]:
         """The numbers of the ``SOURCE`` and ``SINK`` nodes (None: absent)."""
         if self.source is not None:
@@ -89,22 +108,30 @@ def flow_arrays(
 
 
 def joined(flow: FlowArrays, origins: Iterable[str], destinations: Iterable[str]) -> FlowArrays:
-    """``flow`` with a ``SOURCE`` feeding the origins and a ``SINK`` fed by the destinations."""
+    """``flow`` with a ``SOURCE`` feeding the origins and a ``SINK`` fed by the destinations.
+
+    The new edges go where they keep ``flow``'s order by tail, then head (see
+    :meth:`FlowArrays.in_csr_order`).
+    """
     import numpy as np
 
     index = flow.index if flow.index is not None else {k: i for i, k in enumerate(flow.nodes)}
     source, sink = len(flow.nodes), len(flow.nodes) + 1
-    tails = [source for o in origins if (o, SRC) in index]
-    heads = [index[(o, SRC)] for o in origins if (o, SRC) in index]
-    ends = [index[(d, DST)] for d in destinations if (d, DST) in index]
-    tails += ends
-    heads += [sink] * len(ends)
+    starts = sorted({index[(o, SRC)] for o in origins if (o, SRC) in index})
+    ends = sorted({index[(d, DST)] for d in destinations if (d, DST) in index})
+    tails = np.array([*ends, *([source] * len(starts))], dtype=np.int64)
+    heads = np.array([*([sink] * len(ends)), *starts], dtype=np.int64)
+    n = len(flow.nodes) + 2
+    at = np.searchsorted(flow.tail * n + flow.head, tails * n + heads)
+    elements = list(flow.elements)
+    for i in reversed(at.tolist()):
+        elements.insert(i, None)
     return FlowArrays(
         [*flow.nodes, SOURCE, SINK],
-        np.concatenate([flow.tail, np.array(tails, dtype=np.int64)]),
-        np.concatenate([flow.head, np.array(heads, dtype=np.int64)]),
-        np.concatenate([flow.cap, np.full(len(tails), np.inf)]),
-        [*flow.elements, *([None] * len(tails))],
+        np.insert(flow.tail, at, tails),
+        np.insert(flow.head, at, heads),
+        np.insert(flow.cap, at, np.inf),
+        elements,
         source=source,
         sink=sink,
     )
@@ -162,7 +189,7 @@ def _network(net: CompiledNetwork) -> FlowArrays:
     elements += [e[3] for e in extra]
     return FlowArrays(
         nodes, np.concatenate(tails), np.concatenate(heads), np.concatenate(cap), elements, index
-    )
+    ).in_csr_order()
 
 
 def _hubs(
@@ -215,9 +242,17 @@ def _scipy_flow(
     import scipy.sparse as sp
     from scipy.sparse.csgraph import breadth_first_order, maximum_flow
 
-    C = sp.csr_array((np.asarray(units, dtype=np.int32), (tail, head)), shape=(n, n))
+    data = np.asarray(units, dtype=np.int32)
+    key = np.asarray(tail, dtype=np.int64) * n + head
+    if len(key) > 1 and bool((key[1:] > key[:-1]).all()):  # sorted: the CSR as it stands
+        indptr = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(tail, minlength=n), out=indptr[1:])
+        C = sp.csr_array((data, np.asarray(head, dtype=np.int32), indptr), shape=(n, n))
+        C.has_sorted_indices = True
+    else:
+        C = sp.csr_array((data, (tail, head)), shape=(n, n))
     flow = maximum_flow(C, source, sink).flow
-    residual = (C.astype(np.int64) - flow).tocsr()
+    residual = (C - flow).tocsr()
     residual.data = (residual.data > 0).astype(np.int8)
     residual.eliminate_zeros()
     reachable = np.zeros(n, dtype=bool)
