@@ -41,7 +41,12 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from corridors.core import CompiledNetwork
-    from corridors.core.equilibrium import AssignmentProblem, EquilibriumResult
+    from corridors.core.equilibrium import (
+        Algorithm,
+        AssignmentProblem,
+        Criterion,
+        EquilibriumResult,
+    )
     from corridors.expand import Avoid
 
 __all__ = [
@@ -360,6 +365,9 @@ def corridor_equilibrium(
     params: DelayParameters | None = None,
     gap: float = 1e-5,
     free_flow: bool = False,
+    algorithm: Algorithm = "bfw",
+    criterion: Criterion = "ue",
+    max_iter: int = 2000,
 ) -> CorridorEquilibrium:
     """Assign dry-cargo demand at user equilibrium and skim the loaded times.
 
@@ -380,6 +388,9 @@ def corridor_equilibrium(
         Target relative gap.
     free_flow : bool, optional
         Assign nothing: the empty network's times.
+    algorithm, criterion, max_iter
+        As :func:`corridors.core.equilibrium.assign` takes them (``criterion="so"``: the system
+        optimum).
 
     Returns
     -------
@@ -402,7 +413,7 @@ def corridor_equilibrium(
         raise DataError("congestion: no dry-cargo demand and no pairs to skim")
     net = compile_network(G, commodity="container", year=year, avoid=avoid)
     problem, origins, destinations, border_of = _problem(G, net, params or delay_parameters(), rows)
-    result = assign(problem, gap=gap, max_iter=2000)
+    result = assign(problem, gap=gap, max_iter=max_iter, algorithm=algorithm, criterion=criterion)
     return CorridorEquilibrium(net, problem, result, origins, destinations, border_of)
 
 

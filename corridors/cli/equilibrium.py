@@ -225,9 +225,12 @@ def _run_corridor(
     free_flow: bool,
     pair: list[str] | None,
     gap: float,
+    algorithm: str,
+    criterion: str,
+    max_iter: int,
     out: Path | None,
 ) -> dict[str, Any]:
-    from corridors.congestion import corridor_equilibrium
+    from corridors.congestion import TITR_AVOIDS, corridor_equilibrium
     from corridors.demand import read_demand
     from corridors.expand import Avoid
     from corridors.io import write_text_atomic
@@ -235,10 +238,13 @@ def _run_corridor(
     G = network(places, links)
     table = read_demand(demand, G) if demand is not None else None
     codes = [c.upper() for c in split_list(avoid_country)]
+    if avoid_country is None and demand is None:
+        codes = list(TITR_AVOIDS)  # the bundled volumes are the Trans-Caspian route's own
     pairs = _pairs(G, pair)
     run = corridor_equilibrium(
         G, table, year=year, avoid=Avoid.of(countries=codes), scale=scale, pairs=pairs,
-        gap=gap, free_flow=free_flow,
+        gap=gap, free_flow=free_flow, algorithm=algorithm, criterion=criterion,  # type: ignore[arg-type]
+        max_iter=max_iter,
     )  # fmt: skip
     tables = _corridor_tables(run, pairs)
     if out is not None:
@@ -309,7 +315,8 @@ def equilibrium(
     """Assign demand at user equilibrium: flows, loaded times, skims and the gap per iteration.
 
     On the corridor network, dry cargo (container, general) is assigned with times that grow
-    with load (ferries, ports, gauge yards, borders, line haul); with --tntp, a TNTP network.
+    with load (ferries, ports, gauge yards, borders, line haul); the bundled 2024 demand without
+    Russia and Iran unless --avoid-country says otherwise. With --tntp, a TNTP network.
     """
     _check_algorithm(algorithm, criterion)
     if not gap > 0:
@@ -320,7 +327,8 @@ def equilibrium(
     if tntp is None:
         tables = _run_corridor(
             demand, places=places, links=links, year=year, avoid_country=avoid_country,
-            scale=demand_scale, free_flow=free_flow, pair=pair, gap=gap, out=out,
+            scale=demand_scale, free_flow=free_flow, pair=pair, gap=gap, algorithm=algorithm,
+            criterion=criterion, max_iter=max_iter, out=out,
         )  # fmt: skip
         if as_json:
             print_json(tables)
