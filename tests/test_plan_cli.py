@@ -8,30 +8,13 @@ from pathlib import Path
 import pytest
 
 from corridors.cli.app import run
-from tests import tiny
-from tests.test_planning import write_plan
+from tests.test_planning import write_network, write_plan
 
 
 @pytest.fixture
 def args(tmp_path: Path) -> list[str]:
     """``--places``/``--links`` of stations A and B joined by rail:a-b (1 Mt/yr, 10 USD/t)."""
-    a = tiny.place("station:a", 0.0, 0.0, "XA", "rail_station")
-    b = tiny.place("station:b", 1.0, 0.0, "XA", "rail_station")
-    ab = tiny.link(
-        "rail:a-b",
-        a,
-        b,
-        "rail",
-        111.2,
-        commodities=["general"],
-        gauge_mm=1435,
-        time_h=1.0,
-        cost_usd_per_t=10.0,
-        capacity_tpy=1_000_000,
-    )
-    folder = tmp_path / "net"
-    folder.mkdir()
-    places, links = tiny.write(folder, [a, b], [ab])
+    places, links = write_network(tmp_path / "net")
     return ["--places", str(places), "--links", str(links)]
 
 
