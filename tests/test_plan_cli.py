@@ -8,30 +8,13 @@ from pathlib import Path
 import pytest
 
 from corridors.cli.app import run
-from tests import tiny
-from tests.test_planning import write_plan
+from tests.test_planning import write_network, write_plan
 
 
 @pytest.fixture
 def args(tmp_path: Path) -> list[str]:
     """``--places``/``--links`` of stations A and B joined by rail:a-b (1 Mt/yr, 10 USD/t)."""
-    a = tiny.place("station:a", 0.0, 0.0, "XA", "rail_station")
-    b = tiny.place("station:b", 1.0, 0.0, "XA", "rail_station")
-    ab = tiny.link(
-        "rail:a-b",
-        a,
-        b,
-        "rail",
-        111.2,
-        commodities=["general"],
-        gauge_mm=1435,
-        time_h=1.0,
-        cost_usd_per_t=10.0,
-        capacity_tpy=1_000_000,
-    )
-    folder = tmp_path / "net"
-    folder.mkdir()
-    places, links = tiny.write(folder, [a, b], [ab])
+    places, links = write_network(tmp_path / "net")
     return ["--places", str(places), "--links", str(links)]
 
 
@@ -88,3 +71,17 @@ def test_a_bad_plan_is_one_line_and_exit_1(
     err = capsys.readouterr().err
     assert err.startswith(f"error: {path}, line ")
     assert "key 'candidates[1].earliest_year'" in err and len(err.splitlines()) == 1
+
+
+def test_samples_give_the_robust_plan_in_json(
+    args: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No figure of this network has a range: every draw is the stated network, so the robust
+    plan is the stated one (Y alone at 4 Mt/yr) and each draw costs its 1.07e9."""
+    path = write_plan(tmp_path, tpy=4e6)
+    assert run(["plan", str(path), "--json", "--samples", "3", "--seed", "7", *args]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert (data["samples"], data["seed"]) == (3, 7)
+    assert data["build"] == data["stated_build"] == [{"candidate": "Y", "year": 2030}]
+    assert data["draws_npv_usd"] == pytest.approx([1.07e9] * 3)
+    assert data["stated_npv_usd"] == pytest.approx(1.07e9)

@@ -8,7 +8,6 @@ must load, except those marked ``<!-- invalid -->``, which must fail with a Plan
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import networkx as nx
@@ -16,9 +15,9 @@ import pytest
 
 from corridors.exceptions import PlanError
 from corridors.planning import load_plan, plan
+from tests.test_docs import BLOCK
 
 DOC = Path(__file__).parent.parent / "docs" / "plans.md"
-BLOCK = re.compile(r"(?:<!-- (invalid|file: \S+) -->\n)?```(\w+)\n(.*?)^```", re.S | re.M)
 BLOCKS = [  # (file name, mark, language, text)
     (m[1][6:] if (m[1] or "").startswith("file: ") else f"block_{i}.{m[2]}", m[1], m[2], m[3])
     for i, m in enumerate(BLOCK.finditer(DOC.read_text(encoding="utf-8")))

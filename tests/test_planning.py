@@ -59,9 +59,8 @@ Y = """
 """
 
 
-@pytest.fixture
-def graph(tmp_path: Path) -> nx.MultiDiGraph:
-    """Stations A and B, one rail link of 1 Mt/yr at 10 USD/t."""
+def write_network(folder: Path) -> tuple[Path, Path]:
+    """Stations A and B, one rail link of 1 Mt/yr at 10 USD/t, written into ``folder``."""
     a = tiny.place("station:a", 0.0, 0.0, "XA", "rail_station")
     b = tiny.place("station:b", 1.0, 0.0, "XA", "rail_station")
     ab = tiny.link(
@@ -76,9 +75,14 @@ def graph(tmp_path: Path) -> nx.MultiDiGraph:
         cost_usd_per_t=10.0,
         capacity_tpy=1_000_000,
     )
-    folder = tmp_path / "net"
     folder.mkdir()
-    return corridors.read_network(*tiny.write(folder, [a, b], [ab]))
+    return tiny.write(folder, [a, b], [ab])
+
+
+@pytest.fixture
+def graph(tmp_path: Path) -> nx.MultiDiGraph:
+    """The network of :func:`write_network`, read back."""
+    return corridors.read_network(*write_network(tmp_path / "net"))
 
 
 def demand_rows(years: list[int], tpy: float) -> str:
