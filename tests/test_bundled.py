@@ -97,8 +97,11 @@ def test_btc_is_1768_km_of_oil_pipeline(bundled: nx.MultiDiGraph) -> None:
 
 def test_btk_length_agrees_with_cited_figures(bundled: nx.MultiDiGraph) -> None:
     # Cited: 826 km (Wikipedia), ~850 km (Trend); the figures differ on where Baku ends.
-    km = sum(d["length_km"] for d in _links(bundled, "btk"))
-    assert 800 <= km <= 880
+    # The tag btk sits on what BTK alone uses (Tbilisi-Akhalkalaki-Kars); Baku-Kars runs on.
+    (r,) = corridors.route(bundled, "station:baku", "station:kars", by="distance")
+    assert 800 <= r.total.length_km <= 880
+    btk = {k for _, _, k, d in link_edges(bundled) if "btk" in d.get("corridors", ())}
+    assert btk == {"rail:tbilisi-akhalkalaki", "rail:akhalkalaki-kars"} <= set(r.links)
 
 
 def test_alat_and_aktau_are_joined_by_sea(bundled: nx.MultiDiGraph) -> None:
