@@ -167,3 +167,30 @@ def test_origins_in_blocks_give_the_same_answer(monkeypatch) -> None:
     assert blocks.flow == pytest.approx(whole.flow)
     assert blocks.skims["time"] == pytest.approx(whole.skims["time"])
     assert blocks.select_link[5] == pytest.approx(whole.select_link[5])
+
+
+def _grid(side: int, zones: int, seed: int = 7) -> AssignmentProblem:
+    rng = np.random.default_rng(seed)
+    node = np.arange(side * side).reshape(side, side)
+    a = np.concatenate([node[:, :-1].ravel(), node[:-1, :].ravel()])
+    b = np.concatenate([node[:, 1:].ravel(), node[1:, :].ravel()])
+    tail, head = np.concatenate([a, b]), np.concatenate([b, a])
+    n = tail.size
+    vdf = delay_functions("bpr", rng.uniform(1, 3, n), rng.uniform(200, 600, n), alpha=0.15, beta=4)
+    centroids = np.sort(rng.choice(side * side, zones, replace=False))
+    demand = rng.uniform(0, 30, (zones, zones))
+    np.fill_diagonal(demand, 0.0)
+    return AssignmentProblem(tail, head, side * side, vdf, centroids, centroids, demand)
+
+
+@pytest.mark.parametrize("algorithm", ["bfw", "cfw", "fw"])
+def test_a_gap_of_1e4_is_close_to_the_optimum_on_a_congested_grid(algorithm: str) -> None:
+    problem = _grid(12, 15)
+    best = assign(problem, gap=1e-7, max_iter=20000)
+    assert best.converged
+    result = assign(problem, algorithm=algorithm, gap=1e-4, max_iter=20000)  # type: ignore[arg-type]
+    assert result.converged
+    # the gap bounds the objective's excess: objective - optimum <= gap * total cost
+    excess = result.objective - best.objective
+    assert -1e-9 * best.objective <= excess <= 1e-4 * result.total_travel_time
+    assert result.total_travel_time == pytest.approx(best.total_travel_time, rel=1e-3)
