@@ -53,11 +53,11 @@ def _headline(candidate: Candidate) -> str:
 def write_plan(result: PlanResult, folder: Path) -> list[Path]:
     """Write build.csv, periods.csv, candidates.csv, flows.csv (per period) and plan.json.
 
-    Every file is written to a temporary name first and then renamed into place.
+    The files appear together, or (on any error) none.
     """
     import pandas as pd
 
-    from corridors.io import write_text_atomic
+    from corridors.io import atomic_folder
 
     build = pd.DataFrame(
         [(b.candidate, b.year) for b in result.build], columns=["candidate", "year"]
@@ -71,21 +71,24 @@ def write_plan(result: PlanResult, folder: Path) -> list[Path]:
         "plan.json": json.dumps(result.to_dict(), indent=2, ensure_ascii=False, allow_nan=False)
         + "\n",
     }
-    paths = []
-    for name, text in texts.items():
-        write_text_atomic(folder / name, text)
-        paths.append(folder / name)
-    return paths
+    with atomic_folder(folder) as tmp:
+        for name, text in texts.items():
+            (tmp / name).write_text(text, encoding="utf-8", newline="")
+    return [folder / name for name in texts]
 
 
 def _tables(plan: Plan, result: PlanResult) -> None:
     from rich.table import Table
+    from rich.text import Text
 
     out = console()
     out.print(
-        f"[bold]{result.plan}[/bold]: NPV {_musd(result.npv_usd)} M USD over "
-        f"{plan.years[0]}-{plan.years[0] + sum(plan.lengths) - 1} at {plan.discount_rate:.1%}, "
-        f"{result.status}, MILP gap {result.mip_gap:.2%}"
+        Text.assemble(
+            (result.plan, "bold"),
+            f": NPV {_musd(result.npv_usd)} M USD over "
+            f"{plan.years[0]}-{plan.years[0] + sum(plan.lengths) - 1} at {plan.discount_rate:.1%}, "
+            f"{result.status}, MILP gap {result.mip_gap:.2%}",
+        )
     )
     if result.samples and result.stated_npv_usd is not None:
         stated = ", ".join(f"{b.candidate} {b.year}" for b in result.stated_build or ()) or "none"
