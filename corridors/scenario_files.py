@@ -354,6 +354,8 @@ class _Reader:
             parsed = self.demand_row(row, (*key, i))
             if parsed is not None:
                 rows.append(parsed)
+        if rows and len(rows) == len(value) and not any(r.tonnes_per_year for r in rows):
+            self.bad(key, "every row has 0 tonnes a year; there is nothing to route")
         return tuple(rows)
 
     def demand_row(self, row: Any, key: tuple[Any, ...]) -> DemandRow | None:

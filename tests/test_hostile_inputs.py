@@ -384,6 +384,10 @@ def test_a_scenario_names_the_line_of_a_bad_country(tmp_path: Path) -> None:
             "  - {id: port:z, name: Z, country: XA, kind: port, lon: 1, lat: 1}\n",
             r"line 3, key 'new_places\[1\]': 'port:z' is given twice",
         ),
+        (
+            "demand:\n  - {origin: A, destination: D, tonnes_per_year: 0}\n",
+            "line 1, key 'demand': every row has 0 tonnes a year",
+        ),
         ("jobs:\n  routes: [{from: A, to: D, commodity: Oil}]\n", None),
         ("jobs:\n  routes: [{from: A, to: D, commodity: oyl}]\n", "did you mean 'oil'"),
     ],
