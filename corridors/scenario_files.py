@@ -67,37 +67,63 @@ def _mount(where: Where, prefix: tuple[Any, ...], tree: Where) -> None:
 
 #: How many values aliases (``*name``) may add to a file beyond those written in it.
 ALIAS_BUDGET = 100_000
+#: How many values a scenario file may write (large demand tables belong in a CSV file).
+VALUE_BUDGET = 250_000
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when it is installed
 
 
 def _parse(path: Path) -> tuple[Any, Where]:
     text = read_input_text(path, error=ScenarioError)
+    node = data = None
     try:
-        loader = yaml.SafeLoader(text)
-    except yaml.YAMLError as exc:  # the reader refuses control characters at once
-        raise ScenarioError(f"{path}: not valid YAML ({exc})") from None
-    try:
-        node = loader.get_single_node()
-        if node is not None:
-            _check_tree(node, path)
-        data = loader.construct_document(node) if node is not None else None
+        _count_values(text, path)
+        loader = _Loader(text)
+        try:
+            node = loader.get_single_node()
+            if node is not None:
+                _check_tree(node, path)
+                data = loader.construct_document(node)
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = f", line {mark.line + 1}" if mark else ""
-        raise ScenarioError(f"{path}{line}: not valid YAML ({exc.problem or exc})") from None
+        problem = " ".join(str(exc.problem or exc).split())
+        raise ScenarioError(f"{path}{line}: not valid YAML ({problem})") from None
     except yaml.YAMLError as exc:
-        raise ScenarioError(f"{path}: not valid YAML ({exc})") from None
+        raise ScenarioError(f"{path}: not valid YAML ({' '.join(str(exc).split())})") from None
     except ScenarioError:
         raise
     except RecursionError:
         raise ScenarioError(f"{path}: not usable YAML (nested too deeply)") from None
     except ValueError as exc:  # e.g. an integer of more digits than Python converts
         raise ScenarioError(f"{path}: not usable YAML ({str(exc).split(':')[0]})") from None
-    finally:
-        loader.dispose()
     where: Where = {}
     if node is not None:
         _marks(node, str(path), (), where)
     return data, where
+
+
+def _count_values(text: str, path: Path) -> None:
+    """Refuse a file of more than :data:`VALUE_BUDGET` values from its events, before any
+    node is built (building them costs far more time and memory than the text)."""
+    loader = _Loader(text)
+    try:
+        count = 0
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, yaml.ScalarEvent | yaml.CollectionStartEvent | yaml.AliasEvent):
+                count += 1
+                if count > VALUE_BUDGET:
+                    mark = event.start_mark
+                    raise ScenarioError(
+                        f"{path}{f', line {mark.line + 1}' if mark else ''}: more than "
+                        f"{VALUE_BUDGET:,} values; give a large demand table as a CSV file "
+                        "(demand: {file: demand.csv})"
+                    )
+    finally:
+        loader.dispose()
 
 
 def _check_tree(root: yaml.Node, path: Path) -> None:
@@ -328,6 +354,8 @@ class _Reader:
             parsed = self.demand_row(row, (*key, i))
             if parsed is not None:
                 rows.append(parsed)
+        if rows and len(rows) == len(value) and not any(r.tonnes_per_year for r in rows):
+            self.bad(key, "every row has 0 tonnes a year; there is nothing to route")
         return tuple(rows)
 
     def demand_row(self, row: Any, key: tuple[Any, ...]) -> DemandRow | None:

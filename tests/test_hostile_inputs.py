@@ -122,7 +122,7 @@ def test_a_few_aliases_are_fine(tmp_path: Path) -> None:
         ("name: a\nyear: 2030\nname: b\n", r"line 3, key 'name': repeated \(first on line 1\)"),
         ("change:\n  x: {a: 1}\n  x: {b: 2}\n", "line 3, key 'x': repeated"),
         ("a: &a [*a]\n", "an alias refers to the value that holds it"),
-        ("name: " + "[" * 5000 + "]" * 5000 + "\n", "nested too deeply"),
+        ("name: " + "[" * 5000 + "]" * 5000 + "\n", "nested too deeply|maximum nesting depth"),
         ("year: " + "9" * 5000 + "\n", "Exceeds the limit"),
         ("name: !!python/object:os.system x\n", "not valid YAML"),
         ("\x00\x01", "not valid YAML"),
@@ -384,6 +384,10 @@ def test_a_scenario_names_the_line_of_a_bad_country(tmp_path: Path) -> None:
             "  - {id: port:z, name: Z, country: XA, kind: port, lon: 1, lat: 1}\n",
             r"line 3, key 'new_places\[1\]': 'port:z' is given twice",
         ),
+        (
+            "demand:\n  - {origin: A, destination: D, tonnes_per_year: 0}\n",
+            "line 1, key 'demand': every row has 0 tonnes a year",
+        ),
         ("jobs:\n  routes: [{from: A, to: D, commodity: Oil}]\n", None),
         ("jobs:\n  routes: [{from: A, to: D, commodity: oyl}]\n", "did you mean 'oil'"),
     ],
@@ -411,3 +415,12 @@ def test_frames_and_pairs_of_the_wrong_shape(tiny_graph: nx.MultiDiGraph) -> Non
     with pytest.raises(DataError, match="pairs: expected a CSV path, a DataFrame or"):
         read_pairs(5, tiny_graph)  # type: ignore[arg-type]
     assert read_pairs([{"origin": "B", "destination": "C"}], tiny_graph) == [("port:b", "port:c")]
+
+
+def test_a_huge_scenario_is_refused_before_it_is_built(tmp_path: Path) -> None:
+    from corridors.scenario_files import VALUE_BUDGET
+
+    path = tmp_path / "s.yaml"
+    path.write_text("demand: [" + "0, " * VALUE_BUDGET + "0]\n")
+    with pytest.raises(ScenarioError, match=r"line 1: more than 250,000 values; give a large"):
+        read_scenario(path)

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 import corridors
 from corridors import CorridorsError, DataError
+from corridors.io import TEMP_TAG
 from tests import tiny
 
 
@@ -40,7 +41,7 @@ def test_write_and_read_back_unchanged(
     assert sorted(back.edges(keys=True, data=True)) == sorted(
         tiny_graph.edges(keys=True, data=True)
     )
-    assert not list(tmp_path.glob(".*.tmp*"))  # no temporary file left behind
+    assert not list(tmp_path.glob(f".*{TEMP_TAG}*"))  # no temporary file left behind
 
 
 def test_geodataframes_round_trip(tiny_graph: nx.MultiDiGraph) -> None:
