@@ -1,6 +1,7 @@
 """The compiled core against plain SciPy on synthetic networks (issue 13).
 
-Each job is timed against a baseline measured in the same run, on the same graph; medians.
+Each job is timed against a baseline measured in the same run, on the same graph, the two
+run in turn; medians.
 
 * first route at ``--route-side`` (100k link edges by default): ``route()`` on a graph not seen
   before (reading its columns, compiling, one Dijkstra, the route built) against building a CSR
@@ -47,15 +48,22 @@ from corridors.core.flow import flow_arrays
 from corridors.criticality import criticality
 
 
-def _median(fn: Callable[[], Any], runs: int, before: Callable[[], Any] | None = None) -> float:
-    times = []
+def _medians(
+    ours: Callable[[], Any],
+    theirs: Callable[[], Any],
+    runs: int,
+    before: Callable[[], Any] | None = None,
+) -> tuple[float, float]:
+    """Median seconds of the two, run in turn so that the machine's load weighs on both."""
+    times: tuple[list[float], list[float]] = ([], [])
     for _ in range(runs):
-        if before is not None:
-            before()
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        for fn, out in ((ours, times[0]), (theirs, times[1])):
+            if before is not None and fn is ours:
+                before()
+            start = time.perf_counter()
+            fn()
+            out.append(time.perf_counter() - start)
+    return statistics.median(times[0]), statistics.median(times[1])
 
 
 def _forget(G: nx.MultiDiGraph) -> None:
@@ -127,31 +135,29 @@ def yen(base: Baseline, o: str, d: str, k: int) -> list[list[int]]:
 
 
 def bench_route(G: nx.MultiDiGraph, pairs: list[tuple[str, str]], runs: int) -> None:
-    def first() -> None:
-        route(G, *pairs[0])
-
-    def base_first() -> None:
-        Baseline(G).path(*pairs[0])
-
-    ours_first = _median(first, runs, before=lambda: _forget(G))
-    base_first_s = _median(base_first, runs)
+    ours_first, base_first = _medians(
+        lambda: route(G, *pairs[0]),
+        lambda: Baseline(G).path(*pairs[0]),
+        runs,
+        before=lambda: _forget(G),
+    )
     route(G, *pairs[0])
     base = Baseline(G)
-    cycle = itertools.cycle(pairs[1:])
-    ours_next = _median(lambda: route(G, *next(cycle)), runs * 3)
-    cycle = itertools.cycle(pairs[1:])
-    base_next = _median(lambda: base.path(*next(cycle)), runs * 3)
-    _report("first route", ours_first, base_first_s, 2.0, "CSR build + scipy Dijkstra")
+    ours_cycle, base_cycle = itertools.cycle(pairs[1:]), itertools.cycle(pairs[1:])
+    ours_next, base_next = _medians(
+        lambda: route(G, *next(ours_cycle)), lambda: base.path(*next(base_cycle)), runs * 3
+    )
+    _report("first route", ours_first, base_first, 2.0, "CSR build + scipy Dijkstra")
     _report("next route", ours_next, base_next, 2.0, "scipy Dijkstra")
 
 
 def bench_k(G: nx.MultiDiGraph, pairs: list[tuple[str, str]], runs: int) -> None:
     route(G, *pairs[0])
     base = Baseline(G)
-    cycle = itertools.cycle(pairs[:3])
-    ours = _median(lambda: route(G, *next(cycle), k=5), runs)
-    cycle = itertools.cycle(pairs[:3])
-    theirs = _median(lambda: yen(base, *next(cycle), 5), runs)
+    ours_cycle, base_cycle = itertools.cycle(pairs[:3]), itertools.cycle(pairs[:3])
+    ours, theirs = _medians(
+        lambda: route(G, *next(ours_cycle), k=5), lambda: yen(base, *next(base_cycle), 5), runs
+    )
     _report("k = 5 routes", ours, theirs, 2.0, "Yen on scipy Dijkstra")
 
 
@@ -165,8 +171,9 @@ def bench_flow(G: nx.MultiDiGraph, pairs: list[tuple[str, str]], runs: int) -> N
     units[finite] = flow.cap[finite] // 100_000  # the synthetic capacities are whole 0.1 Mt
     C = sp.csr_array((units.astype(np.int32), (flow.tail, flow.head)), shape=(n, n))
     source, sink = flow.nodes.index(("", "source")), flow.nodes.index(("", "sink"))
-    ours = _median(lambda: max_throughput(G, o, d), runs)
-    theirs = _median(lambda: maximum_flow(C, source, sink), runs)
+    ours, theirs = _medians(
+        lambda: max_throughput(G, o, d), lambda: maximum_flow(C, source, sink), runs
+    )
     value = max_throughput(G, o, d).throughput_tpy
     assert value == maximum_flow(C, source, sink).flow_value * 100_000
     _report("max throughput", ours, theirs, 2.0, "scipy maximum_flow on a ready matrix")
@@ -196,12 +203,12 @@ def bench_criticality(G: nx.MultiDiGraph, runs: int) -> None:
             for pair in users[link]:
                 base.path(*pair, matrix=W)
 
-    ours = _median(
+    ours, theirs = _medians(
         lambda: criticality(G, pairs, elements=links, throughput=False),
+        loop,
         runs,
         before=lambda: _forget(G),
     )
-    theirs = _median(loop, runs)
     _report("criticality 200 x 20", ours, theirs, 3.0, "affected-pairs scipy loop")
 
 

@@ -41,7 +41,7 @@ from typing import Any
 import networkx as nx
 
 from corridors.core import DST, SRC, compile_network
-from corridors.core.flow import SINK, SOURCE, FlowArrays, flow_arrays, max_flow
+from corridors.core.flow import SINK, SOURCE, FlowArrays, csr, flow_arrays, max_flow
 from corridors.exceptions import DataError, UnknownPlaceError
 from corridors.expand import Avoid
 from corridors.lookup import find_places
@@ -347,17 +347,12 @@ class FlowProblem:
     def _unbounded_path(self, tail: Any, head: Any, cap: Any, kept: Any) -> set[str] | None:
         """The elements of a path of unbounded edges from source to sink, or None."""
         import numpy as np
-        import scipy.sparse as sp
         from scipy.sparse.csgraph import breadth_first_order
 
         n = len(self.nodes)
         unbounded = np.isinf(cap)
-        _, pred = breadth_first_order(
-            sp.csr_array(
-                (np.ones(int(unbounded.sum())), (tail[unbounded], head[unbounded])), shape=(n, n)
-            ),
-            self.source,
-        )
+        ones = np.ones(int(unbounded.sum()), dtype=np.int8)
+        _, pred = breadth_first_order(csr(n, tail[unbounded], head[unbounded], ones), self.source)
         sink, source = int(self.sink), int(self.source)  # type: ignore[arg-type]
         if pred[sink] < 0:
             return None

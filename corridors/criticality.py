@@ -260,7 +260,6 @@ def criticality(
     >>> top["id"], int(top["pairs_cut"])
     ('pipeline:btc', 1)
     """
-    import pandas as pd
 
     od = read_pairs(pairs, G)
     criterion_weights(by)
@@ -275,55 +274,80 @@ def criticality(
                 users.setdefault(("link", link), []).append(pair)
             for place in path.places:
                 users.setdefault(("place", place), []).append(pair)
-
     flow_base: dict[tuple[str, str], tuple[float, set[str], FlowProblem]] = {}
     if throughput:
         for pair in od:
             problem = FlowProblem(flow_arrays(net, [pair[0]], [pair[1]]))
             value, _, carriers = problem.solve()
             flow_base[pair] = (value, carriers, problem)
-
     rows = []
     for done, element in enumerate(scope, start=1):
-        cut = rerouted = 0
-        time_added = cost_added = 0.0
         routed = od if recompute_all else users.get(element, [])
-        for pair in routed:
-            before = base[pair]
-            if before is None:
-                continue
-            after = router.best(pair, element)
-            if after is None:
-                cut += 1
-                continue
-            if (after.time_h, after.cost_usd_per_t) != (before.time_h, before.cost_usd_per_t):
-                rerouted += 1
-            time_added += after.time_h - before.time_h
-            cost_added += after.cost_usd_per_t - before.cost_usd_per_t
-        lost = math.nan
-        if throughput:
-            lost = 0.0
-            for value, carriers, problem in flow_base.values():
-                if value == 0 or not (recompute_all or element[1] in carriers):
-                    continue
-                after_value = problem.solve(problem.without(element))[0]
-                if after_value != value:
-                    lost += math.inf if math.isinf(value) else value - after_value
-        name = G.nodes[element[1]].get("name", element[1]) if element[0] == "place" else ""
-        rows.append(
-            {
-                "kind": element[0],
-                "id": element[1],
-                "name": name,
-                "pairs_cut": cut,
-                "pairs_rerouted": rerouted,
-                "throughput_lost_tpy": lost,
-                "cost_added_usd_per_t": _clean(cost_added),
-                "time_added_h": _clean(time_added),
-            }
-        )
+        row = {
+            "kind": element[0],
+            "id": element[1],
+            "name": G.nodes[element[1]].get("name", element[1]) if element[0] == "place" else "",
+            **_route_effects(router, base, routed, element),
+            "throughput_lost_tpy": _throughput_lost(flow_base, element, recompute_all)
+            if throughput
+            else math.nan,
+        }
+        rows.append({c: row[c] for c in COLUMNS[1:]})
         if progress is not None:
             progress(done, len(scope))
+    return Criticality(_ranked(rows), _pair_table(od, base, flow_base), commodity, year, by)
+
+
+def _route_effects(
+    router: _Router,
+    base: dict[tuple[str, str], _Path | None],
+    pairs: Iterable[tuple[str, str]],
+    element: tuple[str, str],
+) -> dict[str, Any]:
+    """Pairs cut off and rerouted, and time and cost added, without the element."""
+    cut = rerouted = 0
+    time_added = cost_added = 0.0
+    for pair in pairs:
+        before = base[pair]
+        if before is None:
+            continue
+        after = router.best(pair, element)
+        if after is None:
+            cut += 1
+            continue
+        if (after.time_h, after.cost_usd_per_t) != (before.time_h, before.cost_usd_per_t):
+            rerouted += 1
+        time_added += after.time_h - before.time_h
+        cost_added += after.cost_usd_per_t - before.cost_usd_per_t
+    return {
+        "pairs_cut": cut,
+        "pairs_rerouted": rerouted,
+        "cost_added_usd_per_t": _clean(cost_added),
+        "time_added_h": _clean(time_added),
+    }
+
+
+def _throughput_lost(
+    flow_base: dict[tuple[str, str], tuple[float, set[str], FlowProblem]],
+    element: tuple[str, str],
+    recompute_all: bool,
+) -> float:
+    """The maximum flows lost without the element, summed over the pairs (re-solving only
+    the pairs whose maximum flow the element carries)."""
+    lost = 0.0
+    for value, carriers, problem in flow_base.values():
+        if value == 0 or not (recompute_all or element[1] in carriers):
+            continue
+        after_value = problem.solve(problem.without(element))[0]
+        if after_value != value:
+            lost += math.inf if math.isinf(value) else value - after_value
+    return lost
+
+
+def _ranked(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """The elements' rows ranked (see the module docstring), with a ``rank`` column."""
+    import pandas as pd
+
     table = pd.DataFrame.from_records(rows, columns=COLUMNS[1:])
     if len(table):
         table = table.sort_values(
@@ -340,7 +364,18 @@ def criticality(
             kind="stable",
         ).reset_index(drop=True)
     table.insert(0, "rank", range(1, len(table) + 1))
-    pair_rows = [
+    return table
+
+
+def _pair_table(
+    od: list[tuple[str, str]],
+    base: dict[tuple[str, str], _Path | None],
+    flow_base: dict[tuple[str, str], tuple[float, set[str], FlowProblem]],
+) -> pd.DataFrame:
+    """One row per pair with its base figures."""
+    import pandas as pd
+
+    rows = [
         {
             "origin": o,
             "destination": d,
@@ -351,7 +386,7 @@ def criticality(
         }
         for o, d in od
     ]
-    return Criticality(table, pd.DataFrame.from_records(pair_rows), commodity, year, by)
+    return pd.DataFrame.from_records(rows)
 
 
 def _clean(value: float) -> float:

@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 
 from corridors.core import (
+    ACCESS,
     DST,
+    KIND_NAMES,
     LINK,
     SRC,
     CompiledNetwork,
@@ -256,38 +258,39 @@ def path_finder(net: CompiledNetwork) -> PathFinder:
 
 
 def _legs(net: CompiledNetwork, path: list[int]) -> tuple[list[Leg], list[Transfer], list[Border]]:
+    import numpy as np
+
+    e = np.asarray(path, dtype=np.int64)
+    node_place = net.node_place()
+    tails, heads = net.tail[e].tolist(), net.head[e].tolist()
+    kind, link, place = net.kind[e].tolist(), net.link[e].tolist(), net.place[e].tolist()
+    length, time_h = net.length_km[e].tolist(), net.time_h[e].tolist()
+    cost, co2 = net.cost_usd_per_t[e].tolist(), net.co2_kg_per_t[e].tolist()
+    border_h, border_usd = net.border_h[e].tolist(), net.border_usd_per_t[e].tolist()
+    from_place, to_place = node_place[net.tail[e]].tolist(), node_place[net.head[e]].tolist()
     legs: list[Leg] = []
     transfers: list[Transfer] = []
     borders: list[Border] = []
-    for e in path:
-        d = net.edge_attrs(e)
-        if d["kind"] == "link":
+    for i in range(len(path)):
+        if kind[i] == LINK:
+            a, b = net.place_ids[from_place[i]], net.place_ids[to_place[i]]
+            lid = net.link_ids[link[i]]
             legs.append(
-                Leg(
-                    d["link"],
-                    d["mode"],
-                    d["from"],
-                    d["to"],
-                    d["length_km"],
-                    d["time_h"],
-                    d["cost_usd_per_t"],
-                    d["co2_kg_per_t"],
-                )
+                Leg(lid, net.link_mode[link[i]], a, b, length[i], time_h[i], cost[i], co2[i])
             )
-            if d["border"]:
-                borders.append(
-                    Border(
-                        d["link"],
-                        d["border"][0],
-                        d["border"][1],
-                        d["border_h"],
-                        d["border_usd_per_t"],
-                    )
-                )
-        elif d["kind"] != "access":
-            u, v = net.nodes[net.tail[e]], net.nodes[net.head[e]]
+            ca, cb = net.place_country[from_place[i]], net.place_country[to_place[i]]
+            if ca != cb:
+                borders.append(Border(lid, ca, cb, border_h[i], border_usd[i]))
+        elif kind[i] != ACCESS:
             transfers.append(
-                Transfer(d["place"], d["kind"], u[1], v[1], d["time_h"], d["cost_usd_per_t"])
+                Transfer(
+                    net.place_ids[place[i]],
+                    KIND_NAMES[kind[i]],
+                    net.nodes[tails[i]][1],
+                    net.nodes[heads[i]][1],
+                    time_h[i],
+                    cost[i],
+                )
             )
     return legs, transfers, borders
 

@@ -67,6 +67,17 @@ class Simple:
         row = m.indices[m.indptr[u] : m.indptr[u + 1]]
         return int(self.edge[m.indptr[u] + int((row == v).argmax())])
 
+    def edges_along(self, nodes: list[int]) -> list[int]:
+        """The edge ids of :meth:`edge_between` for each step of a path of nodes."""
+        import numpy as np
+
+        m = self.matrix
+        u, v = np.asarray(nodes[:-1], dtype=np.int64), np.asarray(nodes[1:], dtype=np.int64)
+        rows = np.repeat(np.arange(m.shape[0], dtype=np.int64), np.diff(m.indptr))
+        keys = rows * m.shape[1] + m.indices  # sorted: rows ascending, sorted indices
+        at = np.searchsorted(keys, u * m.shape[1] + v)
+        return [int(e) for e in self.edge[at]]
+
 
 @dataclass(frozen=True, eq=False)
 class CompiledNetwork:

@@ -33,6 +33,7 @@ __all__ = [
     "SINK",
     "SOURCE",
     "FlowArrays",
+    "csr",
     "flow_arrays",
     "joined",
     "max_flow",
@@ -233,24 +234,30 @@ def _whole(cap: npt.NDArray[np.float64]) -> tuple[npt.NDArray[np.int64], int] | 
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+def csr(n: int, tail: Any, head: Any, data: Any) -> Any:
+    """An ``n x n`` CSR array of the edges (taken as they stand when in CSR order)."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    key = np.asarray(tail, dtype=np.int64) * n + head
+    if len(key) > 1 and bool((key[1:] > key[:-1]).all()):
+        indptr = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(tail, minlength=n), out=indptr[1:])
+        matrix = sp.csr_array((data, np.asarray(head, dtype=np.int32), indptr), shape=(n, n))
+        matrix.has_sorted_indices = True
+        return matrix
+    return sp.csr_array((data, (tail, head)), shape=(n, n))
+
+
 def _scipy_flow(
     n: int, tail: Any, head: Any, units: Any, source: int, sink: int, *, flows: bool = True
 ) -> tuple[Any, Any]:
     """Flow per edge (None unless ``flows``) and the nodes the residual network reaches from
     the source."""
     import numpy as np
-    import scipy.sparse as sp
     from scipy.sparse.csgraph import breadth_first_order, maximum_flow
 
-    data = np.asarray(units, dtype=np.int32)
-    key = np.asarray(tail, dtype=np.int64) * n + head
-    if len(key) > 1 and bool((key[1:] > key[:-1]).all()):  # sorted: the CSR as it stands
-        indptr = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum(np.bincount(tail, minlength=n), out=indptr[1:])
-        C = sp.csr_array((data, np.asarray(head, dtype=np.int32), indptr), shape=(n, n))
-        C.has_sorted_indices = True
-    else:
-        C = sp.csr_array((data, (tail, head)), shape=(n, n))
+    C = csr(n, tail, head, np.asarray(units, dtype=np.int32))
     flow = maximum_flow(C, source, sink).flow
     residual = (C - flow).tocsr()
     residual.data = (residual.data > 0).astype(np.int8)

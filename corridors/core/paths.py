@@ -147,7 +147,7 @@ class PathFinder:
         while pred[nodes[-1]] >= 0:
             nodes.append(int(pred[nodes[-1]]))
         nodes.reverse()
-        path = [simple.edge_between(u, v) for u, v in itertools.pairwise(nodes)]
+        path = simple.edges_along(nodes)
         head = [int(starts[first == nodes[0]][0])] if len(starts) else []
         tail = [int(ends[j])] if len(ends) else []
         return head + path + tail

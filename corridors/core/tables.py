@@ -90,75 +90,70 @@ def _codes(values: Any) -> tuple[npt.NDArray[np.int64], tuple[str, ...]]:
     return codes.astype(np.int64), tuple(str(n) for n in names)
 
 
-_COLUMNS = [
-    "tail",
-    "head",
-    "key",
-    "mode",
-    "gauge",
-    "length_km",
-    "time_h",
-    "speed_kmh",
-    "wait_h",
-    "co2_g_per_tkm",
-    "link_status",
-    "link_open",
-    "link_close",
-    "commodities",
-    "cost_usd_per_t",
-    "link_raw",
-]
+#: Optional edge attributes read into columns, with the value standing for "absent".
+_OPTIONAL = {
+    "gauge_mm": None,
+    "time_h": None,
+    "speed_kmh": None,
+    "wait_h": None,
+    "co2_g_per_tkm": None,
+    "status": "operational",
+    "open_year": None,
+    "close_year": None,
+    "commodities": (),
+    "cost_usd_per_t": None,
+}
+
+
+def _column(raw: list[dict[str, Any]], name: str, present: set[str]) -> list[Any]:
+    """One attribute of every edge (its default where absent; no lookups if none has it)."""
+    absent = _OPTIONAL[name]
+    if name not in present:
+        return [absent] * len(raw)
+    return [d.get(name, absent) for d in raw]
 
 
 def _edge_columns(G: nx.MultiDiGraph, index: dict[str, int]) -> dict[str, Any]:
-    """One pass over the edges, every field the core reads; sorted by link id, then tail."""
+    """Every field of the edges the core reads, as columns sorted by link id, then tail."""
     import numpy as np
 
     # straight over the adjacency dicts: the edge views cost several times more per edge
     rows = [
-        (
-            index[u],
-            index[v],
-            k,
-            d["mode"],
-            d.get("gauge_mm"),
-            d["length_km"],
-            d.get("time_h"),
-            d.get("speed_kmh") or None,
-            d.get("wait_h") or 0.0,
-            d.get("co2_g_per_tkm"),
-            d.get("status", "operational"),
-            d.get("open_year"),
-            d.get("close_year"),
-            d.get("commodities", ()),
-            d.get("cost_usd_per_t"),
-            d,
-        )
+        (index[u], index[v], k, d)
         for u, nbrs in G._adj.items()
         for v, keyed in nbrs.items()
         for k, d in keyed.items()
     ]
     if not rows:
         return {}
-    cols = dict(zip(_COLUMNS, zip(*rows, strict=True), strict=True))
-    key, key_names = _codes(cols["key"])
-    tail = np.array(cols["tail"], dtype=np.int64)
+    key, key_names = _codes([r[2] for r in rows])
+    tail = np.array([r[0] for r in rows], dtype=np.int64)
     order = np.lexsort((tail, key))
-    out: dict[str, Any] = {"key_names": key_names}
-    for name in ("tail", "head"):
-        out[name] = np.array(cols[name], dtype=np.int64)[order]
-    out["key"] = key[order]
-    for name in ("length_km", "time_h", "speed_kmh", "wait_h", "co2_g_per_tkm"):
-        out[name] = np.array(cols[name], dtype=float)[order]
-    for name in ("link_open", "link_close"):
-        out[name] = np.array(cols[name], dtype=float)[order]
-    for name in ("link_status", "commodities", "cost_usd_per_t", "link_raw"):
-        column = np.empty(len(rows), dtype=object)
-        column[:] = cols[name]
-        out[name] = column[order]
-    mode = [cols["mode"][i] for i in order.tolist()]
-    gauge = [cols["gauge"][i] for i in order.tolist()]
+    raw = [rows[i][3] for i in order.tolist()]
+    present: set[str] = set().union(*raw)  # the attribute names any edge has
+    out: dict[str, Any] = {"key_names": key_names, "key": key[order], "tail": tail[order]}
+    out["head"] = np.array([r[1] for r in rows], dtype=np.int64)[order]
+    out["length_km"] = np.array([d["length_km"] for d in raw], dtype=float)
+    for name in ("time_h", "co2_g_per_tkm"):
+        out[name] = np.array(_column(raw, name, present), dtype=float)
+    speed = np.array(_column(raw, "speed_kmh", present), dtype=float)
+    out["speed_kmh"] = np.where(speed == 0, np.nan, speed)  # 0 or none: the mode's default
+    out["wait_h"] = np.nan_to_num(np.array(_column(raw, "wait_h", present), dtype=float))
+    out["link_open"] = np.array(_column(raw, "open_year", present), dtype=float)
+    out["link_close"] = np.array(_column(raw, "close_year", present), dtype=float)
+    for name, source in (
+        ("link_status", "status"),
+        ("commodities", "commodities"),
+        ("cost_usd_per_t", "cost_usd_per_t"),
+    ):
+        column = np.empty(len(raw), dtype=object)
+        column[:] = _column(raw, source, present)
+        out[name] = column
+    out["link_raw"] = np.empty(len(raw), dtype=object)
+    out["link_raw"][:] = raw
+    mode = [d["mode"] for d in raw]
     out["mode"], out["mode_names"] = _codes(mode)
+    gauge = _column(raw, "gauge_mm", present)
     layers = [f"rail:{g}" if m == "rail" else m for m, g in zip(mode, gauge, strict=True)]
     out["layer"], out["layer_names"] = _codes(layers)
     return out
