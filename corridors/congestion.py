@@ -563,6 +563,19 @@ def bundled_loaded_network(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
             (r["element"], r["from"], r["to"], r["field"], float(r["hours"]))
             for r in csv.DictReader(f)
         ]
+    stale = next(
+        (
+            e
+            for e, u, v, field, _ in rows
+            if not (G.has_edge(u, v, e) if field == "time_h" else e in G)
+        ),
+        None,
+    )
+    if stale is not None:
+        raise DataError(
+            f"{path}: element '{stale}' is not in the network; the stored loaded times are stale: "
+            "run `corridors equilibrium --calibrate --write`"
+        )
     return with_loaded_times(G, rows, {"demand": "the bundled 2024 demand", "scale": 1.0})
 
 
