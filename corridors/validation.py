@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 import reprlib
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -225,12 +226,25 @@ def _check_number(value: Any, attr: Attribute, *, whole: bool = False) -> str | 
     return None
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _control_problem(text: str) -> str | None:
+    """Text must hold no control character (an ESC would drive the terminal that prints it);
+    tabs and line breaks are allowed."""
+    found = _CONTROL.search(text)
+    return None if found is None else f"holds the control character {found.group()!r}"
+
+
 def _check_list(value: Any, attr: Attribute, commodities: set[str]) -> str | None:
     item = str if attr.type == "list[str]" else int
     if not isinstance(value, list) or not all(
         isinstance(v, item) and not isinstance(v, bool) for v in value
     ):
         return f"found {brief(value)}"
+    texts = (_control_problem(v) for v in value if isinstance(v, str))
+    if (problem := next((t for t in texts if t), None)) is not None:
+        return problem
     if attr.name == "commodities":
         unknown = sorted(set(value) - commodities)
         return f"unknown commodity {brief(unknown[0])}" if unknown else None
@@ -283,7 +297,9 @@ def check_value(value: Any, attr: Attribute, commodities: set[str]) -> str | Non
     """Describe what is wrong with ``value`` for ``attr``, or return None."""
     kind = attr.type
     if kind == "str":
-        return None if isinstance(value, str) and value.strip() else f"found {brief(value)}"
+        if not (isinstance(value, str) and value.strip()):
+            return f"found {brief(value)}"
+        return _control_problem(value)
     if kind == "country":
         return None if is_country(value) else _country_problem(value)
     if kind == "enum":
