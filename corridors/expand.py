@@ -25,6 +25,7 @@ from typing import Any
 
 import networkx as nx
 
+from corridors.borders import border_dwell
 from corridors.exceptions import DataError
 from corridors.network import in_service
 from corridors.reference import ModeDefaults, commodities, modes
@@ -107,6 +108,7 @@ def _link_edge(
     co2 = defaults.co2_g_per_tkm if co2 is None else co2
     pu, pv = G.nodes[u], G.nodes[v]
     crossing = pu.get("country") != pv.get("country")
+    dwell_h, dwell_usd = border_dwell(pu, pv)  # none on an open border (inside the EU)
     capacity = per_commodity(link.get("capacity_tpy"), commodity)
     return {
         "kind": "link",
@@ -119,10 +121,8 @@ def _link_edge(
         "cost_usd_per_t": float(cost),
         "co2_kg_per_t": float(co2) * length / 1000.0,
         "border": (pu.get("country"), pv.get("country")) if crossing else None,
-        "border_h": float(pu.get("border_h", 0) + pv.get("border_h", 0)) if crossing else 0.0,
-        "border_usd_per_t": float(pu.get("border_usd_per_t", 0) + pv.get("border_usd_per_t", 0))
-        if crossing
-        else 0.0,
+        "border_h": dwell_h,
+        "border_usd_per_t": dwell_usd,
         "capacity_tpy": None if capacity is None else float(capacity),
         "capacity_shared": not isinstance(link.get("capacity_tpy"), Mapping),
     }
