@@ -73,6 +73,14 @@ class Assignment:
     objective
         The programme's optimum: the criterion summed over the flows, plus the penalty for
         unserved tonnes.
+    pairs
+        One row per (origin, destination, commodity): demand, served and unserved t/yr, the
+        mean ``cost_usd_per_t`` and ``time_h`` of the tonnes served, the number of ``paths``,
+        the ``main_path`` (places) and its ``main_share``, and the links of unknown capacity
+        used (see :func:`corridors.decompose.pair_tables`).
+    routes
+        One row per path of each pair: ``tonnes_tpy``, ``cost_usd_per_t``, ``time_h``, the
+        ``places`` and ``links`` it takes.
     """
 
     flows: pd.DataFrame
@@ -85,6 +93,8 @@ class Assignment:
     by: Criterion
     year: int | None
     unserved_penalty_usd_per_t: float
+    pairs: pd.DataFrame
+    routes: pd.DataFrame
 
     @property
     def unserved_tpy(self) -> float:
@@ -110,6 +120,8 @@ class Assignment:
             "utilisation": records(self.utilisation),
             "unserved": records(self.unserved),
             "shadow_prices": records(self.shadow_prices),
+            "pairs": records(self.pairs),
+            "routes": records(self.routes),
         }
 
 
@@ -374,11 +386,13 @@ def assign(
     x = np.clip(res.x, 0.0, None)
     marginals = -np.asarray(res.ineqlin.marginals) if n_ub else np.zeros(0)
     flows = [b.flow(x) for b in blocks]
+    unserved_table = _unserved(table, demand_t, x[n_flow:])
+    pairs, routes = _pair_routes(G, table, blocks, x, unserved_table)
     utilisation = _utilisation(rows, capacity, A_ub @ x if n_ub else np.zeros(0), marginals)
     return Assignment(
         flows=_flows(G, blocks, flows),
         utilisation=utilisation,
-        unserved=_unserved(table, demand_t, x[n_flow:]),
+        unserved=unserved_table,
         shadow_prices=_shadow_prices(utilisation),
         total_cost_usd=float(sum(f @ b.usd for f, b in zip(flows, blocks, strict=True))),
         total_time_th=float(sum(f @ b.hours for f, b in zip(flows, blocks, strict=True))) / 1e3,
@@ -387,7 +401,32 @@ def assign(
         by=by,
         year=year,
         unserved_penalty_usd_per_t=penalty,
+        pairs=pairs,
+        routes=routes,
     )
+
+
+def _pair_routes(
+    G: nx.MultiDiGraph,
+    table: pd.DataFrame,
+    blocks: list[_Block],
+    x: np.ndarray,
+    unserved: pd.DataFrame,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """How each pair was routed: the paths of each origin's flow (see corridors.decompose)."""
+    from corridors.decompose import origin_paths, pair_tables
+
+    unlimited = {k for _, _, k, ok in G.edges(keys=True, data="unlimited") if ok}
+    paths = {}
+    for b in blocks:
+        for j, o in enumerate(b.origins):
+            mine = table[(table["origin"] == o) & (table["commodity"] == b.commodity)]
+            flow = x[b.offset + j * b.m : b.offset + (j + 1) * b.m]
+            found = origin_paths(
+                b.edges, flow, o, sorted(set(mine["destination"])), unlimited=unlimited
+            )
+            paths.update({(o, d, b.commodity): p for d, p in found.items()})
+    return pair_tables(unserved, paths)
 
 
 _KEY = ["kind", "id", "from", "to", "commodity"]

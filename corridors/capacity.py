@@ -34,11 +34,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
 
+from corridors.decompose import FlowPath, cut_network_paths
 from corridors.exceptions import DataError, UnknownPlaceError
 from corridors.expand import DST, SRC, Avoid, expand
 from corridors.lookup import find_places
@@ -91,6 +92,13 @@ class Throughput:
     year: int | None
     throughput_tpy: float
     bottleneck: list[CutElement]
+    paths: list[FlowPath] = field(default_factory=list)  # where the flow goes, widest first
+
+    @property
+    def unknown_capacity(self) -> list[str]:
+        """The links the flow uses whose capacity is not known (taken as unbounded), sorted:
+        the throughput holds only if they carry it."""
+        return sorted({link for p in self.paths for link in p.unknown_capacity})
 
     @property
     def unbounded(self) -> bool:
@@ -107,6 +115,8 @@ class Throughput:
             "throughput_tpy": None if self.unbounded else self.throughput_tpy,
             "unbounded": self.unbounded,
             "bottleneck": [c.to_dict() for c in self.bottleneck],
+            "unknown_capacity": self.unknown_capacity,
+            "paths": [p.to_dict() for p in self.paths],
         }
 
 
@@ -300,8 +310,18 @@ def max_throughput(
     _check_sets(o, d)
     X = expand(G, commodity=commodity, year=year, avoid=avoid)
     F = with_terminals(flow_network(G, X), o, d)
-    value, cut, _ = solve_max_flow(F)
-    return Throughput(o, d, commodity, year, value, cut)
+    problem = FlowProblem(F)
+    value, cut, _ = problem.solve()
+    paths = cut_network_paths(
+        problem.edges,
+        problem.elements,
+        problem.cap,
+        problem.flow_tpy,
+        SOURCE,
+        SINK,
+        unlimited={k for _, _, k, ok in G.edges(keys=True, data="unlimited") if ok},
+    )
+    return Throughput(o, d, commodity, year, value, cut, paths)
 
 
 class FlowProblem:
@@ -361,6 +381,7 @@ class FlowProblem:
         import scipy.sparse as sp
         from scipy.sparse.csgraph import breadth_first_order, maximum_flow
 
+        self.flow_tpy = np.zeros(len(self.cap))  # tonnes on each edge, for decompose
         if self.source is None or self.sink is None:
             return 0.0, [], set()
         n = len(self.nodes)
@@ -380,6 +401,7 @@ class FlowProblem:
             node = self.sink
             while node != self.source:
                 i = edge_of[(int(pred[node]), node)]
+                self.flow_tpy[i] = math.inf
                 u, v = self.edges[i]
                 path.update((u[0], v[0]))
                 if self.elements[i] is not None:
@@ -393,6 +415,7 @@ class FlowProblem:
         C = sp.csr_array((scaled.astype(np.int32), (tail, head)), shape=(n, n))
         result = maximum_flow(C, self.source, self.sink)
         flow = result.flow
+        self.flow_tpy[kept] = np.asarray(flow[tail, head]).ravel() * unit
         residual = (C.astype(np.int64) - flow).tocsr()
         residual.data = (residual.data > 0).astype(np.int8)
         residual.eliminate_zeros()

@@ -51,10 +51,15 @@ def test_assign_writes_csv_and_json(tmp_path, tiny_files, capsys) -> None:
     assert sorted(p.name for p in out.iterdir()) == [
         "assignment.json",
         "flows.csv",
+        "pairs.csv",
+        "routes.csv",
         "shadow_prices.csv",
         "unserved.csv",
         "utilisation.csv",
     ]
+    pairs = (out / "pairs.csv").read_text().splitlines()
+    assert pairs[0].startswith("origin,destination,commodity,demand_tpy,served_tpy")
+    assert "station:a > port:b > port:c > station:d" in pairs[1]
     data = json.loads((out / "assignment.json").read_text())
     assert data["unserved_tpy"] == pytest.approx(700_000)
     assert data["shadow_prices"][0]["shadow_price_usd_per_t"] == pytest.approx(972, abs=1e-3)
@@ -145,3 +150,25 @@ def test_capacity_avoiding_a_country(tiny_files, capsys) -> None:
         == 0
     )
     assert json.loads(capsys.readouterr().out)["throughput_tpy"] == 0
+
+
+def test_capacity_shows_the_paths_and_warns_of_unknown_capacity(tiny_files, capsys) -> None:
+    assert run(["capacity", "station:a", "Delta", *_net(tiny_files)]) == 0
+    out = capsys.readouterr().out
+    assert "where the flow goes" in out
+    assert "A > B > C > D" in out and "G > C > D" in out  # ends, ports and borders by name
+    assert (
+        "warning: 1.300 of 1.300 Mt/yr runs on 1 link(s) of unknown capacity (taken as "
+        "unlimited), so the figure is an upper bound: rail:c-d"
+    ) in out
+
+
+def test_assign_prints_each_pair_and_says_what_a_shadow_price_is(
+    tmp_path, tiny_files, capsys
+) -> None:
+    demand = _demand(tmp_path, "station:a,station:d,container,1000000\n")
+    assert run(["assign", str(demand), *_net(tiny_files)]) == 0
+    out = capsys.readouterr().out
+    assert "per pair (served tonnes, mean cost and time)" in out
+    assert "value of +1 t/yr (USD/yr)" in out and "USD/t per t/yr" not in out
+    assert "what one more t/yr of the capacity would save a year" in out

@@ -77,12 +77,14 @@ def capacity(
     commodity: CommodityOpt = "container",
     year: YearOpt = None,
     avoid_country: AvoidCountryOpt = None,
+    paths: Annotated[int, typer.Option(help="Paths of the flow to show.", min=0)] = 5,
     as_json: JsonOpt = False,
     map_file: MapOpt = None,
     places: PlacesOpt = None,
     links: LinksOpt = None,
 ) -> None:
-    """Most tonnes a year from ORIGINS to DESTINATIONS, and the cut that binds it."""
+    """Most tonnes a year from ORIGINS to DESTINATIONS, the cut that binds it, and the paths
+    the flow takes (a warning names the links of unknown capacity it rests on)."""
     from rich.table import Table
 
     from corridors.capacity import max_throughput
@@ -104,8 +106,12 @@ def capacity(
         f"{len(result.origins)} origin(s) to {len(result.destinations)} destination(s)"
         + (f" in {year}" if year else "")
     )
+    from corridors.cli.flowpaths import print_paths, print_unknown_capacity
+
     if result.unbounded:
         out.print("a path of links and places of unknown capacity joins them: no cut binds it")
+        print_paths(out, G, result.paths, result.throughput_tpy, top=paths)
+        print_unknown_capacity(out, result.paths, result.throughput_tpy)
         return
     table = Table(title="bottleneck (minimum cut)", title_justify="left")
     for column in ("kind", "id", "name / direction", "capacity"):
@@ -118,10 +124,14 @@ def capacity(
         )
         table.add_row(c.kind, c.id, what, _tpy(c.capacity_tpy))
     out.print(table)
+    if paths:
+        print_paths(out, G, result.paths, result.throughput_tpy, top=paths)
+    print_unknown_capacity(out, result.paths, result.throughput_tpy)
 
 
 def write_assignment(result: Any, folder: Path) -> list[Path]:
-    """Write flows, utilisation, unserved and shadow prices as CSV, and everything as JSON.
+    """Write flows, utilisation, unserved, shadow prices, pairs and routes as CSV, and
+    everything as JSON.
 
     Every file is written to a temporary name first and then renamed into place.
     """
@@ -132,6 +142,11 @@ def write_assignment(result: Any, folder: Path) -> list[Path]:
         "utilisation": result.utilisation,
         "unserved": result.unserved,
         "shadow_prices": result.shadow_prices,
+        "pairs": result.pairs.assign(
+            main_path=[" > ".join(p) for p in result.pairs["main_path"]],
+            unknown_capacity=[" ".join(u) for u in result.pairs["unknown_capacity"]],
+        ),
+        "routes": result.routes,
     }
     texts = {
         f"{name}.csv": df.to_csv(index=False, lineterminator="\n") for name, df in tables.items()
@@ -144,6 +159,10 @@ def write_assignment(result: Any, folder: Path) -> list[Path]:
         write_text_atomic(folder / name, text)
         paths.append(folder / name)
     return paths
+
+
+#: What the objective of ``assign --by`` adds up, for the shadow price column's unit.
+_SAVED = {"cost": "USD", "time": "t-h", "distance": "t-km", "co2": "kg CO2"}
 
 
 @app.command()
@@ -175,7 +194,12 @@ def assign(
     places: PlacesOpt = None,
     links: LinksOpt = None,
 ) -> None:
-    """Route a demand table at least cost within every capacity at once (an LP solved by HiGHS)."""
+    """Route a demand table at least cost within every capacity at once (an LP solved by HiGHS).
+
+    Prints each pair's served tonnes, mean cost and time and main path, then the binding
+    capacities with their shadow price: the value of one more t/yr of that capacity (USD a
+    year when minimising cost).
+    """
     from rich.table import Table
 
     from corridors.assignment import assign as solve
@@ -208,10 +232,18 @@ def assign(
         f"{result.unserved_tpy / 1e6:,.3f} Mt/yr unserved; "
         f"cost {result.total_cost_usd / 1e6:,.1f} M USD/yr"
     )
+    from corridors.cli.flowpaths import print_pair_routes
+
+    print_pair_routes(term, G, result.pairs, top=top)
     shown = result.shadow_prices.head(top)
     if len(shown):
-        grid = Table(title="binding capacities, most valuable first", title_justify="left")
-        for column in ("kind", "id", "from", "to", "commodity", "capacity", "USD/t per t/yr"):
+        value = f"value of +1 t/yr ({_SAVED.get(by, 'criterion')}/yr)"
+        grid = Table(
+            title="binding capacities, most valuable first (shadow price: what one more t/yr "
+            "of the capacity would save a year)",
+            title_justify="left",
+        )
+        for column in ("kind", "id", "from", "to", "commodity", "capacity", value):
             grid.add_column(column)
         for r in _records(shown):
             grid.add_row(
