@@ -104,8 +104,22 @@ def test_criticality_json_and_top(tmp_path, tiny_files, capsys) -> None:
     argv = ["criticality", "--pairs", str(pairs), "--json", "--top", "2", *_net(tiny_files)]
     assert run(argv) == 0
     data = json.loads(capsys.readouterr().out)
-    assert [e["id"] for e in data["elements"]] == ["rail:c-d", "rail:a-b"]
+    # links and places by default: C, which every route passes, ranks with the bridge
+    assert [e["id"] for e in data["elements"]] == ["rail:c-d", "port:c"]
     assert data["elements"][0]["pairs_cut"] == 1
+
+
+def test_criticality_table_explains_its_columns_and_sets_unbounded_apart(
+    tmp_path, tiny_files, capsys
+) -> None:
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text("origin,destination\nAlpha,Delta\nport:c,Delta\n", encoding="utf-8")
+    assert run(["criticality", "--pairs", str(pairs), *_net(tiny_files)]) == 0
+    out = capsys.readouterr().out
+    assert "2 pairs (2 with a route, 1 with an unbounded flow)" in out
+    assert "become bounded without: rail:c-d (1)" in out
+    assert "h added: the best route by time without the element less with it" in out
+    assert "∞" not in out
 
 
 def test_criticality_table_of_places(tmp_path, tiny_files, capsys) -> None:

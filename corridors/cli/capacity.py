@@ -290,7 +290,7 @@ def criticality(
     by: ByOpt = "time",
     elements: Annotated[
         str, typer.Option(help="links, places, both, or comma-separated ids.")
-    ] = "links",
+    ] = "both",
     no_throughput: Annotated[
         bool, typer.Option("--no-throughput", help="Skip the maximum flows (faster).")
     ] = False,
@@ -300,8 +300,8 @@ def criticality(
     places: PlacesOpt = None,
     links: LinksOpt = None,
 ) -> None:
-    """Rank links and places by what their loss costs: pairs cut, throughput, time, cost."""
-    from rich.table import Table
+    """Rank links and places by what their loss costs: the share of each pair's throughput
+    lost, pairs cut off, then what the criterion (--by) adds; unbounded flows apart."""
 
     from corridors.criticality import criticality as rank
 
@@ -325,28 +325,9 @@ def criticality(
     if as_json:
         print_json(result.to_dict(top=top))
         return
-    term = console()
-    reachable = int(result.pairs["reachable"].sum())
-    term.print(f"{len(result.pairs)} pairs ({reachable} with a route) for {commodity}")
-    grid = Table(title=f"most critical {top}", title_justify="left")
-    for column in ("#", "kind", "id", "pairs cut", "throughput lost", "USD/t added", "h added"):
-        grid.add_column(
-            column,
-            justify="left" if column in ("kind", "id") else "right",
-            no_wrap=column == "id",
-        )
-    for r in _records(result.table.head(top)):
-        lost = r["throughput_lost_tpy"]
-        grid.add_row(
-            str(r["rank"]),
-            r["kind"],
-            r["id"],
-            str(r["pairs_cut"]),
-            "-" if lost is None else ("∞" if lost == float("inf") else _tpy(lost)),
-            f"{r['cost_added_usd_per_t']:,.2f}",
-            f"{r['time_added_h']:,.1f}",
-        )
-    term.print(grid)
+    from corridors.cli.criticality_table import print_criticality
+
+    print_criticality(console(), result, top=top, by=by)
 
 
 def _default_pairs(G: nx.MultiDiGraph) -> list[tuple[str, str]]:
