@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -54,16 +54,25 @@ def _load(paths: list[Path], places: Path | None, links: Path | None) -> tuple[A
     return G, [load_scenario(p, G) for p in paths]
 
 
-def _table(table: pd.DataFrame) -> None:
+def _table(table: pd.DataFrame, scenarios: Sequence[Scenario] = ()) -> None:
     from rich.table import Table
 
-    from corridors.compare_report import CATEGORICAL, NONE, demand_note, format_value, headlines
+    from corridors.compare_report import (
+        CATEGORICAL,
+        NONE,
+        demand_note,
+        format_value,
+        headlines,
+        scenario_summary,
+    )
 
     out = console()
     news = headlines(table)
     out.print("[bold]Headline changes[/bold]" if news else "No figure changes by more than 1 %.")
     for line in news:
         out.print(f"  - {line.replace('**', '')}", markup=False)
+    for s in scenarios:
+        out.print(f"  {scenario_summary(s)}", markup=False)
     names = list(dict.fromkeys(table["scenario"]))
     note = demand_note(table)
     view = Table(title="Comparison", title_justify="left", caption=note or None)
@@ -168,7 +177,7 @@ def compare(
     if as_json:
         sys.stdout.write(to_json_text(table))
     else:
-        _table(table)
+        _table(table, scenarios)
     if out is not None:
         console(stderr=True).print(f"wrote {', '.join(str(p) for p in paths.values())}")
 
