@@ -40,6 +40,7 @@ from corridors.expand import DST, SRC, Avoid, expand
 from corridors.routing import Criterion, criterion_weights, edge_weight
 
 if TYPE_CHECKING:
+    import geopandas as gpd
     import pandas as pd
 
 __all__ = ["Assignment", "assign"]
@@ -123,6 +124,22 @@ class Assignment:
             "pairs": records(self.pairs),
             "routes": records(self.routes),
         }
+
+    def to_frame(self) -> pd.DataFrame:
+        """The pairs: how each was served and routed (a copy of :attr:`pairs`)."""
+        return self.pairs.copy()
+
+    def to_gdf(self, G: nx.MultiDiGraph) -> gpd.GeoDataFrame:
+        """The flows with their geometry from ``G``: a line per link direction, a point per
+        place (EPSG:4326)."""
+        from corridors.display import element_gdf
+
+        return element_gdf(G, self.flows)
+
+    def _repr_html_(self) -> str:
+        from corridors.display import assignment_html
+
+        return assignment_html(self)
 
 
 def _plain(value: Any) -> Any:

@@ -35,7 +35,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
@@ -43,6 +43,9 @@ from corridors.decompose import FlowPath, cut_network_paths
 from corridors.exceptions import DataError, UnknownPlaceError
 from corridors.expand import DST, SRC, Avoid, expand
 from corridors.lookup import find_places
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "CutElement",
@@ -118,6 +121,17 @@ class Throughput:
             "unknown_capacity": self.unknown_capacity,
             "paths": [p.to_dict() for p in self.paths],
         }
+
+    def to_frame(self) -> pd.DataFrame:
+        """The binding cut as a DataFrame (see :mod:`corridors.display`)."""
+        from corridors.display import throughput_frame
+
+        return throughput_frame(self)
+
+    def _repr_html_(self) -> str:
+        from corridors.display import throughput_html
+
+        return throughput_html(self)
 
 
 def resolve_places(G: nx.MultiDiGraph, specs: str | Iterable[str]) -> list[str]:

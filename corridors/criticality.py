@@ -48,6 +48,7 @@ from corridors.routing import Criterion, criterion_weights, edge_weight
 if TYPE_CHECKING:
     import os
 
+    import geopandas as gpd
     import pandas as pd
 
 __all__ = ["Criticality", "criticality", "rank_elements"]
@@ -110,6 +111,21 @@ class Criticality:
             "pairs": records(self.pairs),
             "elements": records(table),
         }
+
+    def to_frame(self) -> pd.DataFrame:
+        """The ranked elements (a copy of :attr:`table`)."""
+        return self.table.copy()
+
+    def to_gdf(self, G: nx.MultiDiGraph) -> gpd.GeoDataFrame:
+        """The ranked elements with their geometry from ``G`` (EPSG:4326)."""
+        from corridors.display import element_gdf
+
+        return element_gdf(G, self.table)
+
+    def _repr_html_(self) -> str:
+        from corridors.display import criticality_html
+
+        return criticality_html(self)
 
 
 def _plain(value: Any) -> Any:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import json
+import logging
 import os
 import tempfile
 from collections.abc import Iterator, Mapping
@@ -40,6 +41,7 @@ __all__ = [
     "write_text_atomic",
 ]
 
+_log = logging.getLogger(__name__)
 SOURCE_COLUMNS = ("id", "title", "publisher", "date", "url")
 _JSON_TYPES = {"list[str]", "list[int]", "sources", "ranges", "per_commodity", "bool"}
 
@@ -277,6 +279,14 @@ def read_network(
     )
     if not report.ok:
         raise DataError(f"{len(report.errors)} error(s) in the network:\n{report.summary()}")
+    _log.info(
+        "read %d places from %s and %d links from %s (%d warnings)",
+        len(place_features),
+        places,
+        len(link_features),
+        links,
+        len(report.warnings),
+    )
     return build_graph(
         _typed_features(place_features, "places"),
         _typed_features(link_features, "links"),

@@ -15,16 +15,19 @@ from corridors.cli.app import (
     JsonOpt,
     LinksOpt,
     MapOpt,
+    OfflineOpt,
     PlacesOpt,
     YearOpt,
     app,
     console,
     fail,
+    map_tiles,
     network,
     parse_criterion,
     print_json,
     progress_bar,
     split_list,
+    working,
     write_map,
 )
 
@@ -80,6 +83,7 @@ def capacity(
     paths: Annotated[int, typer.Option(help="Paths of the flow to show.", min=0)] = 5,
     as_json: JsonOpt = False,
     map_file: MapOpt = None,
+    offline: OfflineOpt = False,
     places: PlacesOpt = None,
     links: LinksOpt = None,
 ) -> None:
@@ -90,13 +94,14 @@ def capacity(
     from corridors.capacity import max_throughput
 
     G = network(places, links)
-    result = max_throughput(
-        G, origins, destinations, commodity=commodity, year=year, avoid=_avoid(avoid_country)
-    )
+    with working("solving the maximum flow"):
+        result = max_throughput(
+            G, origins, destinations, commodity=commodity, year=year, avoid=_avoid(avoid_country)
+        )
     if map_file is not None:
         from corridors.maps import throughput_map
 
-        write_map(throughput_map(G, result), map_file)
+        write_map(throughput_map(G, result, tiles=map_tiles(offline)), map_file, offline=offline)
     if as_json:
         print_json(result.to_dict())
         return
@@ -191,6 +196,7 @@ def assign(
     top: Annotated[int, typer.Option(help="Rows of each table on the terminal.", min=1)] = 10,
     avoid_country: AvoidCountryOpt = None,
     map_file: MapOpt = None,
+    offline: OfflineOpt = False,
     places: PlacesOpt = None,
     links: LinksOpt = None,
 ) -> None:
@@ -209,7 +215,7 @@ def assign(
         fail(f"--out {out}: exists and is not a folder")
     G = network(places, links)
     table = read_demand(demand, G)  # all errors before anything is written
-    with console(stderr=True).status("solving the assignment with HiGHS"):
+    with working("solving the assignment with HiGHS"):
         result = solve(
             G,
             table,
@@ -222,7 +228,7 @@ def assign(
     if map_file is not None:
         from corridors.maps import flow_map
 
-        write_map(flow_map(G, result), map_file)
+        write_map(flow_map(G, result, tiles=map_tiles(offline)), map_file, offline=offline)
     if as_json:
         print_json(result.to_dict())
         return

@@ -13,12 +13,14 @@ from corridors.cli.app import (
     ByOpt,
     CommodityOpt,
     LinksOpt,
+    OfflineOpt,
     PlacesOpt,
     YearOpt,
     app,
-    console,
     fail,
+    map_tiles,
     network,
+    note,
     parse_criterion,
     write_map,
 )
@@ -57,14 +59,7 @@ def map_command(
         Path | None,
         typer.Option("--scenario", help="Scenario file: draw what it changes.", dir_okay=False),
     ] = None,
-    offline: Annotated[
-        bool,
-        typer.Option(
-            "--offline",
-            help="One self-contained file that needs no network (no base tiles; scripts "
-            "inlined from the npm packages of package.json).",
-        ),
-    ] = False,
+    offline: OfflineOpt = False,
     png: Annotated[
         Path | None,
         typer.Option("--png", help="Also write a static PNG of the same map.", dir_okay=False),
@@ -84,7 +79,7 @@ def map_command(
     if flows is not None and route is not None:
         fail("--flows and --route draw different maps; give one of them")
     G = network(places, links)
-    tiles = None if offline else maps.DEFAULT_TILES
+    tiles = map_tiles(offline)
     base, year_used = G, year
     routes = []
     if scenario is not None:
@@ -128,7 +123,7 @@ def map_command(
             save_png(base, png, year=year, scenario=G)
         else:
             save_png(G, png, year=year_used, routes=routes, assignment=assignment)
-        console(stderr=True).print(f"wrote image {png}")
+        note(f"wrote image {png}")
 
 
 def _slug(name: str) -> str:
@@ -143,13 +138,14 @@ def write_scenario_maps(
     routes: Sequence[Any] | None = None,
     year: int | None = None,
     report: Path | None = None,
+    offline: bool = False,
 ) -> list[Path]:
     """Write a map of what each scenario changes, with a PNG beside it; return the paths.
 
     One scenario is drawn in ``path``; several in ``path`` with each scenario's name added to
-    its stem. With ``report`` (the comparison's Markdown file), a "Maps" section that embeds
-    each PNG and links each HTML map is appended to it (scenario names HTML-escaped, since
-    Markdown passes HTML through).
+    its stem; ``offline`` as for ``corridors map --offline``. With ``report`` (the
+    comparison's Markdown file), a "Maps" section that embeds each PNG and links each HTML
+    map is appended to it (scenario names HTML-escaped, since Markdown passes HTML through).
     """
     from corridors.io import write_text_atomic
     from corridors.maps import diff_map
@@ -167,8 +163,10 @@ def write_scenario_maps(
         H = apply_scenario(G, sc)
         scenario_year = sc.year if sc.year is not None else year
         jobs = list(routes) if routes is not None else list(sc.routes)
-        m = diff_map(G, H, routes=jobs, year=year, scenario_year=scenario_year)
-        write_map(m, target)
+        m = diff_map(
+            G, H, routes=jobs, year=year, scenario_year=scenario_year, tiles=map_tiles(offline)
+        )
+        write_map(m, target, offline=offline)
         png = save_png(
             G, target.with_suffix(".png"), year=year, scenario=H, title=f"{sc.name}: what changes"
         )

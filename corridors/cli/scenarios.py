@@ -13,6 +13,7 @@ from corridors.cli.app import (
     JsonOpt,
     LinksOpt,
     MapOpt,
+    OfflineOpt,
     PlacesOpt,
     app,
     console,
@@ -145,6 +146,7 @@ def compare(
         typer.Option("--out", help="Write comparison.csv, .json and .md into this folder."),
     ] = None,
     map_file: MapOpt = None,
+    offline: OfflineOpt = False,
     places: PlacesOpt = None,
     links: LinksOpt = None,
 ) -> None:
@@ -173,7 +175,9 @@ def compare(
         report = paths["md"] if out is not None else None
         from corridors.cli.maps import write_scenario_maps
 
-        write_scenario_maps(G, scenarios, map_file, routes=routes, year=year, report=report)
+        write_scenario_maps(
+            G, scenarios, map_file, routes=routes, year=year, report=report, offline=offline
+        )
     if as_json:
         sys.stdout.write(to_json_text(table))
     else:
