@@ -27,11 +27,13 @@ def print_criticality(out: Console, result: Criticality, *, top: int, by: str) -
 
     pairs = result.pairs
     reachable = int(pairs["reachable"].sum())
-    unbounded = int(pairs["throughput_tpy"].map(math.isinf).sum())
-    out.print(
-        f"{len(pairs)} pairs ({reachable} with a route, {unbounded} with an unbounded flow) "
-        f"for {result.commodity}"
+    flows = pairs["throughput_tpy"]
+    unbounded = (
+        "throughput not computed"
+        if flows.isna().all()
+        else f"{int(flows.map(math.isinf).sum())} with an unbounded flow"
     )
+    out.print(f"{len(pairs)} pairs ({reachable} with a route, {unbounded}) for {result.commodity}")
     unit = _UNIT.get(by, "criterion")
     grid = Table(title=f"most critical {top}", title_justify="left")
     columns = ["#", "kind", "id", "pairs cut", "capacity lost", "Mt/yr lost", f"{unit} added"]
