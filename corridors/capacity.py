@@ -99,8 +99,9 @@ class Throughput:
 
     @property
     def unknown_capacity(self) -> list[str]:
-        """The links the flow uses whose capacity is not known (taken as unbounded), sorted:
-        the throughput holds only if they carry it."""
+        """The links the flow uses, and the places where it changes mode or gauge, whose
+        capacity is not known (taken as unbounded), sorted: the throughput holds only if they
+        carry it."""
         return sorted({link for p in self.paths for link in p.unknown_capacity})
 
     @property

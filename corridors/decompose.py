@@ -189,9 +189,11 @@ def cut_network_paths(
     """The paths of a maximum flow on a :func:`corridors.capacity.flow_network`.
 
     ``edges``, ``elements`` and ``capacities`` describe its edges (``inf`` where unbounded),
-    ``flows`` the tonnes on each. A path's ``unknown_capacity`` lists the links on it that are
-    unbounded in the flow network for want of a figure: not those in ``unlimited`` (links
-    whose data say that capacity is no constraint).
+    ``flows`` the tonnes on each. A path's ``unknown_capacity`` lists what on it is unbounded in
+    the flow network for want of a figure: links (not those in ``unlimited``, whose data say
+    that capacity is no constraint), then places where it changes mode or gauge (a place with
+    a capacity is split into ``in`` and ``out`` nodes, so a transfer between two of its layers
+    means the place has none).
     """
     unlimited = frozenset(unlimited)
     tails = [u for u, _ in edges]
@@ -207,17 +209,31 @@ def cut_network_paths(
                 links=tuple(e[1] for e in links if e is not None and e[0] == "link"),
                 unknown_capacity=tuple(
                     dict.fromkeys(
-                        e[1]
-                        for e, i in zip(links, path, strict=True)
-                        if e is not None
-                        and e[0] == "link"
-                        and math.isinf(capacities[i])
-                        and e[1] not in unlimited
+                        [
+                            *(
+                                e[1]
+                                for e, i in zip(links, path, strict=True)
+                                if e is not None
+                                and e[0] == "link"
+                                and math.isinf(capacities[i])
+                                and e[1] not in unlimited
+                            ),
+                            *(u[0] for u, v in (edges[i] for i in path) if _transfer(u, v)),
+                        ]
                     )
                 ),
             )
         )
     return paths
+
+
+#: Nodes of a place that are not one of its layers (journey ends, the halves of a split place).
+_NOT_LAYERS = frozenset({"src", "dst", "in", "out"})
+
+
+def _transfer(u: tuple[str, str], v: tuple[str, str]) -> bool:
+    """Whether an edge joins two layers of one place (a transfer or gauge change)."""
+    return bool(u[0]) and u[0] == v[0] and u[1] != v[1] and not {u[1], v[1]} & _NOT_LAYERS
 
 
 def origin_paths(
@@ -229,8 +245,9 @@ def origin_paths(
     unlimited: Iterable[str] = (),
 ) -> dict[str, list[FlowPath]]:
     """The paths of one origin's flow on expanded-graph ``edges`` ``(u, v, key, attrs)``, by
-    destination, each with its USD/t and hours (border dwell included) and its links of
-    unknown capacity (not those in ``unlimited``)."""
+    destination, each with its USD/t and hours (border dwell included) and what on it has no
+    known capacity: links (not those in ``unlimited``), then places where it changes mode or
+    gauge."""
     from corridors.expand import DST, SRC
 
     unlimited = frozenset(unlimited)
@@ -244,11 +261,20 @@ def origin_paths(
         links = tuple(edges[i][2] for i, d in zip(path, attrs, strict=True) if d["kind"] == "link")
         unknown = tuple(
             dict.fromkeys(
-                edges[i][2]
-                for i, d in zip(path, attrs, strict=True)
-                if d["kind"] == "link"
-                and d["capacity_tpy"] is None
-                and edges[i][2] not in unlimited
+                [
+                    *(
+                        edges[i][2]
+                        for i, d in zip(path, attrs, strict=True)
+                        if d["kind"] == "link"
+                        and d["capacity_tpy"] is None
+                        and edges[i][2] not in unlimited
+                    ),
+                    *(
+                        d["place"]
+                        for d in attrs
+                        if d["kind"] in ("transfer", "gauge_change") and d["capacity_tpy"] is None
+                    ),
+                ]
             )
         )
         nodes = [tails[path[0]], *(heads[i] for i in path)]

@@ -120,12 +120,12 @@ def throughput_html(result: Throughput) -> str:
     paths = [(p.tonnes_tpy, p.places, len(p.unknown_capacity)) for p in result.paths]
     parts = [
         frame_html(f"{title}: bottleneck (minimum cut)", throughput_frame(result)),
-        html_table("where the flow goes", ("t/yr", "places", "links of unknown capacity"), paths),
+        html_table("where the flow goes", ("t/yr", "places", "no known capacity"), paths),
     ]
     if result.unknown_capacity:
         links = ", ".join(result.unknown_capacity)
         parts.append(
-            f"<p>Rests on links of unknown capacity (taken as unlimited): {html.escape(links)}</p>"
+            f"<p>Rests on capacities not known (taken as unlimited): {html.escape(links)}</p>"
         )
     return "".join(parts)
 

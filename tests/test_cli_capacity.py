@@ -172,8 +172,8 @@ def test_capacity_shows_the_paths_and_warns_of_unknown_capacity(tiny_files, caps
     assert "where the flow goes" in out
     assert "A > B > C > D" in out and "G > C > D" in out  # ends, ports and borders by name
     assert (
-        "warning: 1.300 of 1.300 Mt/yr runs on 1 link(s) of unknown capacity (taken as "
-        "unlimited), so the figure is an upper bound: rail:c-d"
+        "warning: 1.300 of 1.300 Mt/yr runs on 2 link(s) or place(s) of unknown capacity "
+        "(taken as unlimited), so the figure is an upper bound: port:c, rail:c-d"
     ) in out
 
 

@@ -50,7 +50,9 @@ def test_max_flow_paths_on_the_tiny_network(tiny_graph: nx.MultiDiGraph) -> None
             ("rail:a-g", "rail:g-c", "rail:c-d"),
         ),
     ]
-    assert result.unknown_capacity == ["rail:c-d"]
+    # C-D has no capacity, nor has C where the first path leaves the ferry for the train
+    assert [p.unknown_capacity for p in result.paths] == [("rail:c-d", "port:c"), ("rail:c-d",)]
+    assert result.unknown_capacity == ["port:c", "rail:c-d"]
     assert result.to_dict()["paths"][0]["tonnes_tpy"] == pytest.approx(800_000)
 
 
@@ -105,4 +107,5 @@ def test_assignment_says_how_each_pair_was_routed(open_border: nx.MultiDiGraph) 
             "station:a > border:g > port:c > station:d",
         ],
     }
-    assert result.to_dict()["pairs"][0]["unknown_capacity"] == ["rail:c-d"]
+    # open_border took G's capacity away: its gauge change is now of unknown capacity too
+    assert result.to_dict()["pairs"][0]["unknown_capacity"] == ["border:g", "port:c", "rail:c-d"]

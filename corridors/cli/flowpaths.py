@@ -45,7 +45,7 @@ def print_paths(
         ("Mt/yr", "right"),
         ("share", "right"),
         ("via", "left"),
-        ("links of unknown capacity", "right"),
+        ("no known capacity", "right"),
     ):
         table.add_column(column, justify=justify)  # type: ignore[arg-type]
     for i, p in enumerate(paths[:top], start=1):
@@ -64,16 +64,17 @@ def print_paths(
 
 
 def print_unknown_capacity(out: Console, paths: list[FlowPath], total: float) -> None:
-    """Warn when the answer rests on links whose capacity is not known (taken as unbounded)."""
-    unknown = sorted({link for p in paths for link in p.unknown_capacity})
+    """Warn when the answer rests on links or places whose capacity is not known (taken as
+    unbounded)."""
+    unknown = sorted({element for p in paths for element in p.unknown_capacity})
     if not unknown:
         return
     resting = sum(p.tonnes_tpy for p in paths if p.unknown_capacity)
     amount = "all of it" if math.isinf(resting) else f"{_mt(resting)} of {_mt(total)} Mt/yr"
     shown = ", ".join(unknown[:8]) + (f" and {len(unknown) - 8} more" if len(unknown) > 8 else "")
     out.print(
-        f"[yellow]warning[/yellow]: {amount} runs on {len(unknown)} link(s) of unknown capacity "
-        f"(taken as unlimited), so the figure is an upper bound: {shown}",
+        f"[yellow]warning[/yellow]: {amount} runs on {len(unknown)} link(s) or place(s) of "
+        f"unknown capacity (taken as unlimited), so the figure is an upper bound: {shown}",
         markup=True,
         highlight=False,
     )
@@ -109,7 +110,7 @@ def print_pair_routes(out: Console, G: nx.MultiDiGraph, pairs: pd.DataFrame, *, 
         links = sorted({link for u in resting["unknown_capacity"] for link in u})
         out.print(
             f"[yellow]warning[/yellow]: {len(resting)} of {len(pairs)} pair(s) run on "
-            f"{len(links)} link(s) of unknown capacity (taken as unlimited): "
+            f"{len(links)} link(s) or place(s) of unknown capacity (taken as unlimited): "
             + ", ".join(links[:8])
             + (f" and {len(links) - 8} more" if len(links) > 8 else "")
         )
