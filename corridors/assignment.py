@@ -40,6 +40,7 @@ from corridors.expand import DST, SRC, Avoid, expand
 from corridors.routing import Criterion, criterion_weights, edge_weight
 
 if TYPE_CHECKING:
+    import geopandas as gpd
     import pandas as pd
 
 __all__ = ["Assignment", "Programme", "assign", "build_programme"]
@@ -73,6 +74,14 @@ class Assignment:
     objective
         The programme's optimum: the criterion summed over the flows, plus the penalty for
         unserved tonnes.
+    pairs
+        One row per (origin, destination, commodity): demand, served and unserved t/yr, the
+        mean ``cost_usd_per_t`` and ``time_h`` of the tonnes served, the number of ``paths``,
+        the ``main_path`` (places) and its ``main_share``, and the links of unknown capacity
+        used (see :func:`corridors.decompose.pair_tables`).
+    routes
+        One row per path of each pair: ``tonnes_tpy``, ``cost_usd_per_t``, ``time_h``, the
+        ``places`` and ``links`` it takes.
     """
 
     flows: pd.DataFrame
@@ -85,6 +94,8 @@ class Assignment:
     by: Criterion
     year: int | None
     unserved_penalty_usd_per_t: float
+    pairs: pd.DataFrame
+    routes: pd.DataFrame
 
     @property
     def unserved_tpy(self) -> float:
@@ -110,7 +121,25 @@ class Assignment:
             "utilisation": records(self.utilisation),
             "unserved": records(self.unserved),
             "shadow_prices": records(self.shadow_prices),
+            "pairs": records(self.pairs),
+            "routes": records(self.routes),
         }
+
+    def to_frame(self) -> pd.DataFrame:
+        """The pairs: how each was served and routed (a copy of :attr:`pairs`)."""
+        return self.pairs.copy()
+
+    def to_gdf(self, G: nx.MultiDiGraph) -> gpd.GeoDataFrame:
+        """The flows with their geometry from ``G``: a line per link direction, a point per
+        place (EPSG:4326)."""
+        from corridors.display import element_gdf
+
+        return element_gdf(G, self.flows)
+
+    def _repr_html_(self) -> str:
+        from corridors.display import assignment_html
+
+        return assignment_html(self)
 
 
 def _plain(value: Any) -> Any:
@@ -294,10 +323,12 @@ class Programme:
         activity = self.A_ub @ x if n_ub else np.zeros(0)
         rows = self.b_ub if capacity is None else capacity
         utilisation = _utilisation(self.rows, rows, activity, prices)
+        unserved = _unserved(self.table, self.demand_t, x[self.n_flow :])
+        pair_table, routes = _pair_routes(G, self.table, self.blocks, x, unserved)
         return Assignment(
             flows=_flows(G, self.blocks, flows),
             utilisation=utilisation,
-            unserved=_unserved(self.table, self.demand_t, x[self.n_flow :]),
+            unserved=unserved,
             shadow_prices=_shadow_prices(utilisation),
             total_cost_usd=float(sum(f @ b.usd for f, b in pairs)),
             total_time_th=float(sum(f @ b.hours for f, b in pairs)) / 1e3,
@@ -305,6 +336,8 @@ class Programme:
             by=by,
             year=year,
             unserved_penalty_usd_per_t=self.penalty,
+            pairs=pair_table,
+            routes=routes,
         )
 
 
@@ -496,6 +529,29 @@ def assign(
         raise InfeasibleError(f"the assignment programme was not solved: {res.message}")
     marginals = -np.asarray(res.ineqlin.marginals) if n_ub else np.zeros(0)
     return lp.result(G, res.x, objective=float(res.fun), marginals=marginals, by=by, year=year)
+
+
+def _pair_routes(
+    G: nx.MultiDiGraph,
+    table: pd.DataFrame,
+    blocks: list[_Block],
+    x: np.ndarray,
+    unserved: pd.DataFrame,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """How each pair was routed: the paths of each origin's flow (see corridors.decompose)."""
+    from corridors.decompose import origin_paths, pair_tables
+
+    unlimited = {k for _, _, k, ok in G.edges(keys=True, data="unlimited") if ok}
+    paths = {}
+    for b in blocks:
+        for j, o in enumerate(b.origins):
+            mine = table[(table["origin"] == o) & (table["commodity"] == b.commodity)]
+            flow = x[b.offset + j * b.m : b.offset + (j + 1) * b.m]
+            found = origin_paths(
+                b.edges, flow, o, sorted(set(mine["destination"])), unlimited=unlimited
+            )
+            paths.update({(o, d, b.commodity): p for d, p in found.items()})
+    return pair_tables(unserved, paths)
 
 
 _KEY = ["kind", "id", "from", "to", "commodity"]

@@ -35,16 +35,22 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
 from corridors.core import DST, SRC, compile_network
 from corridors.core.flow import SINK, SOURCE, FlowArrays, csr, flow_arrays, max_flow
+from corridors.decompose import FlowPath, cut_network_paths
 from corridors.exceptions import DataError, UnknownPlaceError
 from corridors.expand import Avoid
 from corridors.lookup import find_places
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+    import pandas as pd
 
 __all__ = [
     "CutElement",
@@ -92,6 +98,14 @@ class Throughput:
     year: int | None
     throughput_tpy: float
     bottleneck: list[CutElement]
+    paths: list[FlowPath] = field(default_factory=list)  # where the flow goes, widest first
+
+    @property
+    def unknown_capacity(self) -> list[str]:
+        """The links the flow uses, and the places where it changes mode or gauge, whose
+        capacity is not known (taken as unbounded), sorted: the throughput holds only if they
+        carry it."""
+        return sorted({link for p in self.paths for link in p.unknown_capacity})
 
     @property
     def unbounded(self) -> bool:
@@ -108,7 +122,20 @@ class Throughput:
             "throughput_tpy": None if self.unbounded else self.throughput_tpy,
             "unbounded": self.unbounded,
             "bottleneck": [c.to_dict() for c in self.bottleneck],
+            "unknown_capacity": self.unknown_capacity,
+            "paths": [p.to_dict() for p in self.paths],
         }
+
+    def to_frame(self) -> pd.DataFrame:
+        """The binding cut as a DataFrame (see :mod:`corridors.display`)."""
+        from corridors.display import throughput_frame
+
+        return throughput_frame(self)
+
+    def _repr_html_(self) -> str:
+        from corridors.display import throughput_html
+
+        return throughput_html(self)
 
 
 def resolve_places(G: nx.MultiDiGraph, specs: str | Iterable[str]) -> list[str]:
@@ -274,8 +301,10 @@ def max_throughput(
     d = resolve_places(G, destinations)
     _check_sets(o, d)
     net = compile_network(G, commodity=commodity, year=year, avoid=avoid)
-    value, cut, _ = FlowProblem(flow_arrays(net, o, d)).solve(carriers=False)
-    return Throughput(o, d, commodity, year, value, cut)
+    problem = FlowProblem(flow_arrays(net, o, d))
+    value, cut, _ = problem.solve()
+    unlimited = {k for _, _, k, ok in G.edges(keys=True, data="unlimited") if ok}
+    return Throughput(o, d, commodity, year, value, cut, problem.paths(unlimited=unlimited))
 
 
 class FlowProblem:
@@ -294,6 +323,7 @@ class FlowProblem:
         self.source, self.sink = flow.terminals()
         self._place_nodes: dict[str, list[int]] | None = None
         self._link_edges: dict[str, list[int]] = {}
+        self.flow_tpy: npt.NDArray[np.float64] | None = None  # per edge, from the last solve
 
     def _index(self) -> dict[str, list[int]]:
         """Nodes per place and edges per link (for :meth:`without`), built on first use."""
@@ -344,8 +374,8 @@ class FlowProblem:
             mask = nodes[self.tail] | nodes[self.head]
         return mask
 
-    def _unbounded_path(self, tail: Any, head: Any, cap: Any, kept: Any) -> set[str] | None:
-        """The elements of a path of unbounded edges from source to sink, or None."""
+    def _unbounded_path(self, tail: Any, head: Any, cap: Any, kept: Any) -> list[int] | None:
+        """The edges of a path of unbounded edges from source to sink, or None."""
         import numpy as np
         from scipy.sparse.csgraph import breadth_first_order
 
@@ -357,31 +387,40 @@ class FlowProblem:
         if pred[sink] < 0:
             return None
         edge_of = {(int(a), int(b)): int(i) for a, b, i in zip(tail, head, kept, strict=True)}
-        path: set[str] = set()
+        path: list[int] = []
         node = sink
         while node != source:
-            i = edge_of[(int(pred[node]), node)]
+            path.append(edge_of[(int(pred[node]), node)])
+            node = int(pred[node])
+        return path[::-1]
+
+    def _elements_of(self, edges: Iterable[int]) -> set[str]:
+        """The places and elements (links, places) that edges touch."""
+        found: set[str] = set()
+        for i in edges:
             u, v = self.edge(i)
-            path.update((u[0], v[0]))
+            found.update((u[0], v[0]))
             element = self.elements[i]
             if element is not None:
-                path.add(element[1])
-            node = int(pred[node])
-        path.discard("")
-        return path
+                found.add(element[1])
+        found.discard("")
+        return found
 
     def solve(
         self, drop: Any = None, *, carriers: bool = True
     ) -> tuple[float, list[CutElement], set[str]]:
         """Value, minimum cut and carriers, with the edges of mask ``drop`` removed.
 
-        ``carriers=False`` skips finding the carriers of a finite flow (the set is empty).
+        ``carriers=False`` skips finding the carriers of a finite flow (the set is empty);
+        otherwise the tonnes on each edge are kept in ``flow_tpy`` (``inf`` along an unbounded
+        path), for :meth:`paths`.
 
         When the value is unbounded, the cut is empty and the carriers are the elements of one
         unbounded path (the flow stays unbounded without any other element).
         """
         import numpy as np
 
+        self.flow_tpy = None
         if self.source is None or self.sink is None:
             return 0.0, [], set()
         keep = self.cap > 0 if drop is None else (self.cap > 0) & ~drop
@@ -389,10 +428,16 @@ class FlowProblem:
         kept = np.flatnonzero(keep)
         path = self._unbounded_path(tail, head, cap, kept)
         if path is not None:
-            return math.inf, [], path
+            if carriers:
+                self.flow_tpy = np.zeros(len(self.cap))
+                self.flow_tpy[path] = math.inf
+            return math.inf, [], self._elements_of(path)
         flow, reachable = max_flow(
             len(self.nodes), tail, head, cap, self.source, self.sink, flows=carriers
         )
+        if flow is not None:
+            self.flow_tpy = np.zeros(len(self.cap))
+            self.flow_tpy[kept] = flow
         carried = np.zeros(len(cap), dtype=bool) if flow is None else flow > 0
         carrying: set[str] = set()
         cut: list[CutElement] = []
@@ -417,6 +462,25 @@ class FlowProblem:
         carrying.discard("")
         cut.sort(key=lambda c: (-c.capacity_tpy, c.kind, c.id, c.from_ or ""))
         return value, cut, carrying
+
+    def paths(self, *, unlimited: Iterable[str] = ()) -> list[FlowPath]:
+        """Where the flow of the last :meth:`solve` goes, widest path first (see
+        :func:`corridors.decompose.cut_network_paths`; ``unlimited``: links whose capacity is
+        no constraint, not reported as unknown). Empty when it kept no flows."""
+        import numpy as np
+
+        if self.flow_tpy is None or self.source is None or self.sink is None:
+            return []
+        used = np.flatnonzero(self.flow_tpy > 0).tolist()
+        return cut_network_paths(
+            [self.edge(i) for i in used],
+            [self.elements[i] for i in used],
+            self.cap[used],
+            self.flow_tpy[used],
+            self.nodes[self.source],
+            self.nodes[self.sink],
+            unlimited=unlimited,
+        )
 
 
 def solve_max_flow(F: nx.DiGraph) -> tuple[float, list[CutElement], set[str]]:

@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 
 from corridors.compare_report import BASE, CATEGORICAL, COLUMNS
-from corridors.exceptions import DataError, NoRouteError
+from corridors.exceptions import DataError, NoRouteError, ScenarioError
 from corridors.scenarios import (
     DemandRow,
     RouteJob,
@@ -412,7 +412,7 @@ def compare(
     Raises
     ------
     ScenarioError
-        A scenario names something ``base`` does not have.
+        A scenario names something ``base`` does not have, or no job or demand is given.
 
     Examples
     --------
@@ -438,6 +438,7 @@ def compare(
         else _unique(j for s in chosen for j in s.throughput)
     )
     base_demand, note = _base_demand(demand, chosen)
+    _check_jobs(chosen, route_list, flow_list, base_demand)
     base_year = year if year is not None else _common_year(chosen)
     runs = [_Run(BASE, base, base_year, base_demand, note)]
     for s in chosen:
@@ -471,6 +472,24 @@ def compare(
     rows = _route_changes(rows)
     _fill_change(rows, other_demand)
     return pd.DataFrame(rows, columns=list(COLUMNS))
+
+
+def _check_jobs(
+    scenarios: Sequence[Scenario],
+    routes: Sequence[RouteJob],
+    flows: Sequence[ThroughputJob],
+    demand: Demand | None,
+) -> None:
+    """A comparison that computes nothing is an error, not an empty table."""
+    if routes or flows or demand is not None:
+        return
+    if any(_own_demand(s) is not None for s in scenarios):
+        return
+    names = ", ".join(s.name for s in scenarios)
+    raise ScenarioError(
+        f"nothing to compare: {names} list(s) no routes, throughput or demand; add a 'jobs:' "
+        "section (routes, throughput) or a 'demand:' to a scenario file, or give --route"
+    )
 
 
 def _unique(items: Iterable[Any]) -> tuple[Any, ...]:

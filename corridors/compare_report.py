@@ -30,6 +30,7 @@ __all__ = [
     "format_value",
     "headlines",
     "markdown_text",
+    "scenario_summary",
     "to_json_text",
     "to_markdown",
     "write_csv",
@@ -104,28 +105,68 @@ def format_value(value: Any, metric: str = "") -> str:
     return f"{value:,.2f}".rstrip("0").rstrip(".") if value != int(value) else f"{value:,.0f}"
 
 
+def _references(records: list[dict[str, Any]]) -> dict[tuple[Any, ...], dict[str, Any]]:
+    """What each figure is compared with: the base's, or where the base has none (it was not
+    assigned, say), the first run's that has it."""
+    refs: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for r in records:
+        key = (r["metric"], r["pair"], r["commodity"])
+        if r["scenario"] == BASE or key not in refs:
+            refs[key] = r
+    return refs
+
+
+#: The order figures are told in: what fills up, what capacity is worth, what gets through,
+#: then times and costs (metric name prefixes).
+_PRIORITY = (
+    "utilisation",
+    "shadow_price",
+    "served",
+    "unserved",
+    "throughput",
+    "time",
+    "cost",
+    "assignment_cost",
+)
+
+
+def _size(metric: str, old: float, new: float) -> tuple[float, str]:
+    """How big a change is, to rank it, and how to say it: a share moves in percentage points
+    (20% -> 93% is +73 pp), any other figure relative to where it was."""
+    change = new - old
+    if metric == "utilisation":
+        return abs(change), f" ({change * 100:+.0f} pp)"
+    if old and math.isfinite(old) and math.isfinite(change):
+        return abs(change) / abs(old), f" ({change / old:+.0%})"
+    return math.inf, ""
+
+
 def headlines(table: pd.DataFrame, *, limit: int = 12, markdown: bool = True) -> list[str]:
-    """The biggest changes against the base, as sentences, biggest first.
+    """The biggest changes, as sentences, biggest first.
 
     First routes lost or gained, then routes that take other links and bottlenecks that
-    move, then figures that move by more than 1 %, largest relative change first. As
-    Markdown (the scenario name in bold, text from data through :func:`markdown_text`), or
-    with ``markdown=False`` as plain text.
+    move, then figures that move by more than 1 % (utilisations by more than 1 percentage
+    point): utilisations, shadow prices, tonnes served, times, costs, then the rest, each
+    largest change first. Each figure is compared with the base's or, where the base
+    has none (the base is assigned no demand when the scenarios' tables differ), with the
+    first scenario's, as the sentence says. As Markdown (the scenario name in bold, text
+    from data through :func:`markdown_text`), or with ``markdown=False`` as plain text.
     """
     text_of = markdown_text if markdown else str
-    records = table.to_dict("records")
-    base = {(r["metric"], r["pair"], r["commodity"]): r for r in records if r["scenario"] == BASE}
+    records = [{str(k): v for k, v in r.items()} for r in table.to_dict("records")]
+    refs = _references(records)
     found: list[tuple[int, float, int, str]] = []
     for i, r in enumerate(records):
-        b = base.get((r["metric"], r["pair"], r["commodity"]))
-        if r["scenario"] == BASE or b is None:
+        b = refs.get((r["metric"], r["pair"], r["commodity"]))
+        if b is None or b is r or r["metric"] in ("legs_added", "legs_dropped"):
             continue
         name = text_of(r["scenario"])
         what = f"{f'**{name}**' if markdown else name}: {r['metric']} {text_of(r['pair'])}"
         if r["commodity"]:
             what += f" ({text_of(r['commodity'])})"
+        against = "" if b["scenario"] == BASE else f", against {text_of(b['scenario'])}"
         if r["metric"] in CATEGORICAL:
-            if r["change"] == 1.0:
+            if b["scenario"] == BASE and r["change"] == 1.0:
                 before, after = (text_of(x["detail"] or NONE) for x in (b, r))
                 text = f"{what}: {before} becomes {after}"
                 found.append((1, 0.0, i, text))
@@ -134,27 +175,56 @@ def headlines(table: pd.DataFrame, *, limit: int = 12, markdown: bool = True) ->
         if math.isnan(old) != math.isnan(new):
             gone = "lost" if math.isnan(new) else "gained"
             before, after = format_value(old), format_value(new)
-            found.append((0, 0.0, i, f"{what}: {gone} ({before} -> {after})"))
+            found.append((0, 0.0, i, f"{what}: {gone} ({before} -> {after}{against})"))
             continue
-        change = r["change"]
-        if math.isnan(change) or change == 0:
+        if math.isnan(old) or old == new or (math.isinf(old) and math.isinf(new)):
             continue
-        finite = bool(old) and math.isfinite(old) and math.isfinite(change)
-        rel = abs(change) / abs(old) if finite else math.inf
-        if rel < 0.01:
+        size, said = _size(r["metric"], old, new)
+        if size < 0.01:
             continue
-        pct = f" ({change / old:+.0%})" if finite else ""
         metric = r["metric"]
         before, after = format_value(old, metric), format_value(new, metric)
-        found.append((2, -rel, i, f"{what}: {before} -> {after}{pct}"))
+        rank = next((j for j, m in enumerate(_PRIORITY) if metric.startswith(m)), len(_PRIORITY))
+        found.append((2 + rank, -size, i, f"{what}: {before} -> {after}{said}{against}"))
     found.sort()
     return [text for *_, text in found[:limit]]
 
 
 def demand_note(table: pd.DataFrame) -> str:
-    """Whose demand the base was assigned (``""`` when it was not assigned)."""
+    """Whose demand the base was assigned (``""`` when nothing was assigned)."""
     totals = table[(table["scenario"] == BASE) & (table["metric"] == "served_tpy")]
-    return f"The base is assigned the {totals['detail'].iloc[0]}." if len(totals) else ""
+    if len(totals):
+        return f"The base is assigned the {totals['detail'].iloc[0]}."
+    if (table["metric"] == "served_tpy").any():
+        return (
+            "The base is assigned no demand: the scenarios' demand tables differ, so their "
+            "assignments are compared with each other."
+        )
+    return ""
+
+
+def scenario_summary(scenario: Scenario) -> str:
+    """What a scenario changes, in one line: year, opened, closed, changed, avoided, added."""
+    a = scenario.avoid
+    parts = [f"year {scenario.year}" if scenario.year is not None else ""]
+    for label, items in (
+        ("opens", scenario.open),
+        ("closes", scenario.close),
+        ("changes", tuple(scenario.change)),
+        ("avoids countries", tuple(sorted(a.countries))),
+        ("avoids corridors", tuple(sorted(a.corridors))),
+        ("avoids places", tuple(sorted(a.places))),
+        ("avoids links", tuple(sorted(a.links))),
+        ("avoids modes", tuple(sorted(a.modes))),
+        ("adds", tuple(str(f["properties"]["id"]) for f in scenario.new_links)),
+    ):
+        if items:
+            shown = ", ".join(items[:6]) + (f" and {len(items) - 6} more" if len(items) > 6 else "")
+            parts.append(f"{label} {shown}")
+    jobs = len(scenario.routes) + len(scenario.throughput)
+    demand = scenario.demand is not None or scenario.demand_file is not None
+    parts.append(f"{jobs} job(s)" + (" and a demand table" if demand else ""))
+    return f"{scenario.name}: " + "; ".join(p for p in parts if p)
 
 
 def _cells(values: Sequence[str]) -> str:
@@ -169,10 +239,21 @@ def to_markdown(table: pd.DataFrame, *, scenarios: Sequence[Scenario] = ()) -> s
     if demand_note(table):
         lines += ["", markdown_text(demand_note(table))]
     if scenarios:
-        lines += ["", "## Scenarios", "", "| scenario | year | description |", "|---|---|---|"]
+        lines += [
+            "",
+            "## Scenarios",
+            "",
+            "| scenario | year | description | what it changes |",
+            "|---|---|---|---|",
+        ]
         for s in scenarios:
             year = str(s.year) if s.year is not None else NONE
-            lines.append(_cells([markdown_text(s.name), year, markdown_text(s.description)]))
+            what = scenario_summary(s).split(": ", 1)[1]
+            lines.append(
+                _cells(
+                    [markdown_text(s.name), year, markdown_text(s.description), markdown_text(what)]
+                )
+            )
     names = list(dict.fromkeys(table["scenario"]))
     for metric in dict.fromkeys(table["metric"]):
         part = table[table["metric"] == metric]

@@ -17,8 +17,15 @@ route uses it are routed again; likewise an element that carries no flow in one 
 a pair can go without lowering that pair's maximum (that flow stays feasible), so only the
 elements carrying flow are solved again.
 
-Elements are ranked by pairs cut off, then throughput lost, cost added and time added (all
-largest first), then kind and id, so ties are broken the same way every run.
+Elements are ranked by :func:`rank_elements`: the share of each pair's throughput lost, summed
+over the pairs, then pairs cut off, then the criterion added (the ``by`` of the best route:
+hours by time, USD/t by cost; never negative, since removing an element cannot make the best
+route better). The time and cost of the re-chosen routes are reported too: by time, the
+next-fastest route may be cheaper, so ``cost_added_usd_per_t`` can be negative. A place is not
+ranked for the pairs that start or end there (``pairs_ended``): losing an origin says nothing
+about the network between. A pair whose maximum flow is unbounded (a path of unknown
+capacities) gives no tonnes lost: the elements that would bound it are counted in
+``unbounded_pairs_bounded`` and reported apart.
 """
 
 from __future__ import annotations
@@ -42,9 +49,10 @@ from corridors.routing import path_finder
 if TYPE_CHECKING:
     import os
 
+    import geopandas as gpd
     import pandas as pd
 
-__all__ = ["Criticality", "criticality"]
+__all__ = ["Criticality", "criticality", "rank_elements"]
 
 COLUMNS = [
     "rank",
@@ -52,8 +60,12 @@ COLUMNS = [
     "id",
     "name",
     "pairs_cut",
+    "pairs_ended",
     "pairs_rerouted",
     "throughput_lost_tpy",
+    "throughput_lost_share",
+    "unbounded_pairs_bounded",
+    "criterion_added",
     "cost_added_usd_per_t",
     "time_added_h",
 ]
@@ -67,8 +79,12 @@ class Criticality:
     ----------
     table
         One row per element, ranked: ``rank``, ``kind`` (link or place), ``id``, ``name``,
-        ``pairs_cut``, ``pairs_rerouted`` (pairs whose best route changed),
-        ``throughput_lost_tpy``, ``cost_added_usd_per_t``, ``time_added_h``.
+        ``pairs_cut``, ``pairs_ended`` (pairs a place starts or ends, not ranked),
+        ``pairs_rerouted`` (pairs whose best route changed), ``throughput_lost_tpy``,
+        ``throughput_lost_share`` (the share of each pair's maximum flow lost, summed over the
+        pairs), ``unbounded_pairs_bounded`` (unbounded pairs it would bound),
+        ``criterion_added`` (the ranking criterion, summed over the pairs not cut off),
+        ``cost_added_usd_per_t``, ``time_added_h``.
     pairs
         One row per pair with its base route: ``origin``, ``destination``, ``reachable``,
         ``time_h``, ``cost_usd_per_t``, ``throughput_tpy`` (NaN when not computed).
@@ -96,6 +112,21 @@ class Criticality:
             "elements": records(table),
         }
 
+    def to_frame(self) -> pd.DataFrame:
+        """The ranked elements (a copy of :attr:`table`)."""
+        return self.table.copy()
+
+    def to_gdf(self, G: nx.MultiDiGraph) -> gpd.GeoDataFrame:
+        """The ranked elements with their geometry from ``G`` (EPSG:4326)."""
+        from corridors.display import element_gdf
+
+        return element_gdf(G, self.table)
+
+    def _repr_html_(self) -> str:
+        from corridors.display import criticality_html
+
+        return criticality_html(self)
+
 
 def _plain(value: Any) -> Any:
     if hasattr(value, "item"):
@@ -107,6 +138,7 @@ def _plain(value: Any) -> Any:
 
 @dataclass(frozen=True)
 class _Path:
+    weight: float  # the criterion summed along the route
     time_h: float
     cost_usd_per_t: float
     links: frozenset[str]
@@ -162,13 +194,14 @@ class _Router:
         path = self.finder.path(source, target, weights, simple=simple)
         if path is None:
             return None
-        time_h = cost = 0.0
+        time_h = cost = weight = 0.0
         for e in path:
             time_h += self.time[e]
             cost += self.cost[e]
+            weight += float(self.weights[e])
         nodes = [net.nodes[net.tail[path[0]]], *(net.nodes[net.head[e]] for e in path)]
         links = {net.link_ids[net.link[e]] for e in path if net.link[e] >= 0}
-        return _Path(time_h, cost, frozenset(links), frozenset(n[0] for n in nodes))
+        return _Path(weight, time_h, cost, frozenset(links), frozenset(n[0] for n in nodes))
 
 
 def _groups(keys: Any, values: Any) -> list[tuple[int, Any]]:
@@ -260,6 +293,7 @@ def criticality(
     >>> top["id"], int(top["pairs_cut"])
     ('pipeline:btc', 1)
     """
+    import pandas as pd
 
     od = read_pairs(pairs, G)
     criterion_weights(by)
@@ -274,12 +308,14 @@ def criticality(
                 users.setdefault(("link", link), []).append(pair)
             for place in path.places:
                 users.setdefault(("place", place), []).append(pair)
+
     flow_base: dict[tuple[str, str], tuple[float, set[str], FlowProblem]] = {}
     if throughput:
         for pair in od:
             problem = FlowProblem(flow_arrays(net, [pair[0]], [pair[1]]))
             value, _, carriers = problem.solve()
             flow_base[pair] = (value, carriers, problem)
+
     rows = []
     for done, element in enumerate(scope, start=1):
         routed = od if recompute_all else users.get(element, [])
@@ -287,15 +323,15 @@ def criticality(
             "kind": element[0],
             "id": element[1],
             "name": G.nodes[element[1]].get("name", element[1]) if element[0] == "place" else "",
+            "pairs_ended": sum(_ends(element, pair) for pair in od),
             **_route_effects(router, base, routed, element),
-            "throughput_lost_tpy": _throughput_lost(flow_base, element, recompute_all)
-            if throughput
-            else math.nan,
+            **_throughput_effects(flow_base, element, recompute_all, throughput),
         }
         rows.append({c: row[c] for c in COLUMNS[1:]})
         if progress is not None:
             progress(done, len(scope))
-    return Criticality(_ranked(rows), _pair_table(od, base, flow_base), commodity, year, by)
+    table = rank_elements(pd.DataFrame.from_records(rows, columns=COLUMNS[1:]))
+    return Criticality(table, _pair_table(od, base, flow_base), commodity, year, by)
 
 
 def _route_effects(
@@ -304,12 +340,13 @@ def _route_effects(
     pairs: Iterable[tuple[str, str]],
     element: tuple[str, str],
 ) -> dict[str, Any]:
-    """Pairs cut off and rerouted, and time and cost added, without the element."""
+    """Pairs cut off and rerouted, and the criterion, time and cost added, without the
+    element (pairs that start or end at it are not counted: see ``pairs_ended``)."""
     cut = rerouted = 0
-    time_added = cost_added = 0.0
+    time_added = cost_added = criterion_added = 0.0
     for pair in pairs:
         before = base[pair]
-        if before is None:
+        if before is None or _ends(element, pair):
             continue
         after = router.best(pair, element)
         if after is None:
@@ -319,52 +356,47 @@ def _route_effects(
             rerouted += 1
         time_added += after.time_h - before.time_h
         cost_added += after.cost_usd_per_t - before.cost_usd_per_t
+        criterion_added += after.weight - before.weight
     return {
         "pairs_cut": cut,
         "pairs_rerouted": rerouted,
+        "criterion_added": max(_clean(criterion_added), 0.0),
         "cost_added_usd_per_t": _clean(cost_added),
         "time_added_h": _clean(time_added),
     }
 
 
-def _throughput_lost(
+def _throughput_effects(
     flow_base: dict[tuple[str, str], tuple[float, set[str], FlowProblem]],
     element: tuple[str, str],
     recompute_all: bool,
-) -> float:
-    """The maximum flows lost without the element, summed over the pairs (re-solving only
-    the pairs whose maximum flow the element carries)."""
-    lost = 0.0
-    for value, carriers, problem in flow_base.values():
-        if value == 0 or not (recompute_all or element[1] in carriers):
+    throughput: bool,
+) -> dict[str, Any]:
+    """The maximum flows lost without the element, in t/yr and as shares of each pair's flow
+    summed over the pairs, and the unbounded flows it bounds (re-solving only the pairs whose
+    maximum flow the element carries)."""
+    if not throughput:
+        return {
+            "throughput_lost_tpy": math.nan,
+            "throughput_lost_share": math.nan,
+            "unbounded_pairs_bounded": 0,
+        }
+    lost = share = 0.0
+    unbounded = 0
+    for pair, (value, carriers, problem) in flow_base.items():
+        if value == 0 or _ends(element, pair) or not (recompute_all or element[1] in carriers):
             continue
-        after_value = problem.solve(problem.without(element))[0]
-        if after_value != value:
-            lost += math.inf if math.isinf(value) else value - after_value
-    return lost
-
-
-def _ranked(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    """The elements' rows ranked (see the module docstring), with a ``rank`` column."""
-    import pandas as pd
-
-    table = pd.DataFrame.from_records(rows, columns=COLUMNS[1:])
-    if len(table):
-        table = table.sort_values(
-            [
-                "pairs_cut",
-                "throughput_lost_tpy",
-                "cost_added_usd_per_t",
-                "time_added_h",
-                "kind",
-                "id",
-            ],
-            ascending=[False, False, False, False, True, True],
-            na_position="last",
-            kind="stable",
-        ).reset_index(drop=True)
-    table.insert(0, "rank", range(1, len(table) + 1))
-    return table
+        after_value = problem.solve(problem.without(element), carriers=False)[0]
+        if after_value != value and math.isinf(value):
+            unbounded += 1  # its own section: the data do not bound it
+        elif after_value != value:
+            lost += value - after_value
+            share += (value - after_value) / value
+    return {
+        "throughput_lost_tpy": lost,
+        "throughput_lost_share": _clean(share),
+        "unbounded_pairs_bounded": unbounded,
+    }
 
 
 def _pair_table(
@@ -392,3 +424,30 @@ def _pair_table(
 def _clean(value: float) -> float:
     """Round away floating-point dust (sums of differences of the same figures)."""
     return round(value, 9) + 0.0
+
+
+def _ends(element: tuple[str, str], pair: tuple[str, str]) -> bool:
+    """Whether the element is a place the pair starts or ends at (not ranked for that pair)."""
+    return element[0] == "place" and element[1] in pair
+
+
+def rank_elements(table: pd.DataFrame) -> pd.DataFrame:
+    """Rank a criticality table: the share of each pair's throughput lost (summed over the
+    pairs), then pairs cut off, then the criterion added (all largest first), then kind and
+    id, so ties break the same way every run.
+
+    Throughput lost comes first because it weighs a loss by what it carries: a link that cuts off
+    a pair with a thin flow matters less than one that halves a main corridor's capacity.
+
+    Losses of an unbounded flow (``unbounded_pairs_bounded``) do not rank: they say where the
+    data lack a capacity, not what an element is worth, and are reported on their own.
+    """
+    if len(table):
+        table = table.sort_values(
+            ["throughput_lost_share", "pairs_cut", "criterion_added", "kind", "id"],
+            ascending=[False, False, False, True, True],
+            na_position="last",
+            kind="stable",
+        ).reset_index(drop=True)
+    table.insert(0, "rank", range(1, len(table) + 1))
+    return table

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import shutil
 import tempfile
@@ -46,6 +47,7 @@ __all__ = [
     "write_text_atomic",
 ]
 
+_log = logging.getLogger(__name__)
 SOURCE_COLUMNS = ("id", "title", "publisher", "date", "url")
 PARQUET_SUFFIXES = (".parquet", ".geoparquet")
 OPTIONAL_SOURCE_COLUMNS = ("note",)  # why a source has no followable url, when it has none
@@ -378,6 +380,14 @@ def read_network(
     )
     if not report.ok:
         raise DataError(f"{len(report.errors)} error(s) in the network:\n{report.summary()}")
+    _log.info(
+        "read %d places from %s and %d links from %s (%d warnings)",
+        len(place_features),
+        places,
+        len(link_features),
+        links,
+        len(report.warnings),
+    )
     return build_graph(
         _typed_features(place_features, "places"),
         _typed_features(link_features, "links"),

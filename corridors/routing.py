@@ -28,6 +28,7 @@ from corridors.lookup import find_place
 
 if TYPE_CHECKING:
     import geopandas as gpd
+    import pandas as pd
 
 __all__ = [
     "Border",
@@ -159,6 +160,17 @@ class Route:
         rows = [leg.to_dict() for leg in self.legs]
         geometry = [LineString(G.edges[leg.from_, leg.to, leg.link]["coords"]) for leg in self.legs]
         return gpd.GeoDataFrame(rows, geometry=geometry, crs="EPSG:4326")
+
+    def to_frame(self) -> pd.DataFrame:
+        """The legs as a DataFrame, one row per leg (see :mod:`corridors.display`)."""
+        from corridors.display import route_frame
+
+        return route_frame(self)
+
+    def _repr_html_(self) -> str:
+        from corridors.display import route_html
+
+        return route_html(self)
 
 
 def _rounded(value: Any) -> Any:

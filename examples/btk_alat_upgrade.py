@@ -17,6 +17,7 @@ from typing import Any
 import corridors
 from corridors.capacity import max_throughput
 from corridors.compare import compare
+from corridors.compare_report import scenario_summary
 from corridors.lookup import find_place
 from corridors.scenarios import apply_scenario, load_scenario
 
@@ -59,13 +60,15 @@ def answer() -> dict[str, Any]:
             "bottleneck": "; ".join(f"{c.id} ({c.capacity_tpy:,.0f})" for c in result.bottleneck),
         }
     out["upgraded"] = sorted(upgrade.change)
+    out["base"] = scenario_summary(reference)
     return out
 
 
 def main() -> None:
     result = answer()
     print("BTK at 17 Mt/yr and Alat at 25 Mt/yr")
-    print(f"  (upgraded: {', '.join(result.pop('upgraded'))})\n")
+    print(f"  (upgraded: {', '.join(result.pop('upgraded'))})")
+    print(f"  base {result.pop('base')}\n")
     for pair, runs in result.items():
         print(f"  {pair}")
         for scenario, figures in runs.items():

@@ -34,7 +34,12 @@ def _show(value: float, unit: str) -> str:
 
 def main() -> None:
     result = answer()
-    print("The Zangezur corridor opens (base: today's network)\n")
+    print("The Zangezur corridor opens (base: today's network)")
+    print(
+        "  Nothing is avoided: flows to Kars may also go through Iran and the Lake Van ferry.\n"
+        "  (btk_alat_upgrade.py's base closes the Georgian ports and avoids RU, BY, CN, IR\n"
+        "  and Suez, so its Alat -> Kars is BTK's capacity alone, less than here.)\n"
+    )
     for key, values in result.items():
         if key == "headlines":
             continue

@@ -190,3 +190,50 @@ def test_same_inputs_same_bytes_whatever_the_hash_seed() -> None:
         )
         outputs.add(done.stdout)
     assert len(outputs) == 1
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["route", "Alpha", "Delta"],
+        ["capacity", "station:a", "Delta"],
+    ],
+)
+def test_every_map_can_be_offline_and_an_online_one_says_it_needs_the_internet(
+    tiny_files: tuple[Path, Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+) -> None:
+    online, offline = tmp_path / "online.html", tmp_path / "offline.html"
+    assert run([*argv, "--map", str(online), *_tiny_args(tiny_files)]) == 0
+    assert "shows nothing without it; --offline writes a self-contained file" in (
+        capsys.readouterr().err
+    )
+    assert run([*argv, "--map", str(offline), "--offline", *_tiny_args(tiny_files)]) == 0
+    assert "--offline writes" not in capsys.readouterr().err
+    assert "tile.openstreetmap.org" in online.read_text(encoding="utf-8")
+    assert "tile.openstreetmap.org" not in offline.read_text(encoding="utf-8")
+
+
+def test_offline_is_an_option_of_every_command_with_a_map(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    for command in ("route", "capacity", "assign", "compare", "map"):
+        assert run([command, "--help"]) == 0
+        out = capsys.readouterr().out
+        assert "--offline" in out, command
+
+
+def test_quiet_and_verbose(
+    tiny_files: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "m.html"
+    argv = ["-q", "route", "Alpha", "Delta", "--map", str(target), *_tiny_args(tiny_files)]
+    assert run(argv) == 0
+    assert capsys.readouterr().err == "" and target.exists()
+    assert run(["-v", "info", *_tiny_args(tiny_files)]) == 0
+    err = capsys.readouterr().err
+    assert f"INFO corridors.io: read 7 places from {tiny_files[0]}" in err
+    assert run(["info", *_tiny_args(tiny_files)]) == 0
+    assert "INFO" not in capsys.readouterr().err  # warnings and errors only by default

@@ -51,10 +51,15 @@ def test_assign_writes_csv_and_json(tmp_path, tiny_files, capsys) -> None:
     assert sorted(p.name for p in out.iterdir()) == [
         "assignment.json",
         "flows.csv",
+        "pairs.csv",
+        "routes.csv",
         "shadow_prices.csv",
         "unserved.csv",
         "utilisation.csv",
     ]
+    pairs = (out / "pairs.csv").read_text().splitlines()
+    assert pairs[0].startswith("origin,destination,commodity,demand_tpy,served_tpy")
+    assert "station:a > port:b > port:c > station:d" in pairs[1]
     data = json.loads((out / "assignment.json").read_text())
     assert data["unserved_tpy"] == pytest.approx(700_000)
     assert data["shadow_prices"][0]["shadow_price_usd_per_t"] == pytest.approx(972, abs=1e-3)
@@ -99,8 +104,22 @@ def test_criticality_json_and_top(tmp_path, tiny_files, capsys) -> None:
     argv = ["criticality", "--pairs", str(pairs), "--json", "--top", "2", *_net(tiny_files)]
     assert run(argv) == 0
     data = json.loads(capsys.readouterr().out)
-    assert [e["id"] for e in data["elements"]] == ["rail:c-d", "rail:a-b"]
+    # links and places by default: C, which every route passes, ranks with the bridge
+    assert [e["id"] for e in data["elements"]] == ["rail:c-d", "port:c"]
     assert data["elements"][0]["pairs_cut"] == 1
+
+
+def test_criticality_table_explains_its_columns_and_sets_unbounded_apart(
+    tmp_path, tiny_files, capsys
+) -> None:
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text("origin,destination\nAlpha,Delta\nport:c,Delta\n", encoding="utf-8")
+    assert run(["criticality", "--pairs", str(pairs), *_net(tiny_files)]) == 0
+    out = capsys.readouterr().out
+    assert "2 pairs (2 with a route, 1 with an unbounded flow)" in out
+    assert "become bounded without: rail:c-d (1)" in out
+    assert "h added: the best route by time without the element less with it" in out
+    assert "∞" not in out
 
 
 def test_criticality_table_of_places(tmp_path, tiny_files, capsys) -> None:
@@ -145,3 +164,25 @@ def test_capacity_avoiding_a_country(tiny_files, capsys) -> None:
         == 0
     )
     assert json.loads(capsys.readouterr().out)["throughput_tpy"] == 0
+
+
+def test_capacity_shows_the_paths_and_warns_of_unknown_capacity(tiny_files, capsys) -> None:
+    assert run(["capacity", "station:a", "Delta", *_net(tiny_files)]) == 0
+    out = capsys.readouterr().out
+    assert "where the flow goes" in out
+    assert "A > B > C > D" in out and "G > C > D" in out  # ends, ports and borders by name
+    assert (
+        "warning: 1.300 of 1.300 Mt/yr runs on 2 link(s) or place(s) of unknown capacity "
+        "(taken as unlimited), so the figure is an upper bound: port:c, rail:c-d"
+    ) in out
+
+
+def test_assign_prints_each_pair_and_says_what_a_shadow_price_is(
+    tmp_path, tiny_files, capsys
+) -> None:
+    demand = _demand(tmp_path, "station:a,station:d,container,1000000\n")
+    assert run(["assign", str(demand), *_net(tiny_files)]) == 0
+    out = capsys.readouterr().out
+    assert "per pair (served tonnes, mean cost and time)" in out
+    assert "value of +1 t/yr (USD/yr)" in out and "USD/t per t/yr" not in out
+    assert "what one more t/yr of the capacity would save a year" in out

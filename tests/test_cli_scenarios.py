@@ -195,3 +195,21 @@ def test_sweep_on_a_dask_scheduler_matches_the_local_pool(
     ) as cluster:
         code = run([*args, "--scheduler", cluster.scheduler_address, *_tiny_args(tiny_files)])
     assert code == 0 and capsys.readouterr().out == local
+
+
+def test_a_scenario_that_computes_nothing_is_an_error(
+    tiny_files: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    idle = tmp_path / "idle.yaml"
+    idle.write_text("name: idle\nclose: [rail:g-c]\n", encoding="utf-8")
+    assert run(["compare", str(idle), *_tiny_args(tiny_files)]) == 1
+    captured = capsys.readouterr()
+    assert captured.err.strip().startswith("error: nothing to compare: idle list(s) no routes")
+    assert captured.out == ""
+
+
+def test_compare_says_what_each_scenario_changes(
+    tiny_files: tuple[Path, Path], files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(["compare", str(files["no-land.yaml"]), *_tiny_args(tiny_files)]) == 0
+    assert "  no-land: closes rail:g-c; 2 job(s)\n" in capsys.readouterr().out

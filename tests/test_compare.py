@@ -281,3 +281,48 @@ def test_a_child_without_a_name_compares_with_its_parent(
         tiny_graph, [tmp_path / "parent.yaml", tmp_path / "child.yaml"], routes=[AD.split(" -> ")]
     )
     assert list(dict.fromkeys(table.scenario)) == ["base", "parent", "child"]
+
+
+def test_headlines_compare_with_the_first_scenario_when_the_base_has_no_figure(
+    tiny_graph: nx.MultiDiGraph,
+) -> None:
+    """The base is not assigned when the scenarios' demand differs: 0.1 and 0.4 Mt/yr A -> D
+    both go by sea (0.8 Mt/yr ferry): its use goes from 12.5% to 50%, +38 pp."""
+    little = (DemandRow("station:a", "station:d", "container", 100_000),)
+    more = (DemandRow("station:a", "station:d", "container", 400_000),)
+    table = compare(tiny_graph, [Scenario("little", demand=little), Scenario("more", demand=more)])
+    news = headlines(table)
+    assert news[0] == (
+        "**more**: utilisation sea:b-c port:b>port:c: 12% -> 50% (+38 pp), against little"
+    )  # utilisation first, then the tonnes served
+    served = [n for n in news if "served_tpy" in n]
+    assert served == ["**more**: served_tpy all: 100,000 -> 400,000 (+300%), against little"]
+    assert news.index(served[0]) > 0
+    assert "compared with each other" in to_markdown(table)
+
+
+def test_a_comparison_with_no_jobs_is_an_error(tiny_graph: nx.MultiDiGraph) -> None:
+    with pytest.raises(ScenarioError, match="nothing to compare: idle list"):
+        compare(tiny_graph, [Scenario("idle", close=("rail:g-c",))])
+
+
+def test_each_scenario_says_what_it_changes(tiny_graph: nx.MultiDiGraph) -> None:
+    from corridors import Avoid
+    from corridors.compare_report import scenario_summary
+
+    s = Scenario(
+        "btk-only",
+        year=2030,
+        close=("port:b",),
+        avoid=Avoid.of(countries=["RU", "IR"], corridors=["suez"]),
+        throughput=(ThroughputJob(("station:a",), ("station:d",), "container", "A to D"),),
+    )
+    assert scenario_summary(s) == (
+        "btk-only: year 2030; closes port:b; avoids countries IR, RU; avoids corridors suez; "
+        "1 job(s)"
+    )
+    tiny_one = Scenario("sea-only", close=("port:b",), avoid=Avoid.of(countries=["XB"]))
+    table = compare(tiny_graph, [tiny_one], capacity=[("station:a", "station:d")])
+    assert "| sea-only | - |  | closes port:b; avoids countries XB; 0 job(s) |" in to_markdown(
+        table, scenarios=[tiny_one]
+    )

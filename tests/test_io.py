@@ -283,3 +283,17 @@ def test_network_from_gdfs_reads_what_geopandas_read_file_makes_of_geojson(
     assert _attributes(G) == _attributes(bundled)
     with pytest.raises(DataError, match="is not in the sources table"):
         corridors.network_from_gdfs(places, links)  # no table: every cited id is unknown
+
+
+def test_network_from_gdfs_reads_geopackages_read_by_geopandas(
+    bundled: nx.MultiDiGraph, tmp_path: Path
+) -> None:
+    import geopandas as gpd
+
+    corridors.write_network(bundled, tmp_path / "p.gpkg", tmp_path / "l.gpkg")
+    G = corridors.network_from_gdfs(
+        gpd.read_file(tmp_path / "p.gpkg"),
+        gpd.read_file(tmp_path / "l.gpkg"),
+        sources=corridors.io.read_sources(tmp_path / "sources.csv"),
+    )
+    assert _attributes(G) == _attributes(bundled)

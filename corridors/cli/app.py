@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "LinksOpt",
+    "OfflineOpt",
     "PlacesOpt",
     "app",
     "checked_file",
@@ -30,8 +31,12 @@ __all__ = [
     "console",
     "fail",
     "finite",
+    "map_tiles",
     "network",
+    "note",
     "print_json",
+    "quiet",
+    "working",
 ]
 
 app = typer.Typer(
@@ -55,12 +60,18 @@ LinksOpt = Annotated[
 ]
 
 
+#: Set by the ``-q`` option: no progress bars, notes or warnings on standard error.
+_QUIET = {"on": False}
+
+
 @app.callback()
 def _root(
     verbose: Annotated[
         int, typer.Option("--verbose", "-v", count=True, help="More log output (repeat for debug).")
     ] = 0,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only errors.")] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Only errors: no progress, notes or warnings.")
+    ] = False,
     max_input_mb: Annotated[
         float | None,
         typer.Option(
@@ -79,7 +90,43 @@ def _root(
     level = (
         logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
     )
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    _QUIET["on"] = quiet
+    _log_to_stderr(level)
+
+
+def _log_to_stderr(level: int) -> None:
+    """Send the package's log records at ``level`` and above to standard error (one handler,
+    replaced on each run, so repeated runs in one process do not print twice)."""
+    logger = logging.getLogger("corridors")
+    for handler in [h for h in logger.handlers if getattr(h, "corridors_cli", False)]:
+        logger.removeHandler(handler)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    handler.corridors_cli = True  # type: ignore[attr-defined]
+    logger.addHandler(handler)
+    logger.setLevel(level)
+    logger.propagate = False
+
+
+def quiet() -> bool:
+    """Whether ``-q`` was given."""
+    return _QUIET["on"]
+
+
+def note(message: str) -> None:
+    """A line for the user on standard error (what was written, what to know), unless ``-q``."""
+    if not quiet():
+        console(stderr=True).print(message, markup=False)
+
+
+@contextlib.contextmanager
+def working(label: str) -> Iterator[None]:
+    """A spinner on standard error while a job runs (none with ``-q`` or when not a terminal)."""
+    if quiet():
+        yield
+        return
+    with console(stderr=True).status(label):
+        yield
 
 
 def console(stderr: bool = False) -> Console:
@@ -132,10 +179,12 @@ def network(places: Path | None, links: Path | None) -> nx.MultiDiGraph:
     from corridors.io import load_network, read_network
 
     if places is None and links is None:
-        return load_network()
+        with working("loading the network"):
+            return load_network()
     if places is None or links is None:
         fail("--places and --links go together")
-    return read_network(places, links)  # type: ignore[arg-type]
+    with working(f"reading {places} and {links}"):
+        return read_network(places, links)  # type: ignore[arg-type]
 
 
 YearOpt = Annotated[
@@ -170,12 +219,36 @@ MapOpt = Annotated[
 ]
 
 
+OfflineOpt = Annotated[
+    bool,
+    typer.Option(
+        "--offline",
+        help="With --map: one self-contained file that needs no network (no base tiles; "
+        "scripts inlined).",
+    ),
+]
+
+
+def map_tiles(offline: bool) -> str | None:
+    """The base tiles of a map: none offline (tiles always come from the network)."""
+    from corridors.maps import DEFAULT_TILES
+
+    return None if offline else DEFAULT_TILES
+
+
 def write_map(m: folium.Map, path: Path, *, offline: bool = False) -> None:
-    """Write a map and say so on standard error (standard output may carry JSON)."""
+    """Write a map and say so on standard error (standard output may carry JSON); a map
+    that needs the network says so too."""
     from corridors.maps import save_map
 
-    save_map(m, path, offline=offline)
-    console(stderr=True).print(f"wrote map {path}")
+    with working(f"writing map {path}"):
+        save_map(m, path, offline=offline)
+    note(f"wrote map {path}")
+    if not offline:
+        note(
+            "note: the map loads its base tiles and scripts from the internet and shows "
+            "nothing without it; --offline writes a self-contained file"
+        )
 
 
 @contextlib.contextmanager
@@ -183,7 +256,7 @@ def progress_bar(
     label: str, *, enabled: bool = True
 ) -> Iterator[Callable[[int, int], None] | None]:
     """A rich progress bar on standard error, as a ``progress(done, total)`` callback."""
-    if not enabled:
+    if not enabled or quiet():
         yield None
         return
     from rich.progress import (

@@ -16,17 +16,20 @@ from corridors.cli.app import (
     JsonOpt,
     LinksOpt,
     MapOpt,
+    OfflineOpt,
     PlacesOpt,
     YearOpt,
     app,
     checked_folder,
     console,
     fail,
+    map_tiles,
     network,
     parse_criterion,
     print_json,
     progress_bar,
     split_list,
+    working,
     write_map,
 )
 
@@ -85,25 +88,29 @@ def capacity(
     commodity: CommodityOpt = "container",
     year: YearOpt = None,
     avoid_country: AvoidCountryOpt = None,
+    paths: Annotated[int, typer.Option(help="Paths of the flow to show.", min=0)] = 5,
     as_json: JsonOpt = False,
     map_file: MapOpt = None,
+    offline: OfflineOpt = False,
     places: PlacesOpt = None,
     links: LinksOpt = None,
 ) -> None:
-    """Most tonnes a year from ORIGINS to DESTINATIONS, and the cut that binds it."""
+    """Most tonnes a year from ORIGINS to DESTINATIONS, the cut that binds it, and the paths
+    the flow takes (a warning names the links of unknown capacity it rests on)."""
     from rich.table import Table
     from rich.text import Text
 
     from corridors.capacity import max_throughput
 
     G = network(places, links)
-    result = max_throughput(
-        G, origins, destinations, commodity=commodity, year=year, avoid=_avoid(avoid_country)
-    )
+    with working("solving the maximum flow"):
+        result = max_throughput(
+            G, origins, destinations, commodity=commodity, year=year, avoid=_avoid(avoid_country)
+        )
     if map_file is not None:
         from corridors.maps import throughput_map
 
-        write_map(throughput_map(G, result), map_file)
+        write_map(throughput_map(G, result, tiles=map_tiles(offline)), map_file, offline=offline)
     if as_json:
         print_json(result.to_dict())
         return
@@ -115,8 +122,12 @@ def capacity(
             f"{len(result.destinations)} destination(s)" + (f" in {year}" if year else ""),
         )
     )
+    from corridors.cli.flowpaths import print_paths, print_unknown_capacity
+
     if result.unbounded:
         out.print("a path of links and places of unknown capacity joins them: no cut binds it")
+        print_paths(out, G, result.paths, result.throughput_tpy, top=paths)
+        print_unknown_capacity(out, result.paths, result.throughput_tpy)
         return
     table = Table(title="bottleneck (minimum cut)", title_justify="left")
     for column in ("kind", "id", "name / direction", "capacity"):
@@ -129,10 +140,14 @@ def capacity(
         )
         table.add_row(c.kind, c.id, what, _tpy(c.capacity_tpy))
     out.print(table)
+    if paths:
+        print_paths(out, G, result.paths, result.throughput_tpy, top=paths)
+    print_unknown_capacity(out, result.paths, result.throughput_tpy)
 
 
 def write_assignment(result: Any, folder: Path) -> list[Path]:
-    """Write flows, utilisation, unserved and shadow prices as CSV, and everything as JSON.
+    """Write flows, utilisation, unserved, shadow prices, pairs and routes as CSV, and
+    everything as JSON.
 
     The files are written into a temporary folder and then moved into ``folder`` together.
     """
@@ -143,6 +158,11 @@ def write_assignment(result: Any, folder: Path) -> list[Path]:
         "utilisation": result.utilisation,
         "unserved": result.unserved,
         "shadow_prices": result.shadow_prices,
+        "pairs": result.pairs.assign(
+            main_path=[" > ".join(p) for p in result.pairs["main_path"]],
+            unknown_capacity=[" ".join(u) for u in result.pairs["unknown_capacity"]],
+        ),
+        "routes": result.routes,
     }
     texts = {
         f"{name}.csv": df.to_csv(index=False, lineterminator="\n") for name, df in tables.items()
@@ -154,6 +174,10 @@ def write_assignment(result: Any, folder: Path) -> list[Path]:
         for name, text in texts.items():
             write_text_atomic(tmp / name, text)
     return [folder / name for name in texts]
+
+
+#: What the objective of ``assign --by`` adds up, for the shadow price column's unit.
+_SAVED = {"cost": "USD", "time": "t-h", "distance": "t-km", "co2": "kg CO2"}
 
 
 @app.command()
@@ -186,10 +210,16 @@ def assign(
     top: Annotated[int, typer.Option(help="Rows of each table on the terminal.", min=1)] = 10,
     avoid_country: AvoidCountryOpt = None,
     map_file: MapOpt = None,
+    offline: OfflineOpt = False,
     places: PlacesOpt = None,
     links: LinksOpt = None,
 ) -> None:
-    """Route a demand table at least cost within every capacity at once (an LP solved by HiGHS)."""
+    """Route a demand table at least cost within every capacity at once (an LP solved by HiGHS).
+
+    Prints each pair's served tonnes, mean cost and time and main path, then the binding
+    capacities with their shadow price: the value of one more t/yr of that capacity (USD a
+    year when minimising cost).
+    """
     from rich.table import Table
 
     from corridors.assignment import assign as solve
@@ -197,7 +227,7 @@ def assign(
 
     G = network(places, links)
     table = read_demand(demand, G)  # all errors before anything is written
-    with console(stderr=True).status("solving the assignment with HiGHS"):
+    with working("solving the assignment with HiGHS"):
         result = solve(
             G,
             table,
@@ -210,7 +240,7 @@ def assign(
     if map_file is not None:
         from corridors.maps import flow_map
 
-        write_map(flow_map(G, result), map_file)
+        write_map(flow_map(G, result, tiles=map_tiles(offline)), map_file, offline=offline)
     if as_json:
         print_json(result.to_dict())
         return
@@ -220,10 +250,18 @@ def assign(
         f"{result.unserved_tpy / 1e6:,.3f} Mt/yr unserved; "
         f"cost {result.total_cost_usd / 1e6:,.1f} M USD/yr"
     )
+    from corridors.cli.flowpaths import print_pair_routes
+
+    print_pair_routes(term, G, result.pairs, top=top)
     shown = result.shadow_prices.head(top)
     if len(shown):
-        grid = Table(title="binding capacities, most valuable first", title_justify="left")
-        for column in ("kind", "id", "from", "to", "commodity", "capacity", "USD/t per t/yr"):
+        value = f"value of +1 t/yr ({_SAVED.get(by, 'criterion')}/yr)"
+        grid = Table(
+            title="binding capacities, most valuable first (shadow price: what one more t/yr "
+            "of the capacity would save a year)",
+            title_justify="left",
+        )
+        for column in ("kind", "id", "from", "to", "commodity", "capacity", value):
             grid.add_column(column)
         for r in _records(shown):
             grid.add_row(
@@ -270,7 +308,7 @@ def criticality(
     by: ByOpt = "time",
     elements: Annotated[
         str, typer.Option(help="links, places, both, or comma-separated ids.")
-    ] = "links",
+    ] = "both",
     no_throughput: Annotated[
         bool, typer.Option("--no-throughput", help="Skip the maximum flows (faster).")
     ] = False,
@@ -280,8 +318,8 @@ def criticality(
     places: PlacesOpt = None,
     links: LinksOpt = None,
 ) -> None:
-    """Rank links and places by what their loss costs: pairs cut, throughput, time, cost."""
-    from rich.table import Table
+    """Rank links and places by what their loss costs: the share of each pair's throughput
+    lost, pairs cut off, then what the criterion (--by) adds; unbounded flows apart."""
 
     from corridors.criticality import criticality as rank
 
@@ -305,28 +343,9 @@ def criticality(
     if as_json:
         print_json(result.to_dict(top=top))
         return
-    term = console()
-    reachable = int(result.pairs["reachable"].sum())
-    term.print(f"{len(result.pairs)} pairs ({reachable} with a route) for {commodity}")
-    grid = Table(title=f"most critical {top}", title_justify="left")
-    for column in ("#", "kind", "id", "pairs cut", "throughput lost", "USD/t added", "h added"):
-        grid.add_column(
-            column,
-            justify="left" if column in ("kind", "id") else "right",
-            no_wrap=column == "id",
-        )
-    for r in _records(result.table.head(top)):
-        lost = r["throughput_lost_tpy"]
-        grid.add_row(
-            str(r["rank"]),
-            r["kind"],
-            r["id"],
-            str(r["pairs_cut"]),
-            "-" if lost is None else ("∞" if lost == float("inf") else _tpy(lost)),
-            f"{r['cost_added_usd_per_t']:,.2f}",
-            f"{r['time_added_h']:,.1f}",
-        )
-    term.print(grid)
+    from corridors.cli.criticality_table import print_criticality
+
+    print_criticality(console(), result, top=top, by=by)
 
 
 def _default_pairs(G: nx.MultiDiGraph) -> list[tuple[str, str]]:

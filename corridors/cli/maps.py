@@ -13,13 +13,15 @@ from corridors.cli.app import (
     ByOpt,
     CommodityOpt,
     LinksOpt,
+    OfflineOpt,
     PlacesOpt,
     YearOpt,
     app,
     checked_file,
-    console,
     fail,
+    map_tiles,
     network,
+    note,
     parse_criterion,
     write_map,
 )
@@ -59,14 +61,7 @@ def map_command(
         Path | None,
         typer.Option("--scenario", help="Scenario file: draw what it changes.", dir_okay=False),
     ] = None,
-    offline: Annotated[
-        bool,
-        typer.Option(
-            "--offline",
-            help="One self-contained file that needs no network (no base tiles; Leaflet, "
-            "jQuery and the countries inlined from the copies shipped with corridors).",
-        ),
-    ] = False,
+    offline: OfflineOpt = False,
     png: Annotated[
         Path | None,
         typer.Option(
@@ -91,7 +86,7 @@ def map_command(
     if flows is not None and route is not None:
         fail("--flows and --route draw different maps; give one of them")
     G = network(places, links)
-    tiles = None if offline else maps.DEFAULT_TILES
+    tiles = map_tiles(offline)
     base, year_used = G, year
     routes = []
     if scenario is not None:
@@ -135,7 +130,7 @@ def map_command(
             save_png(base, png, year=year, scenario=G)
         else:
             save_png(G, png, year=year_used, routes=routes, assignment=assignment)
-        console(stderr=True).print(f"wrote image {png}")
+        note(f"wrote image {png}")
 
 
 def _slug(name: str) -> str:
@@ -150,12 +145,14 @@ def write_scenario_maps(
     routes: Sequence[Any] | None = None,
     year: int | None = None,
     report: Path | None = None,
+    offline: bool = False,
 ) -> list[Path]:
     """Write a map of what each scenario changes, with a PNG beside it; return the paths.
 
     One scenario is drawn in ``path``; several in ``path`` with each scenario's name added to
-    its stem. With ``report`` (the comparison's Markdown file), a "Maps" section that embeds
-    each PNG and links each HTML map is appended to it (scenario names as literal text, see
+    its stem; ``offline`` as for ``corridors map --offline``. With ``report`` (the
+    comparison's Markdown file), a "Maps" section that embeds each PNG and links each HTML
+    map is appended to it (scenario names as literal text, see
     :func:`corridors.compare_report.markdown_text`).
     """
     from urllib.parse import quote
@@ -176,8 +173,10 @@ def write_scenario_maps(
         H = apply_scenario(G, sc)
         scenario_year = sc.year if sc.year is not None else year
         jobs = list(routes) if routes is not None else list(sc.routes)
-        m = diff_map(G, H, routes=jobs, year=year, scenario_year=scenario_year)
-        write_map(m, target)
+        m = diff_map(
+            G, H, routes=jobs, year=year, scenario_year=scenario_year, tiles=map_tiles(offline)
+        )
+        write_map(m, target, offline=offline)
         png = save_png(
             G, target.with_suffix(".png"), year=year, scenario=H, title=f"{sc.name}: what changes"
         )

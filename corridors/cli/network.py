@@ -15,12 +15,14 @@ from corridors.cli.app import (
     JsonOpt,
     LinksOpt,
     MapOpt,
+    OfflineOpt,
     PlacesOpt,
     YearOpt,
     app,
     checked_folder,
     console,
     fail,
+    map_tiles,
     network,
     parse_criterion,
     print_json,
@@ -108,6 +110,7 @@ def route(
     k: Annotated[int, typer.Option("--k", min=1, max=20, help="Number of routes.")] = 1,
     as_json: JsonOpt = False,
     map_file: MapOpt = None,
+    offline: OfflineOpt = False,
     places: PlacesOpt = None,
     links: LinksOpt = None,
     demand: Annotated[
@@ -151,7 +154,7 @@ def route(
     if map_file is not None:
         from corridors.maps import route_map
 
-        write_map(route_map(G, routes), map_file)
+        write_map(route_map(G, routes, tiles=map_tiles(offline)), map_file, offline=offline)
     load = G.graph.get("load")
     if as_json:
         print_json({"routes": [r.to_dict() for r in routes], "load": load})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -15,6 +15,7 @@ from corridors.cli.app import (
     JsonOpt,
     LinksOpt,
     MapOpt,
+    OfflineOpt,
     PlacesOpt,
     app,
     checked_folder,
@@ -72,17 +73,26 @@ def _load(paths: list[Path], places: Path | None, links: Path | None) -> tuple[A
     return G, [load_scenario(p, G) for p in paths]
 
 
-def _table(table: pd.DataFrame) -> None:
+def _table(table: pd.DataFrame, scenarios: Sequence[Scenario] = ()) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from corridors.compare_report import CATEGORICAL, NONE, demand_note, format_value, headlines
+    from corridors.compare_report import (
+        CATEGORICAL,
+        NONE,
+        demand_note,
+        format_value,
+        headlines,
+        scenario_summary,
+    )
 
     out = console()
     news = headlines(table, markdown=False)
     out.print(Text("Headline changes", "bold") if news else "No figure changes by more than 1 %.")
     for line in news:
         out.print(f"  - {line}")
+    for s in scenarios:
+        out.print(f"  {scenario_summary(s)}", markup=False)
     names = list(dict.fromkeys(table["scenario"]))
     note = demand_note(table)
     view = Table(title="Comparison", title_justify="left", caption=note or None)
@@ -159,6 +169,7 @@ def compare(
         ),
     ] = None,
     map_file: MapOpt = None,
+    offline: OfflineOpt = False,
     places: PlacesOpt = None,
     links: LinksOpt = None,
 ) -> None:
@@ -192,11 +203,13 @@ def compare(
             from corridors.cli.maps import write_scenario_maps
 
             report = tmp / paths["md"].name if out is not None else None
-            write_scenario_maps(G, scenarios, map_file, routes=routes, year=year, report=report)
+            write_scenario_maps(
+                G, scenarios, map_file, routes=routes, year=year, report=report, offline=offline
+            )
     if as_json:
         sys.stdout.write(to_json_text(table))
     else:
-        _table(table)
+        _table(table, scenarios)
     if out is not None:
         console(stderr=True).print(f"wrote {', '.join(str(p) for p in paths.values())}")
 

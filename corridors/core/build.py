@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from corridors.borders import eu_members
 from corridors.core.tables import Tables, in_service_mask, per_commodity
 from corridors.network import capacity_in
 from corridors.reference import modes
@@ -213,15 +214,16 @@ def _link_figures(
     co2 = np.where(np.isnan(co2), co2_default, co2)
     country = np.array(t.place_country, dtype=object)
     tail, head = t.tail[kept], t.head[kept]
-    crossing = country[tail] != country[head]
+    eu = np.array([c in eu_members() for c in t.place_country], dtype=bool)
+    charged = (country[tail] != country[head]) & ~(eu[tail] & eu[head])  # see corridors.borders
     return {
         "length_km": length,
         "time_h": time_h + t.wait_h[kept],
         "cost_usd_per_t": cost,
         "co2_kg_per_t": co2 * length / 1000.0,
-        "border_h": np.where(crossing, t.border_h[tail] + t.border_h[head], 0.0),
+        "border_h": np.where(charged, t.border_h[tail] + t.border_h[head], 0.0),
         "border_usd_per_t": np.where(
-            crossing, t.border_usd_per_t[tail] + t.border_usd_per_t[head], 0.0
+            charged, t.border_usd_per_t[tail] + t.border_usd_per_t[head], 0.0
         ),
         "capacity_tpy": _floats(capacity_in(d, commodity, year) for d in raw),
         "capacity_shared": np.array([_shared(d.get("capacity_tpy")) for d in raw], dtype=bool),

@@ -1,0 +1,49 @@
+"""Border dwell: both sides' formalities on a link between countries, none inside the EU."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import networkx as nx
+
+import corridors
+from corridors.borders import eu_members, open_border
+from corridors.reference import data_dir
+from tests import tiny
+
+
+def test_eu_table_is_the_27_members_and_cites_its_source() -> None:
+    assert len(eu_members()) == 27
+    assert {"NL", "DE", "BG", "RO", "PL"} <= eu_members()
+    assert not {"GB", "TR", "GE", "RU", "BY", "UA"} & eu_members()
+    sources = corridors.io.read_sources(data_dir() / "sources.csv")
+    assert "european-union.europa.eu" in sources["eu-countries"]["url"]
+
+
+def test_a_border_is_open_in_one_country_and_between_two_eu_members() -> None:
+    assert open_border("NL", "NL") and open_border("RO", "BG") and open_border("NL", "DE")
+    assert not open_border("BG", "TR") and not open_border("NL", "CN")
+
+
+def test_tiny_network_inside_the_eu_charges_no_dwell(tmp_path: Path) -> None:
+    """Put the tiny network's two countries in the EU: A -> D by time loses the 1 + 4 h and
+    1 + 2 USD/t dwell of G and C on rail:g-c (16 h -> 11 h, 50 -> 47 USD/t)."""
+    places, links = tiny.features()
+    for p in places:
+        p["properties"]["country"] = {"XA": "BG", "XB": "RO"}[p["properties"]["country"]]
+    G = corridors.read_network(*tiny.write(tmp_path, places, links))
+    (r,) = corridors.route(G, "Alpha", "Delta")
+    assert [b.time_h for b in r.borders] == [0.0]
+    assert r.total.time_h == 11.0 and r.total.cost_usd_per_t == 47.0
+
+
+def test_rotterdam_customs_are_not_charged_again_on_the_train_to_duisburg(
+    bundled: nx.MultiDiGraph,
+) -> None:
+    (r,) = corridors.route(
+        bundled, "Xi'an", "Duisburg", by="cost", avoid=corridors.Avoid.of(countries=["RU", "IR"])
+    )
+    dwell = {(b.from_country, b.to_country): (b.time_h, b.cost_usd_per_t) for b in r.borders}
+    assert dwell[("NL", "DE")] == (0.0, 0.0)
+    rotterdam = bundled.nodes["port:rotterdam"]
+    assert dwell[("CN", "NL")][0] >= rotterdam["border_h"]  # the ship still clears customs
