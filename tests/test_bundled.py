@@ -75,11 +75,6 @@ def _links(G: nx.MultiDiGraph, corridor: str) -> list[dict]:
     return [d for _, _, _, d in link_edges(G) if corridor in d.get("corridors", ())]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 10: land lines over water (CPC, TAP without water_crossing, Makhachkala-"
-    "Astrakhan, Zhanaozen-Gorgan, Astara-Rasht) and sources without a followable url",
-)
 def test_bundled_network_validates_without_errors() -> None:
     folder = corridors.reference.data_dir()
     report = corridors.validate_network(folder / "places.geojson", folder / "links.geojson")
