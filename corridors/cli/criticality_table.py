@@ -22,7 +22,6 @@ def _mt(value: float) -> str:
 
 def print_criticality(out: Console, result: Criticality, *, top: int, by: str) -> None:
     """The ranked elements, those that would bound an unbounded flow, and what the columns mean."""
-    from rich.markup import escape
     from rich.table import Table
 
     pairs = result.pairs
@@ -49,7 +48,7 @@ def print_criticality(out: Console, result: Criticality, *, top: int, by: str) -
         grid.add_row(
             str(r["rank"]),
             r["kind"],
-            escape(r["id"]),
+            r["id"],
             str(r["pairs_cut"]),
             "-" if r["throughput_lost_share"] is None else f"{r['throughput_lost_share']:,.2f}",
             _mt(r["throughput_lost_tpy"] if r["throughput_lost_tpy"] is not None else math.nan),
@@ -71,7 +70,6 @@ def print_criticality(out: Console, result: Criticality, *, top: int, by: str) -
 
 def _print_unbounded(out: Console, result: Criticality, *, top: int) -> None:
     """Elements whose loss would bound a flow that the data leave unbounded."""
-    from rich.markup import escape
 
     table = result.table
     bounding = table[table["unbounded_pairs_bounded"] > 0].sort_values(
@@ -80,7 +78,7 @@ def _print_unbounded(out: Console, result: Criticality, *, top: int) -> None:
     if not len(bounding):
         return
     shown = ", ".join(
-        f"{escape(r['id'])} ({r['unbounded_pairs_bounded']})" for r in _records(bounding.head(top))
+        f"{r['id']} ({r['unbounded_pairs_bounded']})" for r in _records(bounding.head(top))
     )
     more = f" and {len(bounding) - top} more" if len(bounding) > top else ""
     out.print(

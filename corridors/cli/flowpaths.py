@@ -9,6 +9,7 @@ if TYPE_CHECKING:
     import networkx as nx
     import pandas as pd
     from rich.console import Console
+    from rich.text import Text
 
     from corridors.decompose import FlowPath
 
@@ -36,7 +37,6 @@ def print_paths(
     out: Console, G: nx.MultiDiGraph, paths: list[FlowPath], total: float, *, top: int
 ) -> None:
     """The widest ``top`` paths: tonnes, share of ``total``, the way and its unknown links."""
-    from rich.markup import escape
     from rich.table import Table
 
     table = Table(title="where the flow goes (widest paths first)", title_justify="left")
@@ -54,13 +54,20 @@ def print_paths(
             str(i),
             _mt(p.tonnes_tpy),
             "" if math.isnan(share) else f"{share:.0%}",
-            escape(via(G, p.places)),
+            via(G, p.places),
             str(len(p.unknown_capacity)) if p.unknown_capacity else "",
         )
     out.print(table)
     if len(paths) > top:
         rest = sum(p.tonnes_tpy for p in paths[top:])
         out.print(f"  and {len(paths) - top} more path(s) with {_mt(rest)} Mt/yr")
+
+
+def _warning(text: str) -> Text:
+    """A warning line: the word in yellow, the rest (ids from data among it) as plain text."""
+    from rich.text import Text
+
+    return Text.assemble(("warning", "yellow"), f": {text}")
 
 
 def print_unknown_capacity(out: Console, paths: list[FlowPath], total: float) -> None:
@@ -73,16 +80,15 @@ def print_unknown_capacity(out: Console, paths: list[FlowPath], total: float) ->
     amount = "all of it" if math.isinf(resting) else f"{_mt(resting)} of {_mt(total)} Mt/yr"
     shown = ", ".join(unknown[:8]) + (f" and {len(unknown) - 8} more" if len(unknown) > 8 else "")
     out.print(
-        f"[yellow]warning[/yellow]: {amount} runs on {len(unknown)} link(s) or place(s) of "
-        f"unknown capacity (taken as unlimited), so the figure is an upper bound: {shown}",
-        markup=True,
-        highlight=False,
+        _warning(
+            f"{amount} runs on {len(unknown)} link(s) or place(s) of unknown capacity (taken "
+            f"as unlimited), so the figure is an upper bound: {shown}"
+        )
     )
 
 
 def print_pair_routes(out: Console, G: nx.MultiDiGraph, pairs: pd.DataFrame, *, top: int) -> None:
     """Per origin-destination pair: demand, served, mean USD/t and hours, and its main way."""
-    from rich.markup import escape
     from rich.table import Table
 
     table = Table(title="per pair (served tonnes, mean cost and time)", title_justify="left")
@@ -94,23 +100,25 @@ def print_pair_routes(out: Console, G: nx.MultiDiGraph, pairs: pd.DataFrame, *, 
         row: dict[str, Any] = {str(k): v for k, v in r.items()}
         main = row["main_path"]
         table.add_row(
-            escape(G.nodes[row["origin"]].get("name", row["origin"])),
-            escape(G.nodes[row["destination"]].get("name", row["destination"])),
+            G.nodes[row["origin"]].get("name", row["origin"]),
+            G.nodes[row["destination"]].get("name", row["destination"]),
             row["commodity"],
             _mt(row["demand_tpy"]),
             _mt(row["served_tpy"]),
             "" if row["served_tpy"] == 0 else f"{row['cost_usd_per_t']:,.2f}",
             "" if row["served_tpy"] == 0 else f"{row['time_h'] / 24:,.1f}",
             str(row["paths"]),
-            "" if not main else f"{escape(via(G, main))} ({row['main_share']:.0%})",
+            "" if not main else f"{via(G, main)} ({row['main_share']:.0%})",
         )
     out.print(table)
     resting = pairs[[bool(u) for u in pairs["unknown_capacity"]]]
     if len(resting):
         links = sorted({link for u in resting["unknown_capacity"] for link in u})
         out.print(
-            f"[yellow]warning[/yellow]: {len(resting)} of {len(pairs)} pair(s) run on "
-            f"{len(links)} link(s) or place(s) of unknown capacity (taken as unlimited): "
-            + ", ".join(links[:8])
-            + (f" and {len(links) - 8} more" if len(links) > 8 else "")
+            _warning(
+                f"{len(resting)} of {len(pairs)} pair(s) run on {len(links)} link(s) or "
+                "place(s) of unknown capacity (taken as unlimited): "
+                + ", ".join(links[:8])
+                + (f" and {len(links) - 8} more" if len(links) > 8 else "")
+            )
         )

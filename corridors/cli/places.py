@@ -70,7 +70,6 @@ def places(
 
 
 def _table(rows: list[dict[str, object]]) -> None:
-    from rich.markup import escape
     from rich.table import Table
 
     table = Table(title=f"{len(rows)} places", title_justify="left")
@@ -80,7 +79,7 @@ def _table(rows: list[dict[str, object]]) -> None:
         modes = r["modes"]
         assert isinstance(modes, list)
         table.add_row(
-            *(escape(str(r[c] or "")) for c in ("id", "name", "city", "country", "kind")),
+            *(str(r[c] or "") for c in ("id", "name", "city", "country", "kind")),
             ", ".join(modes),
         )
     console().print(table)
