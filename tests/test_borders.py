@@ -7,7 +7,7 @@ from pathlib import Path
 import networkx as nx
 
 import corridors
-from corridors.borders import eu_members, open_border
+from corridors.borders import eu_members
 from corridors.reference import data_dir
 from tests import tiny
 
@@ -18,11 +18,6 @@ def test_eu_table_is_the_27_members_and_cites_its_source() -> None:
     assert not {"GB", "TR", "GE", "RU", "BY", "UA"} & eu_members()
     sources = corridors.io.read_sources(data_dir() / "sources.csv")
     assert "european-union.europa.eu" in sources["eu-countries"]["url"]
-
-
-def test_a_border_is_open_in_one_country_and_between_two_eu_members() -> None:
-    assert open_border("NL", "NL") and open_border("RO", "BG") and open_border("NL", "DE")
-    assert not open_border("BG", "TR") and not open_border("NL", "CN")
 
 
 def test_tiny_network_inside_the_eu_charges_no_dwell(tmp_path: Path) -> None:
