@@ -23,6 +23,8 @@ from corridors.cli.app import (
 )
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from corridors.planning import Candidate, Plan, PlanResult
 
 __all__ = ["plan", "write_plan"]
@@ -144,11 +146,25 @@ def _tables(plan: Plan, result: PlanResult) -> None:
             r["in_service"].replace(";", ", "),
         )
     out.print(periods)
-    out.print(
-        "h per t: mean free-flow hours of a tonne served (loaded times and waiting need the "
-        "congestion model)",
-        markup=False,
+    out.print("h per t: mean free-flow hours of a tonne served (the programme's times)")
+
+
+def _delay_table(delays: pd.DataFrame) -> None:
+    from rich.table import Table
+
+    table = Table(
+        title="waiting under congestion (dry cargo at user equilibrium; hours a tonne)",
+        title_justify="left",
     )
+    for column in ("year", "free flow", "with the plan", "nothing built", "waiting removed"):
+        table.add_column(column, justify="right")
+    for r in delays.to_dict(orient="records"):
+        table.add_row(
+            str(r["year"]),
+            *(f"{r[c]:,.1f}" for c in ("free_h", "with_plan_h", "without_plan_h")),
+            f"{r['delay_removed_h']:,.1f}",
+        )
+    console().print(table)
 
 
 @app.command()
@@ -164,6 +180,12 @@ def plan(
     map_file: MapOpt = None,
     no_values: Annotated[
         bool, typer.Option("--no-values", help="Skip the per-candidate re-solves (faster).")
+    ] = False,
+    no_delays: Annotated[
+        bool,
+        typer.Option(
+            "--no-delays", help="Skip evaluating the plan with the congestion model (faster)."
+        ),
     ] = False,
     time_limit: Annotated[
         float | None, typer.Option("--time-limit", min=0, help="Seconds per HiGHS solve.")
@@ -183,7 +205,8 @@ def plan(
 ) -> None:
     """Which candidate projects to build in which period so the demand to come is carried at
     least discounted cost (a mixed-integer programme solved by HiGHS)."""
-    from corridors.planning import load_plan
+    from corridors.plan_congestion import plan_delays
+    from corridors.planning import load_plan, plan_demand
     from corridors.planning import plan as solve
 
     if out is not None and out.exists() and not out.is_dir():
@@ -194,14 +217,20 @@ def plan(
         result = solve(
             G, found, values=not no_values, samples=samples, seed=seed, time_limit=time_limit
         )
+        delays = (
+            None if no_delays else plan_delays(result, found, plan_demand(result.network, found))
+        )
     written = write_plan(result, out) if out is not None else []
     if map_file is not None:
         from corridors.maps import flow_map
 
         write_map(flow_map(result.network, result.assignments[-1]), map_file)
     if as_json:
-        print_json(result.to_dict())
+        waiting = [] if delays is None else delays.to_dict(orient="records")
+        print_json({**result.to_dict(), "delays": waiting})
     else:
         _tables(found, result)
+        if delays is not None:
+            _delay_table(delays)
     if written:
         console(stderr=True).print(f"wrote {', '.join(str(p) for p in written)}")

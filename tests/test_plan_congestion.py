@@ -1,0 +1,65 @@
+"""A plan under congestion: each period's network as the plan leaves it, and the waiting it removes.
+
+The network of tests/test_planning.py (A-B by rail, 1 Mt/yr, 1 h) carrying containers and
+general cargo, and candidate X alone (A-B to 3 Mt/yr). Line haul follows the BPR function of
+geodata/congestion.csv, t = t0 (1 + 0.15 (v/c)^4): 2.5 Mt/yr on 1 Mt/yr takes
+1 + 0.15 * 2.5^4 = 6.859 h, on 3 Mt/yr 1 + 0.15 * (2.5/3)^4 = 1.072 h.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import corridors
+from corridors.plan_congestion import period_network, plan_delays
+from corridors.planning import capacities, load_plan, plan, plan_demand
+from tests import tiny
+from tests.test_planning import X, write_plan
+
+
+def _network(folder: Path) -> tuple[Path, Path]:
+    a = tiny.place("station:a", 0.0, 0.0, "XA", "rail_station")
+    b = tiny.place("station:b", 1.0, 0.0, "XA", "rail_station")
+    ab = tiny.link(
+        "rail:a-b",
+        a,
+        b,
+        "rail",
+        111.2,
+        commodities=["container", "general"],
+        gauge_mm=1435,
+        time_h=1.0,
+        cost_usd_per_t=10.0,
+        capacity_tpy=1_000_000,
+    )
+    folder.mkdir()
+    return tiny.write(folder, [a, b], [ab])
+
+
+@pytest.fixture
+def solved(tmp_path: Path):
+    G = corridors.read_network(*_network(tmp_path / "net"))
+    found = load_plan(write_plan(tmp_path, tpy=2.5e6, candidates=X), G)
+    return found, plan(G, found, values=False)
+
+
+def test_the_period_network_has_what_the_plan_built(solved) -> None:
+    found, result = solved
+    H, stated = result.network, capacities(result.network)
+    built = period_network(H, found, ["X"], stated)
+    bare = period_network(H, found, [], stated)
+    assert built.edges["station:a", "station:b", "rail:a-b"]["capacity_tpy"] == 3_000_000
+    assert bare.edges["station:a", "station:b", "rail:a-b"]["capacity_tpy"] == 1_000_000
+
+
+def test_the_waiting_the_plan_removes_is_the_bpr_delay_it_saves(solved) -> None:
+    found, result = solved
+    assert [(b.candidate, b.year) for b in result.build] == [("X", 2030)]
+    (row,) = plan_delays(result, found, plan_demand(result.network, found)).to_dict("records")
+    assert row["in_service"] == "X"
+    assert row["free_h"] == pytest.approx(1.0)
+    assert row["with_plan_h"] == pytest.approx(1 + 0.15 * (2.5 / 3) ** 4, rel=1e-3)
+    assert row["without_plan_h"] == pytest.approx(1 + 0.15 * 2.5**4, rel=1e-3)
+    assert row["delay_removed_h"] == pytest.approx(0.15 * (2.5**4 - (2.5 / 3) ** 4), rel=1e-3)
