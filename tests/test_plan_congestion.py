@@ -15,32 +15,12 @@ import pytest
 import corridors
 from corridors.plan_congestion import period_network, plan_delays
 from corridors.planning import capacities, load_plan, plan, plan_demand
-from tests import tiny
-from tests.test_planning import X, write_plan
-
-
-def _network(folder: Path) -> tuple[Path, Path]:
-    a = tiny.place("station:a", 0.0, 0.0, "XA", "rail_station")
-    b = tiny.place("station:b", 1.0, 0.0, "XA", "rail_station")
-    ab = tiny.link(
-        "rail:a-b",
-        a,
-        b,
-        "rail",
-        111.2,
-        commodities=["container", "general"],
-        gauge_mm=1435,
-        time_h=1.0,
-        cost_usd_per_t=10.0,
-        capacity_tpy=1_000_000,
-    )
-    folder.mkdir()
-    return tiny.write(folder, [a, b], [ab])
+from tests.test_planning import X, write_network, write_plan
 
 
 @pytest.fixture
 def solved(tmp_path: Path):
-    G = corridors.read_network(*_network(tmp_path / "net"))
+    G = corridors.read_network(*write_network(tmp_path / "net", ("container", "general")))
     found = load_plan(write_plan(tmp_path, tpy=2.5e6, candidates=X), G)
     return found, plan(G, found, values=False)
 

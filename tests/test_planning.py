@@ -59,7 +59,7 @@ Y = """
 """
 
 
-def write_network(folder: Path) -> tuple[Path, Path]:
+def write_network(folder: Path, commodities: tuple[str, ...] = ("general",)) -> tuple[Path, Path]:
     """Stations A and B, one rail link of 1 Mt/yr at 10 USD/t, written into ``folder``."""
     a = tiny.place("station:a", 0.0, 0.0, "XA", "rail_station")
     b = tiny.place("station:b", 1.0, 0.0, "XA", "rail_station")
@@ -69,7 +69,7 @@ def write_network(folder: Path) -> tuple[Path, Path]:
         b,
         "rail",
         111.2,
-        commodities=["general"],
+        commodities=list(commodities),
         gauge_mm=1435,
         time_h=1.0,
         cost_usd_per_t=10.0,
