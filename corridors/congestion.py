@@ -274,7 +274,9 @@ def _kernels(
     capacity = np.where(server, _server_capacity(G, net), net.capacity_tpy)
     capacity[(kernel == "fixed") | ~((net.kind == LINK) | server)] = np.inf  # access: no queue
     names = np.where(sailing, "sailing", np.where(server, "queue", "bpr")).tolist()
-    road = np.array([net.link_mode[k] == "road" if k >= 0 else False for k in link.tolist()])
+    road = np.array(
+        [net.link_mode[k] == "road" if k >= 0 else False for k in link.tolist()], dtype=bool
+    )
     figures = {
         "free_time": np.where(sailing, net.time_h - wait, net.time_h),
         "capacity": capacity,

@@ -43,3 +43,21 @@ def test_the_waiting_the_plan_removes_is_the_bpr_delay_it_saves(solved) -> None:
     assert row["with_plan_h"] == pytest.approx(1 + 0.15 * (2.5 / 3) ** 4, rel=1e-3)
     assert row["without_plan_h"] == pytest.approx(1 + 0.15 * 2.5**4, rel=1e-3)
     assert row["delay_removed_h"] == pytest.approx(0.15 * (2.5**4 - (2.5 / 3) ** 4), rel=1e-3)
+
+
+def test_where_the_model_does_not_apply_the_plan_still_answers_and_says_so(
+    tmp_path: Path,
+) -> None:
+    import subprocess
+    import sys
+
+    places, links = write_network(tmp_path / "net")  # general cargo only: no container network
+    done = subprocess.run(
+        [sys.executable, "-m", "corridors", "plan", str(write_plan(tmp_path, tpy=2.5e6))]
+        + ["--no-values", "--places", str(places), "--links", str(links)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0
+    assert "waiting under congestion not evaluated: congestion:" in done.stderr
+    assert "build schedule" in done.stdout

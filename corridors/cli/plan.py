@@ -18,6 +18,7 @@ from corridors.cli.app import (
     console,
     fail,
     network,
+    note,
     print_json,
     write_map,
 )
@@ -149,6 +150,19 @@ def _tables(plan: Plan, result: PlanResult) -> None:
     out.print("h per t: mean free-flow hours of a tonne served (the programme's times)")
 
 
+def _delays(result: PlanResult, found: Plan) -> pd.DataFrame | None:
+    """The plan under congestion, or None (with a note) where the model does not apply."""
+    from corridors.exceptions import DataError
+    from corridors.plan_congestion import plan_delays
+    from corridors.planning import plan_demand
+
+    try:
+        return plan_delays(result, found, plan_demand(result.network, found))
+    except DataError as err:  # e.g. no dry cargo on the container network of a user's own
+        note(f"waiting under congestion not evaluated: {err}")
+        return None
+
+
 def _delay_table(delays: pd.DataFrame) -> None:
     from rich.table import Table
 
@@ -205,8 +219,7 @@ def plan(
 ) -> None:
     """Which candidate projects to build in which period so the demand to come is carried at
     least discounted cost (a mixed-integer programme solved by HiGHS)."""
-    from corridors.plan_congestion import plan_delays
-    from corridors.planning import load_plan, plan_demand
+    from corridors.planning import load_plan
     from corridors.planning import plan as solve
 
     if out is not None and out.exists() and not out.is_dir():
@@ -217,9 +230,7 @@ def plan(
         result = solve(
             G, found, values=not no_values, samples=samples, seed=seed, time_limit=time_limit
         )
-        delays = (
-            None if no_delays else plan_delays(result, found, plan_demand(result.network, found))
-        )
+        delays = None if no_delays else _delays(result, found)
     written = write_plan(result, out) if out is not None else []
     if map_file is not None:
         from corridors.maps import flow_map
