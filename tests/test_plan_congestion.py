@@ -52,9 +52,18 @@ def test_where_the_model_does_not_apply_the_plan_still_answers_and_says_so(
     import sys
 
     places, links = write_network(tmp_path / "net")  # general cargo only: no container network
+    command = ["plan", str(write_plan(tmp_path, tpy=2.5e6)), "--no-values"]
     done = subprocess.run(
-        [sys.executable, "-m", "corridors", "plan", str(write_plan(tmp_path, tpy=2.5e6))]
-        + ["--no-values", "--places", str(places), "--links", str(links)],
+        [
+            sys.executable,
+            "-m",
+            "corridors",
+            *command,
+            "--places",
+            str(places),
+            "--links",
+            str(links),
+        ],
         capture_output=True,
         text=True,
     )
