@@ -248,7 +248,15 @@ def test_assign_out_appears_whole_or_not_at_all(
     assert _temporaries(tmp_path) == []
     monkeypatch.setattr(corridors.io, "write_text_atomic", real)
     assert run(["assign", str(demand), "--out", str(out), *_tiny(tiny_files)]) == 0
-    assert len(list(out.iterdir())) == 5
+    assert sorted(p.name for p in out.iterdir()) == [
+        "assignment.json",
+        "flows.csv",
+        "pairs.csv",  # how each pair was routed (issue 12)
+        "routes.csv",
+        "shadow_prices.csv",
+        "unserved.csv",
+        "utilisation.csv",
+    ]
 
 
 def test_export_is_whole_and_reproducible(tmp_path: Path, tiny_files: tuple[Path, Path]) -> None:
