@@ -80,12 +80,16 @@ def write_plan(result: PlanResult, folder: Path) -> list[Path]:
 
 def _tables(plan: Plan, result: PlanResult) -> None:
     from rich.table import Table
+    from rich.text import Text
 
     out = console()
     out.print(
-        f"[bold]{result.plan}[/bold]: NPV {_musd(result.npv_usd)} M USD over "
-        f"{plan.years[0]}-{plan.years[0] + sum(plan.lengths) - 1} at {plan.discount_rate:.1%}, "
-        f"{result.status}, MILP gap {result.mip_gap:.2%}"
+        Text.assemble(
+            (result.plan, "bold"),
+            f": NPV {_musd(result.npv_usd)} M USD over "
+            f"{plan.years[0]}-{plan.years[0] + sum(plan.lengths) - 1} at "
+            f"{plan.discount_rate:.1%}, {result.status}, MILP gap {result.mip_gap:.2%}",
+        )
     )
     if result.samples and result.stated_npv_usd is not None:
         stated = ", ".join(f"{b.candidate} {b.year}" for b in result.stated_build or ()) or "none"
