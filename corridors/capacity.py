@@ -302,9 +302,8 @@ def max_throughput(
     _check_sets(o, d)
     net = compile_network(G, commodity=commodity, year=year, avoid=avoid)
     problem = FlowProblem(flow_arrays(net, o, d))
-    value, cut, _ = problem.solve()
-    unlimited = {k for _, _, k, ok in G.edges(keys=True, data="unlimited") if ok}
-    return Throughput(o, d, commodity, year, value, cut, problem.paths(unlimited=unlimited))
+    value, cut, _ = problem.solve(carriers=False, flows=True)
+    return Throughput(o, d, commodity, year, value, cut, problem.paths(G))
 
 
 class FlowProblem:
@@ -359,6 +358,11 @@ class FlowProblem:
         """The node keys at the two ends of edge ``i``."""
         return self.nodes[self.tail[i]], self.nodes[self.head[i]]
 
+    def link_ends(self, i: int) -> tuple[str, str]:
+        """The places a link's edge ``i`` joins (through the node of a parallel link too)."""
+        u, v = self.edge(i)
+        return u[0], v[1].rsplit(">", 1)[1] if v[0] == "" else v[0]
+
     def without(self, element: tuple[str, str]) -> Any:
         """A boolean mask of the edges that go with the element (a place: all its nodes')."""
         import numpy as np
@@ -407,13 +411,13 @@ class FlowProblem:
         return found
 
     def solve(
-        self, drop: Any = None, *, carriers: bool = True
+        self, drop: Any = None, *, carriers: bool = True, flows: bool = False
     ) -> tuple[float, list[CutElement], set[str]]:
         """Value, minimum cut and carriers, with the edges of mask ``drop`` removed.
 
-        ``carriers=False`` skips finding the carriers of a finite flow (the set is empty);
-        otherwise the tonnes on each edge are kept in ``flow_tpy`` (``inf`` along an unbounded
-        path), for :meth:`paths`.
+        ``carriers=False`` skips finding the carriers of a finite flow (the set is empty).
+        With ``carriers`` or ``flows`` the tonnes on each edge are kept in ``flow_tpy``
+        (``inf`` along an unbounded path), for :meth:`paths`.
 
         When the value is unbounded, the cut is empty and the carriers are the elements of one
         unbounded path (the flow stays unbounded without any other element).
@@ -428,17 +432,17 @@ class FlowProblem:
         kept = np.flatnonzero(keep)
         path = self._unbounded_path(tail, head, cap, kept)
         if path is not None:
-            if carriers:
+            if carriers or flows:
                 self.flow_tpy = np.zeros(len(self.cap))
                 self.flow_tpy[path] = math.inf
             return math.inf, [], self._elements_of(path)
         flow, reachable = max_flow(
-            len(self.nodes), tail, head, cap, self.source, self.sink, flows=carriers
+            len(self.nodes), tail, head, cap, self.source, self.sink, flows=carriers or flows
         )
         if flow is not None:
             self.flow_tpy = np.zeros(len(self.cap))
             self.flow_tpy[kept] = flow
-        carried = np.zeros(len(cap), dtype=bool) if flow is None else flow > 0
+        carried = flow > 0 if carriers and flow is not None else np.zeros(len(cap), dtype=bool)
         carrying: set[str] = set()
         cut: list[CutElement] = []
         value = 0.0
@@ -457,21 +461,31 @@ class FlowProblem:
                 kind, eid = element
                 ends: tuple[str | None, str | None] = (None, None)
                 if kind == "link":
-                    ends = (u[0], v[1].rsplit(">", 1)[1] if v[0] == "" else v[0])
+                    ends = self.link_ends(i)
                 cut.append(CutElement(eid, kind, float(cap[j]), *ends))
         carrying.discard("")
         cut.sort(key=lambda c: (-c.capacity_tpy, c.kind, c.id, c.from_ or ""))
         return value, cut, carrying
 
-    def paths(self, *, unlimited: Iterable[str] = ()) -> list[FlowPath]:
+    def paths(self, G: nx.MultiDiGraph | None = None) -> list[FlowPath]:
         """Where the flow of the last :meth:`solve` goes, widest path first (see
-        :func:`corridors.decompose.cut_network_paths`; ``unlimited``: links whose capacity is
-        no constraint, not reported as unknown). Empty when it kept no flows."""
+        :func:`corridors.decompose.cut_network_paths`); links of ``G`` marked ``unlimited``
+        are not reported as of unknown capacity. Empty when it kept no flows."""
         import numpy as np
 
         if self.flow_tpy is None or self.source is None or self.sink is None:
             return []
         used = np.flatnonzero(self.flow_tpy > 0).tolist()
+        uncapped = [
+            (i, e[1])
+            for i, e in ((i, self.elements[i]) for i in used)
+            if e is not None and e[0] == "link" and math.isinf(self.cap[i])
+        ]
+        unlimited = (
+            set()
+            if G is None
+            else {k for i, k in uncapped if G.edges[(*self.link_ends(i), k)].get("unlimited")}
+        )
         return cut_network_paths(
             [self.edge(i) for i in used],
             [self.elements[i] for i in used],

@@ -156,6 +156,7 @@ class _Router:
         self.finder = path_finder(net)
         self.time = (net.time_h + net.border_h).tolist()
         self.cost = (net.cost_usd_per_t + net.border_usd_per_t).tolist()
+        self.weight = self.weights.tolist()
         node_place = net.node_place()
         self.edges: dict[tuple[str, str], Any] = {}
         links = np.flatnonzero(net.link >= 0)
@@ -198,7 +199,7 @@ class _Router:
         for e in path:
             time_h += self.time[e]
             cost += self.cost[e]
-            weight += float(self.weights[e])
+            weight += self.weight[e]
         nodes = [net.nodes[net.tail[path[0]]], *(net.nodes[net.head[e]] for e in path)]
         links = {net.link_ids[net.link[e]] for e in path if net.link[e] >= 0}
         return _Path(weight, time_h, cost, frozenset(links), frozenset(n[0] for n in nodes))
