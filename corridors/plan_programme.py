@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     import numpy as np
 
     from corridors.assignment import Assignment, Programme
-    from corridors.planning import Build, Candidate, Plan
+    from corridors.plan_model import Build, Candidate, Plan
 
 __all__ = ["Model", "Solution", "build_model", "builds", "npvs", "period_rows", "solve"]
 
@@ -443,7 +443,7 @@ def period_rows(
 
 def builds(model: Model, x: np.ndarray) -> tuple[Build, ...]:
     """The build decisions of a solution, by year and then in the plan's order."""
-    from corridors.planning import Build
+    from corridors.plan_model import Build
 
     plan, T = model.plan, len(model.plan.years)
     return tuple(
