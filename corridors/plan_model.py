@@ -1,7 +1,9 @@
 """What a plan is: its periods, demand, candidate projects and build decisions.
 
 The plan reader (:mod:`corridors.plan_files`) makes these and the planner
-(:mod:`corridors.planning`) solves them; the keys a plan file may hold are listed here.
+(:mod:`corridors.planning`, :mod:`corridors.plan_programme`) solves them; the keys a plan file may
+hold are listed here, with two helpers the planner and its programme share: a candidate's
+annuity factor and a network's capacities by id.
 """
 
 from __future__ import annotations
@@ -9,9 +11,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from corridors.scenarios import DemandRow, Scenario, Where, _locate
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = [
     "CANDIDATE_KEYS",
@@ -23,6 +28,8 @@ __all__ = [
     "Candidate",
     "Plan",
     "PlanDemand",
+    "capacities",
+    "capital_recovery_factor",
 ]
 
 PLAN_KEYS = (
@@ -137,3 +144,26 @@ class Build:
 
     candidate: str
     year: int
+
+
+def capital_recovery_factor(rate: float, years: float) -> float:
+    """The share of a capex paid each year so that ``years`` payments at ``rate`` repay it.
+
+    Examples
+    --------
+    >>> round(capital_recovery_factor(0.1, 2), 6)
+    0.57619
+    >>> capital_recovery_factor(0.0, 4)
+    0.25
+    """
+    if rate == 0:
+        return 1.0 / years
+    grown = (1.0 + rate) ** years
+    return rate * grown / (grown - 1.0)
+
+
+def capacities(G: nx.MultiDiGraph) -> dict[str, Any]:
+    """The ``capacity_tpy`` of every link and place of ``G``, by id (None: unbounded)."""
+    out = {p: d.get("capacity_tpy") for p, d in G.nodes(data=True)}
+    out.update({k: d.get("capacity_tpy") for _, _, k, d in G.edges(keys=True, data=True)})
+    return out

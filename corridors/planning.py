@@ -36,7 +36,14 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 
 from corridors.exceptions import CorridorsError, PlanError, ScenarioError
-from corridors.plan_model import Build, Candidate, Plan, PlanDemand
+from corridors.plan_model import (
+    Build,
+    Candidate,
+    Plan,
+    PlanDemand,
+    capacities,
+    capital_recovery_factor,
+)
 from corridors.scenarios import Scenario, apply_scenario, check_scenario
 
 if TYPE_CHECKING:
@@ -154,22 +161,6 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def capital_recovery_factor(rate: float, years: float) -> float:
-    """The share of a capex paid each year so that ``years`` payments at ``rate`` repay it.
-
-    Examples
-    --------
-    >>> round(capital_recovery_factor(0.1, 2), 6)
-    0.57619
-    >>> capital_recovery_factor(0.0, 4)
-    0.25
-    """
-    if rate == 0:
-        return 1.0 / years
-    grown = (1.0 + rate) ** years
-    return rate * grown / (grown - 1.0)
-
-
 # --------------------------------------------------------------------------- reading
 
 
@@ -218,13 +209,6 @@ def load_plan(path: str | os.PathLike[str], G: nx.MultiDiGraph | None = None) ->
 
 
 # --------------------------------------------------------------------------- checking
-
-
-def capacities(G: nx.MultiDiGraph) -> dict[str, Any]:
-    """The ``capacity_tpy`` of every link and place of ``G``, by id (None: unbounded)."""
-    out = {p: d.get("capacity_tpy") for p, d in G.nodes(data=True)}
-    out.update({k: d.get("capacity_tpy") for _, _, k, d in G.edges(keys=True, data=True)})
-    return out
 
 
 def _change_problem(old: Any, new: Any) -> str | None:
@@ -472,7 +456,9 @@ def plan(
 
     from corridors import plan_programme as pp
 
-    model = pp.build_model(G, plan, samples=samples, seed=seed)
+    H = check_plan(G, plan)
+    demand = plan_demand(H, plan)
+    model = pp.build_model(H, plan, demand, samples=samples, seed=seed)
     options: dict[str, Any] = {"mip_rel_gap": mip_rel_gap, "time_limit": time_limit}
     best = pp.solve(model, **options)
     built = pp.builds(model, best.x)
@@ -499,7 +485,7 @@ def plan(
         )
     stated_build = stated_npv = None
     if samples:
-        stated = pp.build_model(G, plan)
+        stated = pp.build_model(H, plan, demand)
         chosen = pp.solve(stated, **options).x
         stated_build = pp.builds(stated, chosen)
         stated_npv = pp.solve(model, fixed=chosen[stated.n_lp :], **options).npv_usd
