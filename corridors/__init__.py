@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from corridors.avoid import Avoid
 from corridors.exceptions import (
     CorridorsError,
     DataError,
@@ -21,7 +22,7 @@ from corridors.exceptions import (
     ScenarioError,
     UnknownPlaceError,
 )
-from corridors.expand import Avoid, expand
+from corridors.expand import expand
 from corridors.io import (
     load_network,
     network_from_gdfs,

@@ -33,10 +33,11 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 import numpy as np
 
+from corridors.avoid import Avoid
 from corridors.capacity import handled_edges
 from corridors.demand import read_demand
 from corridors.exceptions import InfeasibleError
-from corridors.expand import DST, SRC, Avoid, expand
+from corridors.expand import DST, SRC, expand
 from corridors.routing import Criterion, criterion_weights, edge_weight
 
 if TYPE_CHECKING:

@@ -40,11 +40,11 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
+from corridors.avoid import Avoid
 from corridors.core import DST, SRC, compile_network
 from corridors.core.flow import SINK, SOURCE, FlowArrays, csr, flow_arrays, max_flow
 from corridors.decompose import FlowPath, cut_network_paths
 from corridors.exceptions import DataError, UnknownPlaceError
-from corridors.expand import Avoid
 from corridors.lookup import find_places
 
 if TYPE_CHECKING:

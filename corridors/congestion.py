@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     import networkx as nx
     import pandas as pd
 
+    from corridors.avoid import Avoid
     from corridors.core import CompiledNetwork
     from corridors.core.equilibrium import (
         Algorithm,
@@ -47,7 +48,6 @@ if TYPE_CHECKING:
         Criterion,
         EquilibriumResult,
     )
-    from corridors.expand import Avoid
 
 __all__ = [
     "DRY",
@@ -458,7 +458,7 @@ def calibrate(
     """
     from scipy.optimize import minimize
 
-    from corridors.expand import Avoid
+    from corridors.avoid import Avoid
 
     avoid = Avoid.of(countries=list(avoid_countries))
     observations = observed_times()
@@ -502,8 +502,8 @@ def loaded_times(
     wait and any border queue beyond the free dwell included; its ``wait_h`` becomes 0); a
     place's rows are its ``handling_h`` and ``gauge_change_h`` at load (the slower direction).
     """
+    from corridors.avoid import Avoid
     from corridors.core import GAUGE_CHANGE, LINK, TRANSFER
-    from corridors.expand import Avoid
 
     avoid = Avoid.of(countries=TITR_AVOIDS if demand is None else ())
     run = corridor_equilibrium(G, demand, year=year, avoid=avoid, scale=scale)

@@ -37,12 +37,12 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
+from corridors.avoid import Avoid
 from corridors.capacity import FlowProblem
 from corridors.core import DST, SRC, CompiledNetwork, Criterion, compile_network, criterion_weights
 from corridors.core.flow import flow_arrays
 from corridors.demand import read_pairs
 from corridors.exceptions import DataError, UnknownPlaceError
-from corridors.expand import Avoid
 from corridors.lookup import find_place
 from corridors.routing import path_finder
 

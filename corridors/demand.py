@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
+from corridors.brief import brief
 from corridors.exceptions import DataError, UnknownPlaceError
 from corridors.inputs import check_header, read_csv_rows
 from corridors.lookup import find_commodity, find_place
-from corridors.validation import brief
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -18,12 +18,13 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
+from corridors.brief import brief
 from corridors.exceptions import DataError, OutputError
 from corridors.inputs import check_input, read_csv_rows, read_input_text
 from corridors.network import build_graph, link_edges
 from corridors.reference import commodities, data_dir
 from corridors.schema import Attribute, schema
-from corridors.validation import Issue, Report, brief, validate_features
+from corridors.validation import Issue, Report, validate_features
 
 if TYPE_CHECKING:
     import geopandas as gpd

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import networkx as nx
 
+from corridors.brief import brief
 from corridors.exceptions import DataError, UnknownPlaceError
 
 __all__ = [
@@ -314,8 +315,6 @@ def find_commodity(name: str) -> str:
     for commodity in known:
         if commodity.casefold() == key:
             return commodity
-    from corridors.validation import brief
-
     raise DataError(
         f"unknown commodity {brief(name)}{did_you_mean(key, known)}; expected one of "
         f"{', '.join(sorted(known))}"

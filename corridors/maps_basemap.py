@@ -177,7 +177,7 @@ def add_basemap(
     import shapely
     from branca.element import Element
 
-    from corridors.maps_draw import figure_of, script_element
+    from corridors.maps_page import figure_of, script_element
 
     if not points:
         return False

@@ -13,6 +13,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from corridors.maps_page import figure_of, script_element
 from corridors.maps_style import (
     KIND_GROUPS,
     KIND_STYLES,
@@ -35,7 +36,7 @@ from corridors.network import link_edges
 if TYPE_CHECKING:
     import folium
     import networkx as nx
-    from branca.element import Element, Figure, MacroElement
+    from branca.element import Element
 
     from corridors.routing import Route
 
@@ -54,7 +55,6 @@ __all__ = [
     "draw_route",
     "elements_of",
     "faded_network",
-    "figure_of",
     "finish",
     "fit_bounds",
     "get_layer",
@@ -67,7 +67,6 @@ __all__ = [
     "place_names",
     "renumber",
     "route_label",
-    "script_element",
     "totals_line",
 ]
 
@@ -137,15 +136,6 @@ def new_map(tiles: str | None) -> folium.Map:
         folium.Element(f"<style>{_CSS_TEXT.strip()}</style>"), name="corridors_css"
     )
     return m
-
-
-def figure_of(m: folium.Map) -> Figure:
-    """The page (branca Figure) a map belongs to."""
-    from branca.element import Figure
-
-    root = m.get_root()
-    assert isinstance(root, Figure)
-    return root
 
 
 def add_panel(m: folium.Map, kind: str, title: str, body: str) -> None:
@@ -220,25 +210,6 @@ def finish(
         fit_bounds(m, bounds)
     renumber(m.get_root())
     return m
-
-
-def script_element(name: str, code: str) -> MacroElement:
-    """An element that runs ``code`` with ``__MAP__`` standing for its map's variable.
-
-    ``code`` holds no text from data (numbers and fixed strings only).
-    """
-    from branca.element import MacroElement
-    from jinja2 import Template
-
-    element = MacroElement()
-    element._name = name
-    setattr(element, "code", code)  # noqa: B010  (read by the template)
-    element._template = Template(
-        "{% macro script(this, kwargs) %}"
-        "{{ this.code.replace('__MAP__', this._parent.get_name()) }}"
-        "{% endmacro %}"
-    )
-    return element
 
 
 def fit_bounds(m: folium.Map, bounds: list[list[float]]) -> None:

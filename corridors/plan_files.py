@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from corridors.exceptions import CorridorsError, PlanError
-from corridors.planning import (
+from corridors.plan_model import (
     CANDIDATE_KEYS,
     CHANGEABLE,
     DEMAND_KEYS,

@@ -21,9 +21,10 @@ from corridors.expand import per_commodity
 
 if TYPE_CHECKING:
     import numpy as np
+    import pandas as pd
 
     from corridors.assignment import Assignment, Programme
-    from corridors.planning import Build, Candidate, Plan
+    from corridors.plan_model import Build, Candidate, Plan
 
 __all__ = ["Model", "Solution", "build_model", "builds", "npvs", "period_rows", "solve"]
 
@@ -160,16 +161,23 @@ def _draws(
     return out
 
 
-def build_model(G: nx.MultiDiGraph, plan: Plan, *, samples: int = 0, seed: int = 0) -> Model:
-    """The programme of ``plan`` on ``G`` (checked first), over ``samples`` draws if given."""
+def build_model(
+    H: nx.MultiDiGraph,
+    plan: Plan,
+    demand: Mapping[int, pd.DataFrame],
+    *,
+    samples: int = 0,
+    seed: int = 0,
+) -> Model:
+    """The programme of ``plan`` on ``H``, the network with every candidate in it
+    (:func:`corridors.planning.check_plan`), for the ``demand`` of each period year
+    (:func:`corridors.planning.plan_demand`), over ``samples`` draws if given."""
     import numpy as np
 
     from corridors.assignment import build_programme
-    from corridors.planning import capacities, capital_recovery_factor, check_plan, plan_demand
+    from corridors.plan_model import capacities, capital_recovery_factor
 
-    H = check_plan(G, plan)
     stated = capacities(H)
-    demand = plan_demand(H, plan)
     draws = _draws(H, plan, samples, seed)
     penalty = plan.unserved_penalty_usd_per_t
     lps = [
@@ -443,7 +451,7 @@ def period_rows(
 
 def builds(model: Model, x: np.ndarray) -> tuple[Build, ...]:
     """The build decisions of a solution, by year and then in the plan's order."""
-    from corridors.planning import Build
+    from corridors.plan_model import Build
 
     plan, T = model.plan, len(model.plan.years)
     return tuple(

@@ -9,12 +9,12 @@ from __future__ import annotations
 import difflib
 import math
 import re
-import reprlib
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from corridors.brief import brief
 from corridors.exceptions import DataError
 from corridors.geometry import haversine_km, line_length_km
 from corridors.lookup import find_country, is_country
@@ -36,32 +36,6 @@ LENGTH_TOLERANCE = 0.10
 _FIGURES = {"float", "per_commodity", "by_year"}  # attributes that must name a source
 #: Property names the graph keeps for itself (node coordinates, edge geometry and key).
 RESERVED = {"places": frozenset({"x", "y"}), "links": frozenset({"key", "coords", "reverse"})}
-
-
-class _Brief(reprlib.Repr):
-    def repr_int(self, x: int, level: int) -> str:
-        if x.bit_length() > 128:  # repr() refuses integers of more than 4,300 digits
-            return f"<an integer of about {int(x.bit_length() * 0.30103) + 1} digits>"
-        return super().repr_int(x, level)
-
-
-_BRIEF = _Brief()
-_BRIEF.maxlevel, _BRIEF.maxstring, _BRIEF.maxother = 3, 60, 60
-_BRIEF.maxlist = _BRIEF.maxdict = _BRIEF.maxtuple = 4
-
-
-def brief(value: Any) -> str:
-    """A short ``repr`` of ``value`` for messages: long text, huge numbers and deep or large
-    lists and mappings are cut, so an error stays one readable line.
-
-    Examples
-    --------
-    >>> brief(10**5000)
-    '<an integer of about 5001 digits>'
-    >>> brief([[[[1]]]])
-    '[[[[...]]]]'
-    """
-    return _BRIEF.repr(value)
 
 
 @dataclass(frozen=True, order=True)

@@ -57,7 +57,7 @@ DEFAULT_PAIRS = (
 
 
 def _avoid(countries: list[str] | None) -> Any:
-    from corridors.expand import Avoid
+    from corridors.avoid import Avoid
 
     codes = split_list(countries)
     return Avoid.of(countries=codes) if codes else None

@@ -129,7 +129,7 @@ def route(
     Dry cargo on the bundled network is routed at the times of the bundled 2024 demand
     (user equilibrium, see ``corridors equilibrium``) unless --free-flow says otherwise.
     """
-    from corridors.expand import Avoid
+    from corridors.avoid import Avoid
     from corridors.routing import route as find_routes
 
     G = _loaded(network(places, links), places, demand, demand_scale, free_flow, commodity, year)

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-    from corridors.expand import Avoid
+    from corridors.avoid import Avoid
 
 __all__ = ["DST", "SRC", "EdgeColumns", "build_edges"]
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
+from corridors.avoid import Avoid
 from corridors.core.build import EdgeColumns, build_edges
 from corridors.core.criteria import BORDER, Criterion, criterion_weights
 from corridors.core.tables import tables
@@ -24,8 +25,6 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
     import scipy.sparse as sp
-
-    from corridors.expand import Avoid
 
 __all__ = [
     "ACCESS",
@@ -311,8 +310,6 @@ def compile_network(
     >>> ("terminal:ceyhan", "pipeline") in net.node_index
     True
     """
-    from corridors.expand import Avoid
-
     if commodity not in commodities():
         raise DataError(
             f"unknown commodity '{commodity}'; expected one of {', '.join(sorted(commodities()))}"
