@@ -214,6 +214,12 @@ class CorridorEquilibrium:
         np.add.at(free_edge, self.border_of, free[n:])
         return free_edge, loaded
 
+    def delay_tonne_hours(self) -> float:
+        """Waiting that load adds, in tonne-hours a year: flow times (loaded - free) hours."""
+        free, loaded = self.edge_hours()
+        flow = self.result.flow[: self.net.n_edges]
+        return float(flow @ (loaded - free))
+
     def element_table(self) -> list[dict[str, Any]]:
         """Per loaded element (link or place edge): flow, capacity, free and loaded hours."""
         free, loaded = self.edge_hours()
@@ -225,6 +231,8 @@ class CorridorEquilibrium:
                 {
                     "element": net.link_ids[link] if link >= 0 else net.place_ids[net.place[e]],
                     "kind": net.kind_name(e),
+                    "from": net.nodes[net.tail[e]][0],
+                    "to": net.nodes[net.head[e]][0],
                     "from_layer": net.nodes[net.tail[e]][1],
                     "to_layer": net.nodes[net.head[e]][1],
                     "flow_tpy": float(flow[e]),
