@@ -11,6 +11,8 @@
     Throughput: ``throughput_tpy`` and ``bottleneck`` (value: number of cut elements; detail:
     ``id (capacity)`` of each). Assignment: ``assignment_cost_usd``, ``served_tpy``,
     ``unserved_tpy``, ``utilisation`` and ``shadow_price_usd_per_t`` (pair: link or place id).
+    Under load (``equilibrium=True``): ``loaded_time_h`` per dry-cargo route job and
+    ``delay_th`` (pair ``network``), see :func:`corridors.congestion.equilibrium_metrics`.
 ``pair``
     ``"origin -> destination"`` as written in the job, or the link or place id.
 ``commodity``, ``value``
@@ -56,6 +58,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "compare",
+    "demand_frame",
     "route_jobs",
     "throughput_jobs",
 ]
@@ -65,7 +68,9 @@ ASSIGNMENT_METRICS = frozenset(
     {"assignment_cost_usd", "served_tpy", "unserved_tpy", "utilisation", "shadow_price_usd_per_t"}
 )
 #: Metrics where a fall is good news (the headline wording uses it).
-LOWER_IS_BETTER = frozenset({*ROUTE_METRICS, "assignment_cost_usd", "unserved_tpy"})
+LOWER_IS_BETTER = frozenset(
+    {*ROUTE_METRICS, "assignment_cost_usd", "unserved_tpy", "loaded_time_h", "delay_th"}
+)
 
 Row = dict[str, Any]
 Demand = tuple[DemandRow, ...] | str | os.PathLike[str] | Any  # rows, a CSV file or a DataFrame
@@ -172,6 +177,23 @@ def _throughput_rows(run: _Run, job: ThroughputJob) -> list[Row]:
         ),
         _row(run.name, "bottleneck", job.label, job.commodity, float(len(result.bottleneck)), cut),
     ]
+
+
+def _equilibrium_rows(run: _Run, jobs: Sequence[RouteJob]) -> list[Row]:
+    from corridors.congestion import equilibrium_metrics
+
+    table = demand_frame(run.graph, run.demand)
+    return [
+        _row(run.name, *values)
+        for values in equilibrium_metrics(run.graph, jobs, demand=table, year=run.year)
+    ]
+
+
+def demand_frame(G: nx.MultiDiGraph, demand: Demand | None) -> pd.DataFrame | None:
+    """A demand table (rows, a CSV file or a DataFrame) read and checked on ``G``; None stays."""
+    from corridors.demand import read_demand
+
+    return None if demand is None else read_demand(_demand_table(demand), G)
 
 
 def _demand_table(demand: Demand) -> Any:
@@ -369,6 +391,7 @@ def compare(
     demand: Demand | None = None,
     year: int | None = None,
     top: int = 5,
+    equilibrium: bool = False,
     progress: Progress | None = None,
 ) -> pd.DataFrame:
     """Run the same jobs on ``base`` and on each scenario; return a tidy comparison table.
@@ -401,6 +424,9 @@ def compare(
         A scenario without a year runs in the base's.
     top
         How many utilisations and shadow prices to keep per run (largest first).
+    equilibrium
+        Also assign each run's demand (by default the bundled 2024 table) at user equilibrium
+        and report the route jobs' loaded times and the total delay.
     progress
         Called with the name of each run as it starts (the CLI draws a progress bar).
 
@@ -459,6 +485,8 @@ def compare(
             rows += _route_rows(run, job)
         for flow in flow_list:
             rows += _throughput_rows(run, flow)
+        if equilibrium:
+            rows += _equilibrium_rows(run, route_list)
         totals, util, price = _assignment_rows(run)
         rows += totals
         utilisation.append(util)

@@ -48,6 +48,7 @@ if TYPE_CHECKING:
         Criterion,
         EquilibriumResult,
     )
+    from corridors.scenarios import RouteJob
 
 __all__ = [
     "DRY",
@@ -60,6 +61,7 @@ __all__ = [
     "calibrate",
     "corridor_equilibrium",
     "delay_parameters",
+    "equilibrium_metrics",
     "loaded_network",
     "loaded_times",
     "observed_times",
@@ -214,6 +216,12 @@ class CorridorEquilibrium:
         np.add.at(free_edge, self.border_of, free[n:])
         return free_edge, loaded
 
+    def delay_tonne_hours(self) -> float:
+        """Waiting that load adds, in tonne-hours a year: flow times (loaded - free) hours."""
+        free, loaded = self.edge_hours()
+        flow = self.result.flow[: self.net.n_edges]
+        return float(flow @ (loaded - free))
+
     def element_table(self) -> list[dict[str, Any]]:
         """Per loaded element (link or place edge): flow, capacity, free and loaded hours."""
         free, loaded = self.edge_hours()
@@ -225,6 +233,8 @@ class CorridorEquilibrium:
                 {
                     "element": net.link_ids[link] if link >= 0 else net.place_ids[net.place[e]],
                     "kind": net.kind_name(e),
+                    "from": net.nodes[net.tail[e]][0],
+                    "to": net.nodes[net.head[e]][0],
                     "from_layer": net.nodes[net.tail[e]][1],
                     "to_layer": net.nodes[net.head[e]][1],
                     "flow_tpy": float(flow[e]),
@@ -417,6 +427,45 @@ def corridor_equilibrium(
     problem, origins, destinations, border_of = _problem(G, net, params or delay_parameters(), rows)
     result = assign(problem, gap=gap, max_iter=max_iter, algorithm=algorithm, criterion=criterion)
     return CorridorEquilibrium(net, problem, result, origins, destinations, border_of)
+
+
+def equilibrium_metrics(
+    G: nx.MultiDiGraph,
+    routes: Sequence[RouteJob],
+    *,
+    demand: pd.DataFrame | None = None,
+    year: int | None = None,
+    params: DelayParameters | None = None,
+) -> list[tuple[str, str, str, float, str]]:
+    """What ``compare`` and ``sweep`` report under load: (metric, pair, commodity, value, detail).
+
+    ``loaded_time_h`` of each dry-cargo route job's pair (hours at equilibrium; NaN, detail
+    "no route", where the pair is not connected) and ``delay_th``, the waiting load adds over
+    the whole network in thousand tonne-hours a year (pair ``"network"``, commodity ``"dry"``).
+    The bundled 2024 demand (by default) is assigned without :data:`TITR_AVOIDS`, as in the
+    calibration; a ``demand`` table of the user's on the whole network of ``year``. Route jobs
+    of other commodities are left out: their trains and ships are not modelled under load.
+    """
+    import math
+
+    from corridors.avoid import Avoid
+    from corridors.core import DST, SRC, compile_network
+    from corridors.lookup import find_place
+
+    jobs = [j for j in routes if j.commodity in DRY]
+    ends = [(find_place(G, j.origin), find_place(G, j.destination)) for j in jobs]
+    avoid = Avoid.of(countries=TITR_AVOIDS if demand is None else ())
+    index = compile_network(G, commodity="container", year=year, avoid=avoid).node_index
+    served = [(o, d) for o, d in ends if o != d and (o, SRC) in index and (d, DST) in index]
+    run = corridor_equilibrium(G, demand, year=year, avoid=avoid, pairs=served, params=params)
+    rows = []
+    for job, (o, d) in zip(jobs, ends, strict=True):
+        hours = run.hours(o, d) if (o, d) in served else 0.0 if o == d else math.inf
+        found = math.isfinite(hours)
+        value, detail = (hours, "") if found else (math.nan, "no route")
+        rows.append(("loaded_time_h", job.label, job.commodity, value, detail))
+    rows.append(("delay_th", "network", "dry", run.delay_tonne_hours() / 1e3, ""))
+    return rows
 
 
 def _fit_table(

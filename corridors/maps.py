@@ -40,7 +40,7 @@ from corridors.maps_draw import (
     route_label,
     totals_line,
 )
-from corridors.maps_results import diff_map, flow_map, throughput_map
+from corridors.maps_results import delay_map, diff_map, flow_map, throughput_map
 from corridors.maps_style import KIND_GROUPS, ROUTE_COLOURS, escape
 
 if TYPE_CHECKING:
@@ -51,6 +51,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_TILES",
+    "delay_map",
     "diff_map",
     "flow_map",
     "map_html",

@@ -25,6 +25,7 @@ from corridors.maps_draw import (
 )
 from corridors.maps_style import (
     UTILISATION_STOPS,
+    colour_scale,
     escape,
     fmt_number,
     link_popup,
@@ -42,10 +43,12 @@ if TYPE_CHECKING:
 
     from corridors.assignment import Assignment
     from corridors.capacity import Throughput
+    from corridors.congestion import CorridorEquilibrium
     from corridors.routing import Criterion, Route
 
 __all__ = [
     "classify_change",
+    "delay_map",
     "diff_map",
     "flow_map",
     "flow_width",
@@ -108,15 +111,20 @@ def _capacity_rows(
     return out
 
 
-def _colour_bar() -> str:
+def _colour_bar(title: str, what: str, ticks: Sequence[str], *, unknown: str | None) -> str:
+    """The sequential scale as a bar with its title and ticks (plain text, escaped here)."""
     stops = ", ".join(UTILISATION_STOPS)
-    return (
-        "<div><b>Utilisation</b> (flow / capacity)</div>"
-        f'<div class="corridors-bar" style="background:linear-gradient(to right, {stops})"></div>'
-        '<div style="display:flex;justify-content:space-between;width:180px">'
-        "<span>0 %</span><span>50 %</span><span>100 %</span></div>"
+    spans = "".join(f"<span>{escape(t)}</span>" for t in ticks)
+    grey = (
         '<div><span class="corridors-dot" style="background:#888888;margin-left:0"></span>'
-        "capacity not known</div>"
+        f"{escape(unknown)}</div>"
+        if unknown
+        else ""
+    )
+    return (
+        f"<div><b>{escape(title)}</b> ({escape(what)})</div>"
+        f'<div class="corridors-bar" style="background:linear-gradient(to right, {stops})"></div>'
+        f'<div style="display:flex;justify-content:space-between;width:180px">{spans}</div>' + grey
     )
 
 
@@ -212,7 +220,9 @@ def flow_map(
         m,
         "legend",
         "Legend",
-        _colour_bar()
+        _colour_bar(
+            "Utilisation", "flow / capacity", ("0 %", "50 %", "100 %"), unknown="capacity not known"
+        )
         + f"<div>width: up to {escape(_tpy(largest))}</div>"
         + '<div><span class="corridors-dot" style="background:#fff;border:3px solid #000;'
         'margin-left:0"></span>binding bottleneck</div>',
@@ -229,6 +239,135 @@ def flow_map(
     )
     order = ["Network", "Flows on links", "Places handling flow", "Binding bottlenecks"]
     return finish(m, groups, order, flow_points or points)
+
+
+_QUEUES = {"transfer": "transfer", "gauge_change": "gauge change"}
+
+
+def _loaded_elements(
+    eq: CorridorEquilibrium,
+) -> dict[tuple[str, str], list[dict[str, Any]]]:
+    """The equilibrium's loaded links and place queues, each with its rows (one a direction or
+    a layer pair), keyed ``("link", id)`` or ``("place", id)``; access edges left out."""
+    out: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for row in eq.element_table():
+        if row["kind"] == "link":
+            out.setdefault(("link", row["element"]), []).append(row)
+        elif row["kind"] in _QUEUES and math.isfinite(row["capacity_tpy"]):
+            out.setdefault(("place", row["element"]), []).append(row)
+    return dict(sorted(out.items()))
+
+
+def _delay_rows(
+    rows: Sequence[Mapping[str, Any]], names: Mapping[str, str]
+) -> list[tuple[str, str]]:
+    out = []
+    for r in rows:
+        if r["kind"] == "link":
+            label = f"{names.get(r['from'], r['from'])} → {names.get(r['to'], r['to'])}"
+        else:
+            label = f"{_QUEUES[r['kind']]} {r['from_layer']} → {r['to_layer']}"
+        capacity = r["capacity_tpy"]
+        of = f" of {_tpy(capacity)}" if math.isfinite(capacity) else ", capacity not known"
+        out.append((f"flow {label}", escape(f"{_tpy(r['flow_tpy'])}{of}")))
+        out.append(
+            (
+                f"hours {label}",
+                escape(
+                    f"free {r['free_h']:.1f} h, loaded {r['loaded_h']:.1f} h, "
+                    f"delay {max(0.0, r['delay_h']):.1f} h"
+                ),
+            )
+        )
+    return out
+
+
+def delay_map(
+    G: nx.MultiDiGraph,
+    eq: CorridorEquilibrium,
+    *,
+    tiles: str | None = DEFAULT_TILES,
+) -> folium.Map:
+    """Where load makes freight wait: links and place queues coloured by their delay.
+
+    Each link that carries flow at equilibrium is drawn once, as wide as the tonnes a year it
+    carries (both directions together) and coloured by its delay (loaded minus free hours, the
+    slower direction, any border queue on the crossing included) on a sequential scale from no
+    delay to the largest on the map (a colour bar explains it). Places whose transfer or
+    gauge-change yards queue are circles sized by the tonnes handled and coloured the same way.
+    Popups give each direction's flow, capacity, and free, loaded and delay hours.
+
+    Parameters
+    ----------
+    G
+        The network the equilibrium ran on.
+    eq
+        The result of :func:`corridors.congestion.corridor_equilibrium`.
+    tiles
+        A folium tile set for the base map, or None for none.
+    """
+    import folium
+
+    m = new_map(tiles)
+    groups: dict[str, folium.FeatureGroup] = {}
+    points = faded_network(G, m, groups)
+    names, sources, links = place_names(G), G.graph.get("sources", {}), links_by_id(G)
+    elements = _loaded_elements(eq)
+    tonnes = {key: sum(r["flow_tpy"] for r in rows) for key, rows in elements.items()}
+    delay = {key: max(0.0, *(r["delay_h"] for r in rows)) for key, rows in elements.items()}
+    largest, worst = max(tonnes.values(), default=0.0), max(delay.values(), default=0.0)
+    drawn: list[list[float]] = []
+    for (kind, fid), rows in elements.items():
+        colour = colour_scale(delay[(kind, fid)] / worst if worst > 0 else 0.0)
+        summary = f"{_tpy(tonnes[(kind, fid)])}, delay {delay[(kind, fid)]:.1f} h"
+        extra = _delay_rows(rows, names)
+        if kind == "link" and fid in links:
+            u, v, d = links[fid]
+            line = latlon(d["coords"])
+            drawn.extend(line)
+            title = link_title(names, u, v)
+            folium.PolyLine(
+                line,
+                color=colour,
+                weight=flow_width(tonnes[(kind, fid)], largest),
+                opacity=0.95,
+                class_name="corridors-delay",
+                tooltip=folium.Tooltip(escape(f"{title}: {summary}")),
+                popup=folium.Popup(link_popup(fid, title, d, sources, extra=extra), max_width=380),
+            ).add_to(get_layer(m, groups, "Delay on links"))
+        elif kind == "place" and fid in G:
+            node = G.nodes[fid]
+            drawn.append([node["y"], node["x"]])
+            circle(
+                (node["y"], node["x"]),
+                radius=round(3 + 9 * math.sqrt(min(1.0, tonnes[(kind, fid)] / largest)), 1),
+                colour="#333333",
+                fill=colour,
+                css="corridors-delay-place",
+                tooltip=f"{names[fid]}: {summary}",
+                popup=place_popup(fid, node, sources, extra=extra),
+            ).add_to(get_layer(m, groups, "Delay at places"))
+    ticks = ("0 h", f"{worst / 2:.1f} h", f"{worst:.1f} h")
+    add_panel(
+        m,
+        "legend",
+        "Legend",
+        _colour_bar("Delay", "loaded - free hours", ticks, unknown=None)
+        + f"<div>width: up to {escape(_tpy(largest))}</div>",
+    )
+    result = eq.result
+    add_panel(
+        m,
+        "totals",
+        "Equilibrium",
+        escape(
+            f"waiting added by load {fmt_number(round(eq.delay_tonne_hours() / 1e3))} "
+            f"thousand t·h/yr; relative gap {result.relative_gap:.1e} "
+            f"after {result.iterations} iterations"
+        ),
+    )
+    order = ["Network", "Delay on links", "Delay at places"]
+    return finish(m, groups, order, drawn or points)
 
 
 def _bottleneck(

@@ -40,7 +40,17 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-__all__ = ["SweepResult", "perturb", "run_draws", "sweep", "sweep_json", "write_sweep"]
+    from corridors.congestion import DelayParameters
+
+__all__ = [
+    "SweepResult",
+    "draw_delay_parameters",
+    "perturb",
+    "run_draws",
+    "sweep",
+    "sweep_json",
+    "write_sweep",
+]
 
 #: Link attributes that fall back on the mode's default, and the modes.csv column behind each.
 MODE_DEFAULTS = {
@@ -62,7 +72,8 @@ class SweepResult:
         One row per draw, metric and pair (columns :data:`DRAW_COLUMNS`): ``time_h``,
         ``cost_usd_per_t``, ``length_km``, ``co2_kg_per_t`` and ``route`` per route job;
         ``throughput_tpy`` and ``bottleneck`` per throughput job (detail: the links of the
-        route, the ids of the cut).
+        route, the ids of the cut); with ``equilibrium``, ``loaded_time_h`` per dry-cargo route
+        job and ``delay_th`` (:func:`corridors.congestion.equilibrium_metrics`).
     summary
         Per metric and pair: ``median``, ``p5``, ``p95``, ``mean``, ``n`` (draws with a figure)
         and ``missing`` (draws without one, e.g. no route).
@@ -213,6 +224,21 @@ def _throughput_rows(
     ]
 
 
+def draw_delay_parameters(rng: np.random.Generator) -> DelayParameters:
+    """Volume-delay parameters drawn from their ranges (``geodata/congestion.csv``): each
+    triangular between its low and high, with the calibrated value as the mode."""
+    from dataclasses import fields
+
+    from corridors.congestion import DelayParameters, delay_parameters, parameter_ranges
+
+    value, ranges = delay_parameters(), parameter_ranges()
+    drawn = {}
+    for f in fields(DelayParameters):
+        low, high = ranges[f.name]
+        drawn[f.name] = _tri_ppf(float(rng.random()), low, getattr(value, f.name), high)
+    return DelayParameters(**drawn)
+
+
 def run_draws(
     G: nx.MultiDiGraph,
     draws: Iterable[int],
@@ -221,21 +247,31 @@ def run_draws(
     routes: Sequence[RouteJob] = (),
     throughput: Sequence[ThroughputJob] = (),
     year: int | None = None,
+    equilibrium: bool = False,
+    demand: pd.DataFrame | None = None,
 ) -> list[tuple]:
     """Rows ``(draw, metric, pair, commodity, value, detail)`` of the given draws of ``G``.
 
     Draw ``i`` perturbs ``G`` with a generator seeded ``[seed, i]``; this is the unit of work
-    the process pool and Dask run.
+    the process pool and Dask run. With ``equilibrium``, the same generator then draws the
+    delay parameters and ``demand`` (None: the bundled 2024 table) is assigned under load.
     """
     import numpy as np
 
+    from corridors.congestion import equilibrium_metrics
+
     rows: list[tuple] = []
     for draw in draws:
-        H = perturb(G, np.random.default_rng([seed, draw]))
+        rng = np.random.default_rng([seed, draw])
+        H = perturb(G, rng)
         for job in routes:
             rows += _route_rows(H, draw, job, year)
         for flow in throughput:
             rows += _throughput_rows(H, draw, flow, year)
+        if equilibrium:
+            params = draw_delay_parameters(rng)
+            metrics = equilibrium_metrics(H, routes, demand=demand, year=year, params=params)
+            rows += [(draw, *values) for values in metrics]
     return rows
 
 
@@ -416,6 +452,7 @@ def sweep(
     workers: int | None = None,
     scheduler: Any = None,
     chunk_size: int | None = None,
+    equilibrium: bool = False,
     progress: Progress | None = None,
 ) -> SweepResult:
     """Draw the uncertain figures ``samples`` times and run the route and throughput jobs on each.
@@ -438,6 +475,10 @@ def sweep(
         the draws then run on that cluster instead of the local pool.
     chunk_size
         Draws per task (default: about four tasks per worker).
+    equilibrium
+        Also draw the delay parameters from their ranges and assign the scenario's demand
+        (by default the bundled 2024 table) at user equilibrium in each draw: the route jobs'
+        loaded times and the total delay.
     progress
         Called with ``(draws done, samples)`` as chunks finish.
 
@@ -486,7 +527,17 @@ def sweep(
         )
         for j in flow_list
     )
-    kwargs = {"seed": seed, "routes": route_list, "throughput": flow_list, "year": year}
+    kwargs: dict[str, Any] = {
+        "seed": seed,
+        "routes": route_list,
+        "throughput": flow_list,
+        "year": year,
+    }
+    if equilibrium:
+        from corridors.compare import demand_frame
+
+        own = None if scenario is None else (scenario.demand or scenario.demand_file)
+        kwargs |= {"equilibrium": True, "demand": demand_frame(H, own)}
     if workers is None:
         workers = (
             len(os.sched_getaffinity(0))

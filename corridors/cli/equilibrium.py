@@ -11,14 +11,18 @@ from corridors.cli.app import (
     AvoidCountryOpt,
     JsonOpt,
     LinksOpt,
+    MapOpt,
+    OfflineOpt,
     PlacesOpt,
     YearOpt,
     app,
     console,
     fail,
+    map_tiles,
     network,
     print_json,
     split_list,
+    write_map,
 )
 
 if TYPE_CHECKING:
@@ -229,6 +233,8 @@ def _run_corridor(
     criterion: str,
     max_iter: int,
     out: Path | None,
+    map_file: Path | None,
+    offline: bool,
 ) -> dict[str, Any]:
     from corridors.congestion import TITR_AVOIDS, corridor_equilibrium
     from corridors.demand import read_demand
@@ -251,6 +257,10 @@ def _run_corridor(
         write_text_atomic(out / "skims.csv", _rows_csv(tables["skims"]))
         write_text_atomic(out / "elements.csv", _rows_csv(tables["elements"]))
         write_text_atomic(out / "gaps.csv", _gaps_csv(run.result))
+    if map_file is not None:
+        from corridors.maps import delay_map
+
+        write_map(delay_map(G, run, tiles=map_tiles(offline)), map_file, offline=offline)
     return tables
 
 
@@ -310,15 +320,20 @@ def equilibrium(
         Path | None,
         typer.Option("--out", help="Also write the CSV tables here.", file_okay=False),
     ] = None,
+    map_file: MapOpt = None,
+    offline: OfflineOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Assign demand at user equilibrium: flows, loaded times, skims and the gap per iteration.
 
     On the corridor network, dry cargo (container, general) is assigned with times that grow
     with load (ferries, ports, gauge yards, borders, line haul); the bundled 2024 demand without
-    Russia and Iran unless --avoid-country says otherwise. With --tntp, a TNTP network.
+    Russia and Iran unless --avoid-country says otherwise; --map draws the delays. With --tntp,
+    a TNTP network.
     """
     _check_algorithm(algorithm, criterion)
+    if map_file is not None and (tntp is not None or calibrate):
+        fail("--map draws the corridor network's delays, not --tntp or --calibrate")
     if not gap > 0:
         fail(f"--gap: {gap}; expected a number > 0")
     if calibrate:
@@ -328,7 +343,7 @@ def equilibrium(
         tables = _run_corridor(
             demand, places=places, links=links, year=year, avoid_country=avoid_country,
             scale=demand_scale, free_flow=free_flow, pair=pair, gap=gap, algorithm=algorithm,
-            criterion=criterion, max_iter=max_iter, out=out,
+            criterion=criterion, max_iter=max_iter, out=out, map_file=map_file, offline=offline,
         )  # fmt: skip
         if as_json:
             print_json(tables)

@@ -44,6 +44,16 @@ RouteOpt = Annotated[
 _ADDRESS = re.compile(r"(?:(?:tcp|tls|ws|wss|ucx)://)?(?:\[[0-9a-fA-F:.]+\]|[\w.-]+):(\d{1,5})")
 
 
+EquilibriumOpt = Annotated[
+    bool,
+    typer.Option(
+        "--equilibrium",
+        help="Also assign the demand (default: the bundled 2024 table) at user equilibrium: "
+        "the routes' loaded times (loaded_time_h) and the total delay (delay_th).",
+    ),
+]
+
+
 def _scheduler(value: str | None) -> str | None:
     """``--scheduler``: a Dask address ``[scheme://]host:port``, checked before any work."""
     if value is None:
@@ -168,6 +178,7 @@ def compare(
             callback=checked_folder,
         ),
     ] = None,
+    equilibrium: EquilibriumOpt = False,
     map_file: MapOpt = None,
     offline: OfflineOpt = False,
     places: PlacesOpt = None,
@@ -192,7 +203,9 @@ def compare(
             finished.append(name)
             update(len(finished), len(scenarios) + 1)
 
-        table = run_compare(G, scenarios, routes=routes, year=year, progress=step)
+        table = run_compare(
+            G, scenarios, routes=routes, year=year, equilibrium=equilibrium, progress=step
+        )
     with contextlib.ExitStack() as stack:  # the report's files appear together, or none
         if out is not None:
             tmp = stack.enter_context(atomic_folder(out))
@@ -237,6 +250,7 @@ def sweep(
         ),
     ] = None,
     route: RouteOpt = None,
+    equilibrium: EquilibriumOpt = False,
     as_json: JsonOpt = False,
     out: Annotated[
         Path | None,
@@ -267,6 +281,7 @@ def sweep(
             routes=routes,
             workers=workers,
             scheduler=scheduler,
+            equilibrium=equilibrium,
             progress=step,
         )
     if out is not None:
