@@ -377,7 +377,10 @@ def _frame(ax: Axes, lines: Any, focus: Sequence[tuple[float, float]] = ()) -> N
     else:
         minx, miny, maxx, maxy = (float(v) for v in lines.total_bounds)
     padx, pady = max((maxx - minx) * 0.04, 0.1), max((maxy - miny) * 0.04, 0.1)
-    west, south, east, north = minx - padx, miny - pady, maxx + padx, maxy + pady
+    aspect = 1 / max(math.cos(math.radians((miny + maxy) / 2)), 0.2)
+    west, south, east, north = _filled(
+        ax, (minx - padx, miny - pady, maxx + padx, maxy + pady), aspect
+    )
     shapes = countries((west - 1, south - 1, east + 1, north + 1))
     if shapes:
         gpd.GeoSeries(shapes, crs="EPSG:4326").plot(
@@ -385,7 +388,7 @@ def _frame(ax: Axes, lines: Any, focus: Sequence[tuple[float, float]] = ()) -> N
         )
     ax.set_xlim(west, east)
     ax.set_ylim(south, north)
-    ax.set_aspect(1 / max(math.cos(math.radians((miny + maxy) / 2)), 0.2))
+    ax.set_aspect(aspect)
     ax.set_xticks([])
     ax.set_yticks([])
     ax.set_xlabel("")
@@ -414,6 +417,23 @@ def default_title(
         return f"What {scenario.graph.get('name') or 'the scenario'} changes{when}"
     n_links = sum(1 for _ in link_edges(G))
     return f"Transport network{when}: {G.number_of_nodes()} places, {n_links} links"
+
+
+def _filled(
+    ax: Axes, bounds: tuple[float, float, float, float], aspect: float
+) -> tuple[float, float, float, float]:
+    """The bounds widened (or heightened) about their centre to the shape of the axes, so a
+    figure of a chosen size is filled by the map rather than by blank margins."""
+    west, south, east, north = bounds
+    fig_w, fig_h = ax.figure.bbox.width, ax.figure.bbox.height
+    pos = ax.get_position(original=True)
+    box = (pos.width * fig_w) / max(pos.height * fig_h, 1e-9)
+    width, height = east - west, (north - south) * aspect
+    if width < box * height:
+        grow = (box * height - width) / 2
+        return west - grow, south, east + grow, north
+    grow = (width / box - height) / aspect / 2
+    return west, max(south - grow, -89.0), east, min(north + grow, 89.0)
 
 
 def save_png(
