@@ -126,7 +126,7 @@ def city_places(G: nx.MultiDiGraph, city: str) -> list[str]:
     --------
     >>> from corridors import load_network
     >>> city_places(load_network(), "istanbul")
-    ['station:gebze', 'station:halkali']
+    ['port:ambarli', 'station:gebze', 'station:halkali']
     """
     key = normalize(city)
     return sorted(n for n, d in G.nodes(data=True) if d.get("city") and normalize(d["city"]) == key)
@@ -136,8 +136,8 @@ def find_places(G: nx.MultiDiGraph, query: str) -> list[str]:
     """The places ``query`` stands for where a set will do: every terminal of a city that
     several places serve (their ``city`` attribute), otherwise the one :func:`find_place` finds.
 
-    Use it for origins and destinations that are sets (throughput, criticality pairs), so that
-    "Istanbul" means both sides of the Bosphorus and not one station.
+    Use it for origins and destinations that are sets (routes, throughput, criticality pairs), so
+    that "Istanbul" means both sides of the Bosphorus and its port, not one station.
 
     Raises
     ------

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +24,7 @@ from corridors.core import (
 from corridors.core.paths import PathFinder, path_weight
 from corridors.exceptions import DataError, NoRouteError
 from corridors.expand import Avoid
-from corridors.lookup import find_place
+from corridors.lookup import find_places
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -115,8 +115,9 @@ class Totals:
 class Route:
     """A route from an origin to a destination for one commodity.
 
-    ``corridors`` are the corridor names of its links, most kilometres first; ``countries``
-    the countries it passes, in order.
+    ``origin`` and ``destination`` are the places it starts and ends at: where a query names a
+    city (or a set of places), the terminal it uses. ``corridors`` are the corridor names of
+    its links, most kilometres first; ``countries`` the countries it passes, in order.
     """
 
     origin: str
@@ -188,18 +189,22 @@ class _Search:
     """One query's compiled network, weights and path finder; builds routes from edge paths."""
 
     def __init__(
-        self, G: nx.MultiDiGraph, net: CompiledNetwork, by: Criterion, o: str, d: str
+        self,
+        G: nx.MultiDiGraph,
+        net: CompiledNetwork,
+        by: Criterion,
+        origins: list[str],
+        destinations: list[str],
     ) -> None:
-        self.G, self.net, self.origin, self.destination = G, net, o, d
+        self.G, self.net = G, net
         self.weights = net.weights(by)
         self.finder = path_finder(net)
         self.simple = None if self.finder.heap else self.finder.routing_graph_for(by)
-        self.source = net.node_index.get((o, SRC))
-        self.target = net.node_index.get((d, DST))
+        self.source = _nodes(net, origins, SRC)
+        self.target = _nodes(net, destinations, DST)
 
     def path(self, weights: Any = None) -> list[int] | None:
         """A cheapest path for ``weights`` (the criterion's by default), simplified."""
-        assert self.source is not None and self.target is not None
         if weights is None:
             found = self.finder.path(self.source, self.target, self.weights, simple=self.simple)
         else:
@@ -258,7 +263,15 @@ class _Search:
 
     def route(self, path: list[int]) -> Route:
         """The :class:`Route` of a path of edge ids."""
-        return _build_route(self.G, self.net, path, self.origin, self.destination)
+        net = self.net
+        origin = net.nodes[net.tail[path[0]]][0]
+        return _build_route(self.G, net, path, origin, net.nodes[net.head[path[-1]]][0])
+
+
+def _nodes(net: CompiledNetwork, places: list[str], role: str) -> list[int]:
+    """The source (or sink) nodes of those places that have one, in the order given."""
+    found = (net.node_index.get((p, role)) for p in places)
+    return [n for n in found if n is not None]
 
 
 def path_finder(net: CompiledNetwork) -> PathFinder:
@@ -470,8 +483,8 @@ def _variants(
 
 def route(
     G: nx.MultiDiGraph,
-    origin: str,
-    destination: str,
+    origin: str | Sequence[str],
+    destination: str | Sequence[str],
     *,
     commodity: str = "container",
     by: Criterion = "time",
@@ -487,7 +500,11 @@ def route(
     G
         A network from :func:`~corridors.load_network` or :func:`~corridors.read_network`.
     origin, destination
-        Place ids, names or aliases (case- and accent-insensitive).
+        Place ids, names or aliases (case- and accent-insensitive), or a city that several
+        terminals serve (their ``city`` attribute, see :func:`~corridors.lookup.find_places`),
+        or a list of any of these: the route is the best from any of the origin's places to
+        any of the destination's, and :attr:`Route.origin` and :attr:`Route.destination` say
+        which it uses (alternatives may use others).
     commodity
         One of the commodities table (``container``, ``general``, ``oil``, ``gas``).
     by
@@ -526,14 +543,16 @@ def route(
     """
     if k < 1:
         raise DataError(f"k is {k}; expected at least 1")
-    o, d = find_place(G, origin), find_place(G, destination)
-    if o == d:
-        raise DataError(f"origin and destination are the same place '{o}'")
+    origins, destinations = _ends(G, origin), _ends(G, destination)
+    same = sorted(set(origins) & set(destinations))
+    if same:
+        raise DataError(f"origin and destination are the same place '{same[0]}'")
+    o, d = " or ".join(origins), " or ".join(destinations)
     criterion_weights(by)
     net = compile_network(G, commodity=commodity, year=year, avoid=avoid)
-    search = _Search(G, net, by, o, d)
-    if search.source is None or search.target is None:
-        missing = o if search.source is None else d
+    search = _Search(G, net, by, origins, destinations)
+    if not search.source or not search.target:
+        missing = o if not search.source else d
         raise NoRouteError(
             f"no route from '{o}' to '{d}' for {commodity}: '{missing}' has no "
             f"link in service for {commodity}{_conditions(year, avoid)}"
@@ -546,6 +565,15 @@ def route(
     chosen = _corridors(search, best, k) if k > 1 else [best]
     chosen += _variants(search, chosen, k - len(chosen), min_difference) if len(chosen) < k else []
     return [search.route(p) for p in chosen]
+
+
+def _ends(G: nx.MultiDiGraph, query: str | Sequence[str]) -> list[str]:
+    """The places one end of a query stands for: a city's terminals, or those of a list."""
+    names = [query] if isinstance(query, str) else list(query)
+    if not names:
+        raise DataError("an end of the route names no place")
+    found = (p for name in names for p in find_places(G, name))
+    return list(dict.fromkeys(found))
 
 
 def _conditions(year: int | None, avoid: Avoid | None) -> str:

@@ -3,7 +3,10 @@
 Drawn with geopandas and matplotlib (the Agg backend, so no display is needed), in the same
 colours as the interactive maps of :mod:`corridors.maps`, over the light base map of
 :mod:`corridors.maps_basemap` (shipped with corridors). The same inputs give the same bytes.
-Titles are plain text: a ``$`` in a scenario name is never read as mathtext.
+A figure for a report has a title, labels of the main places (those that would overlap a
+label already placed are left out), a legend of modes, statuses and kinds of place, and a scale
+bar in km; :func:`save_png` writes it at a chosen size (inches) and dpi. Titles and labels are
+plain text: a ``$`` in a scenario or place name is never read as mathtext.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from corridors.exceptions import DataError
 from corridors.io import atomic_path
 from corridors.maps_style import (
     KIND_STYLES,
@@ -34,9 +38,13 @@ if TYPE_CHECKING:
     from corridors.assignment import Assignment
     from corridors.routing import Route
 
-__all__ = ["plot_map", "save_png"]
+__all__ = ["LABEL_KINDS", "default_title", "plot_map", "save_png"]
 
 _ADDED, _REMOVED, _CHANGED = "#1a9850", "#d73027", "#fe9929"
+
+#: Kinds of place labelled on a map, most important first (a route's places are labelled first).
+LABEL_KINDS = ("port", "oil_terminal", "gas_terminal", "dry_port", "rail_station", "field")
+_LABEL_PT = 7.0  # label font size, points
 
 
 def _lines(G: nx.MultiDiGraph, year: int | None) -> Any:
@@ -133,7 +141,7 @@ def plot_map(
                     label=status.replace("_", " "),
                 )
             )
-        _places(G, ax)
+        handles += _places(G, ax)
     for i, r in enumerate(routes, start=1):
         colour = ROUTE_COLOURS[(i - 1) % len(ROUTE_COLOURS)]
         r.to_gdf(G).plot(ax=ax, color=colour, linewidth=3.5 if i == 1 else 2.5, zorder=5 - i / 100)
@@ -153,14 +161,26 @@ def plot_map(
     if scenario is not None:
         handles += _diff(G, scenario, ax, year, focus)
     _frame(ax, lines, focus)
+    _labels(G, ax, routes, all_places=not faded)
+    _scale_bar(ax)
     if handles:
-        ax.legend(handles=handles, loc="lower left", fontsize=8, frameon=True)
+        ax.legend(
+            handles=handles,
+            loc="lower left",
+            fontsize=8,
+            frameon=True,
+            ncols=2 if len(handles) > 8 else 1,
+        )
     if title:
         ax.set_title(title, parse_math=False, usetex=False)
     return ax
 
 
-def _places(G: nx.MultiDiGraph, ax: Axes) -> None:
+def _places(G: nx.MultiDiGraph, ax: Axes) -> list[Any]:
+    """Draw the places by kind; the legend handles of the kinds drawn."""
+    from matplotlib.lines import Line2D
+
+    handles: list[Any] = []
     by_kind: dict[str, list[tuple[float, float]]] = {}
     for _, d in sorted(G.nodes(data=True)):
         by_kind.setdefault(str(d.get("kind", "junction")), []).append((d["x"], d["y"]))
@@ -176,6 +196,98 @@ def _places(G: nx.MultiDiGraph, ax: Axes) -> None:
             linewidths=0.6,
             zorder=6,
         )
+        handles.append(
+            Line2D(
+                [],
+                [],
+                linestyle="",
+                marker="o",
+                markersize=style["radius"],
+                markerfacecolor=style["fill"],
+                markeredgecolor="#333333",
+                label=kind.replace("_", " "),
+            )
+        )
+    return handles
+
+
+def _label_order(G: nx.MultiDiGraph, routes: Sequence[Route], all_places: bool) -> list[str]:
+    """The places to label, most important first: the first route's ends, the routes' places
+    (where they change mode first), then by kind (:data:`LABEL_KINDS`), links, id."""
+    first = [p for r in routes[:1] for p in (r.origin, r.destination)]
+    changes = [t.place for r in routes for t in r.transfers]
+    on_routes = [p for r in routes for p in r.places]
+    rank = {kind: i for i, kind in enumerate(LABEL_KINDS)}
+    others = sorted(
+        (n for n, d in G.nodes(data=True) if all_places and d.get("kind") in rank),
+        key=lambda n: (rank[G.nodes[n]["kind"]], -G.degree(n), n),
+    )
+    return list(dict.fromkeys([*first, *changes, *on_routes, *others]))
+
+
+def _labels(G: nx.MultiDiGraph, ax: Axes, routes: Sequence[Route], *, all_places: bool) -> None:
+    """Label the main places inside the frame, leaving out any label that would overlap one
+    already placed (sizes estimated from the font size, so no draw is needed)."""
+    import matplotlib.patheffects as pe
+
+    ax.apply_aspect()
+    dpi = ax.figure.dpi
+    (x0, y0), (x1, y1) = ax.transAxes.transform([(0, 0), (1, 1)])
+    height = 1.25 * _LABEL_PT * dpi / 72
+    dx, dy = 4 * dpi / 72, 2 * dpi / 72
+    placed: list[tuple[float, float, float, float]] = []
+    for place in _label_order(G, routes, all_places):
+        d = G.nodes[place]
+        name = str(d.get("name") or place)
+        px, py = ax.transData.transform((d["x"], d["y"]))
+        width = 0.6 * _LABEL_PT * dpi / 72 * len(name)
+        for side in (1, -1):  # right of the place, else left of it
+            left = px + dx if side == 1 else px - dx - width
+            box = (left, py + dy, left + width, py + dy + height)
+            inside = x0 <= box[0] and box[2] <= x1 and y0 <= py and box[3] <= y1
+            if inside and not any(_overlap(box, other) for other in placed):
+                placed.append(box)
+                ax.annotate(
+                    name,
+                    (d["x"], d["y"]),
+                    xytext=(4 * side, 2),
+                    textcoords="offset points",
+                    ha="left" if side == 1 else "right",
+                    fontsize=_LABEL_PT,
+                    color="#222222",
+                    zorder=9,
+                    parse_math=False,
+                    path_effects=[pe.withStroke(linewidth=2.5, foreground="white")],
+                )
+                break
+
+
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _scale_bar(ax: Axes) -> None:
+    """A scale bar in km at the lower right, true at the latitude it is drawn at."""
+    west, east = ax.get_xlim()
+    south, north = ax.get_ylim()
+    y = south + 0.05 * (north - south)
+    km_per_degree = 111.32 * math.cos(math.radians(y))
+    target = 0.2 * (east - west) * km_per_degree
+    magnitude = 10 ** math.floor(math.log10(target))
+    km = max(m * magnitude for m in (1, 2, 5) if m * magnitude <= target)
+    length = km / km_per_degree
+    right = east - 0.04 * (east - west)
+    ax.plot([right - length, right], [y, y], color="#222222", linewidth=2.5, zorder=10)
+    ax.text(
+        right - length / 2,
+        y + 0.012 * (north - south),
+        f"{km:,.0f} km",
+        ha="center",
+        va="bottom",
+        fontsize=8,
+        zorder=10,
+        parse_math=False,
+    )
 
 
 def _flows(
@@ -265,7 +377,10 @@ def _frame(ax: Axes, lines: Any, focus: Sequence[tuple[float, float]] = ()) -> N
     else:
         minx, miny, maxx, maxy = (float(v) for v in lines.total_bounds)
     padx, pady = max((maxx - minx) * 0.04, 0.1), max((maxy - miny) * 0.04, 0.1)
-    west, south, east, north = minx - padx, miny - pady, maxx + padx, maxy + pady
+    aspect = 1 / max(math.cos(math.radians((miny + maxy) / 2)), 0.2)
+    west, south, east, north = _filled(
+        ax, (minx - padx, miny - pady, maxx + padx, maxy + pady), aspect
+    )
     shapes = countries((west - 1, south - 1, east + 1, north + 1))
     if shapes:
         gpd.GeoSeries(shapes, crs="EPSG:4326").plot(
@@ -273,12 +388,52 @@ def _frame(ax: Axes, lines: Any, focus: Sequence[tuple[float, float]] = ()) -> N
         )
     ax.set_xlim(west, east)
     ax.set_ylim(south, north)
-    ax.set_aspect(1 / max(math.cos(math.radians((miny + maxy) / 2)), 0.2))
+    ax.set_aspect(aspect)
     ax.set_xticks([])
     ax.set_yticks([])
     ax.set_xlabel("")
     ax.set_ylabel("")
     ax.set_facecolor(WATER if shapes is not None else "#f4f6f8")
+
+
+def default_title(
+    G: nx.MultiDiGraph,
+    *,
+    routes: Sequence[Route] = (),
+    assignment: Assignment | None = None,
+    scenario: nx.MultiDiGraph | None = None,
+    year: int | None = None,
+) -> str:
+    """What a map shows, as a title: its routes, flows, a scenario's changes or the network."""
+    when = f" in {year}" if year is not None else ""
+    if routes:
+        first = routes[0]
+        ends = f"{G.nodes[first.origin]['name']} -> {G.nodes[first.destination]['name']}"
+        count = f"{len(routes)} routes" if len(routes) > 1 else "best route"
+        return f"{ends}: {count} for {first.commodity}{when}"
+    if assignment is not None:
+        return f"Assigned flows and capacity used{when}"
+    if scenario is not None:
+        return f"What {scenario.graph.get('name') or 'the scenario'} changes{when}"
+    n_links = sum(1 for _ in link_edges(G))
+    return f"Transport network{when}: {G.number_of_nodes()} places, {n_links} links"
+
+
+def _filled(
+    ax: Axes, bounds: tuple[float, float, float, float], aspect: float
+) -> tuple[float, float, float, float]:
+    """The bounds widened (or heightened) about their centre to the shape of the axes, so a
+    figure of a chosen size is filled by the map rather than by blank margins."""
+    west, south, east, north = bounds
+    fig_w, fig_h = ax.figure.bbox.width, ax.figure.bbox.height
+    pos = ax.get_position(original=True)
+    box = (pos.width * fig_w) / max(pos.height * fig_h, 1e-9)
+    width, height = east - west, (north - south) * aspect
+    if width < box * height:
+        grow = (box * height - width) / 2
+        return west - grow, south, east + grow, north
+    grow = (width / box - height) / aspect / 2
+    return west, max(south - grow, -89.0), east, min(north + grow, 89.0)
 
 
 def save_png(
@@ -290,11 +445,14 @@ def save_png(
     assignment: Assignment | None = None,
     scenario: nx.MultiDiGraph | None = None,
     title: str | None = None,
+    size: tuple[float, float] = (10.0, 7.0),
     dpi: int = 120,
 ) -> Path:
     """Write a PNG of the network, routes, flows or a scenario's changes (see :func:`plot_map`).
 
-    The file is written to a temporary file and renamed, with no timestamp or version in
+    The image is ``size`` inches (width, height) at ``dpi``: ``size[0] * dpi`` by ``size[1] *
+    dpi`` pixels. Without a ``title``, :func:`default_title` says what the map shows. The file
+    is written to a temporary file and renamed, with no timestamp or version in
     its metadata, so the same inputs give the same bytes.
 
     Examples
@@ -311,7 +469,11 @@ def save_png(
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(10, 7), dpi=dpi)
+    if not (size[0] > 0 and size[1] > 0 and dpi > 0):
+        raise DataError(f"a PNG of {size[0]:g} x {size[1]:g} in at {dpi} dpi has no pixels")
+    if title is None:
+        title = default_title(G, routes=routes, assignment=assignment, scenario=scenario, year=year)
+    fig, ax = plt.subplots(figsize=size, dpi=dpi, layout="constrained")
     try:
         plot_map(
             G,
@@ -323,9 +485,7 @@ def save_png(
             title=title,
         )
         with atomic_path(path) as tmp:
-            fig.savefig(
-                tmp, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None}
-            )
+            fig.savefig(tmp, format="png", dpi=dpi, metadata={"Software": None})
     finally:
         plt.close(fig)
     return Path(path)

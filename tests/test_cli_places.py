@@ -14,10 +14,10 @@ def test_places_lists_id_name_city_country_kind_and_modes(
 ) -> None:
     assert run(["places", "istanbul", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)["places"]
-    # port:ambarli matches by its alias 'Istanbul Ambarli' (it has no city of its own in the
-    # data); station:halkali takes trucks from Ambarli and the Sarp road since issue 10
+    # port:ambarli is Istanbul's container port (city Istanbul); station:halkali takes trucks
+    # from Ambarli and the Sarp road since issue 10
     assert [(r["id"], r["city"], r["country"], r["kind"], r["modes"]) for r in rows] == [
-        ("port:ambarli", None, "TR", "port", ["road", "sea"]),
+        ("port:ambarli", "Istanbul", "TR", "port", ["road", "sea"]),
         ("station:gebze", "Istanbul", "TR", "junction", ["rail"]),
         ("station:halkali", "Istanbul", "TR", "rail_station", ["rail", "road"]),
     ]

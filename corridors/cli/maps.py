@@ -71,6 +71,17 @@ def map_command(
             callback=checked_file,
         ),
     ] = None,
+    png_size: Annotated[
+        str,
+        typer.Option(
+            "--png-size",
+            help="Size of the PNG in inches, WxH (say 8x5).",
+            callback=lambda v: _png_size(v) and v,  # checked before the job
+        ),
+    ] = "10x7",
+    dpi: Annotated[
+        int, typer.Option("--dpi", min=30, max=600, help="Dots per inch of the PNG.")
+    ] = 120,
     places: PlacesOpt = None,
     links: LinksOpt = None,
 ) -> None:
@@ -126,11 +137,28 @@ def map_command(
     if png is not None:
         from corridors.static import save_png
 
+        size = _png_size(png_size)
         if scenario is not None and flows is None:
-            save_png(base, png, year=year, scenario=G)
+            save_png(base, png, year=year, scenario=G, size=size, dpi=dpi)
         else:
-            save_png(G, png, year=year_used, routes=routes, assignment=assignment)
+            save_png(
+                G, png, year=year_used, routes=routes, assignment=assignment, size=size, dpi=dpi
+            )
         note(f"wrote image {png}")
+
+
+def _png_size(text: str) -> tuple[float, float]:
+    """Width and height in inches from ``WxH`` (each from 1 to 40 in)."""
+    import math
+
+    parts = text.lower().replace(" ", "").split("x")
+    try:
+        width, height = (float(p) for p in parts)
+    except ValueError:
+        raise typer.BadParameter(f"'{text}' is not WxH in inches (say 8x5)") from None
+    if not all(math.isfinite(v) and 1 <= v <= 40 for v in (width, height)):
+        raise typer.BadParameter(f"'{text}': width and height must be 1 to 40 inches")
+    return width, height
 
 
 def _slug(name: str) -> str:

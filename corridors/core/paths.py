@@ -12,6 +12,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import math
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from corridors.core.compiled import ACCESS, CompiledNetwork, Simple
@@ -57,34 +58,44 @@ class PathFinder:
 
     def path(
         self,
-        source: int,
-        target: int,
+        source: int | Sequence[int],
+        target: int | Sequence[int],
         weights: npt.NDArray[np.float64],
         *,
         simple: Simple | None = None,
     ) -> list[int] | None:
         """Edge ids of a cheapest path from ``source`` to ``target``, or None (no path).
 
-        ``simple`` is :meth:`routing_graph` of ``weights`` when the caller has it (it is what
-        a search costs to prepare beyond the Dijkstra itself on a large network).
+        Either end may be several nodes (the source nodes of a city's terminals, say): the
+        path is then the cheapest from any of the sources to any of the targets, ties going
+        to the source listed first. ``simple`` is :meth:`routing_graph` of ``weights`` when
+        the caller has it (it is what a search costs to prepare beyond the Dijkstra itself on
+        a large network).
         """
+        sources = [source] if isinstance(source, int) else list(source)
+        targets = [target] if isinstance(target, int) else list(target)
         if self.heap:
-            return self._heap_path(source, target, weights.tolist())
-        return self._scipy_path(source, target, simple or self.routing_graph(weights))
+            return self._heap_path(sources, targets, weights.tolist())
+        return self._scipy_path(sources, targets, simple or self.routing_graph(weights))
 
-    def _heap_path(self, source: int, target: int, weights: list[float]) -> list[int] | None:
+    def _heap_path(
+        self, sources: list[int], targets: list[int], weights: list[float]
+    ) -> list[int] | None:
         adjacency = self.adjacency()
         dist: dict[int, float] = {}
-        seen = {source: 0.0}
+        seen = dict.fromkeys(sources, 0.0)
         via: dict[int, int] = {}
         counter = itertools.count()
-        fringe = [(0.0, next(counter), source)]
+        fringe = [(0.0, next(counter), s) for s in sources]
+        ends = set(targets)
+        reached = None
         while fringe:
             d, _, u = heapq.heappop(fringe)
             if u in dist:
                 continue
             dist[u] = d
-            if u == target:
+            if u in ends:
+                reached = u
                 break
             for v, edges in adjacency[u]:
                 e = min(edges, key=weights.__getitem__) if len(edges) > 1 else edges[0]
@@ -96,15 +107,15 @@ class PathFinder:
                     seen[v] = dv
                     via[v] = e
                     heapq.heappush(fringe, (dv, next(counter), v))
-        if target not in dist:
+        if reached is None:
             return None
-        return self._unwind(source, target, via)
+        return self._unwind(set(sources), reached, via)
 
-    def _unwind(self, source: int, target: int, via: dict[int, int]) -> list[int]:
+    def _unwind(self, sources: set[int], target: int, via: dict[int, int]) -> list[int]:
         tail = self.net.tail
         path: list[int] = []
         node = target
-        while node != source:
+        while node not in sources:
             e = via[node]
             path.append(e)
             node = int(tail[e])
@@ -128,15 +139,17 @@ class PathFinder:
             self._graphs[key] = self.routing_graph(self.net.weights(by))
         return self._graphs[key]
 
-    def _scipy_path(self, source: int, target: int, simple: Simple) -> list[int] | None:
+    def _scipy_path(
+        self, sources: list[int], targets: list[int], simple: Simple
+    ) -> list[int] | None:
         import numpy as np
         from scipy.sparse.csgraph import dijkstra
 
         net = self.net
-        starts = self._access(source, out=True)
-        ends = self._access(target, out=False)
-        first = net.head[starts] if len(starts) else np.array([source])
-        last = net.tail[ends] if len(ends) else np.array([target])
+        starts = np.concatenate([self._access(s, out=True) for s in sources])
+        ends = np.concatenate([self._access(t, out=False) for t in targets])
+        first = net.head[starts] if len(starts) else np.array(sources)
+        last = net.tail[ends] if len(ends) else np.array(targets)
         dist, pred, _ = dijkstra(
             simple.matrix, indices=first, return_predecessors=True, min_only=True
         )
