@@ -450,17 +450,30 @@ def equilibrium_metrics(
 
     from corridors.avoid import Avoid
     from corridors.core import DST, SRC, compile_network
-    from corridors.lookup import find_place
+    from corridors.lookup import find_places
 
     jobs = [j for j in routes if j.commodity in DRY]
-    ends = [(find_place(G, j.origin), find_place(G, j.destination)) for j in jobs]
+    # each end as route() reads it: a city is all its terminals, the best pair of them counts
+    ends = [
+        [(o, d) for o in find_places(G, j.origin) for d in find_places(G, j.destination)]
+        for j in jobs
+    ]
     avoid = Avoid.of(countries=TITR_AVOIDS if demand is None else ())
     index = compile_network(G, commodity="container", year=year, avoid=avoid).node_index
-    served = [(o, d) for o, d in ends if o != d and (o, SRC) in index and (d, DST) in index]
+    served = sorted(
+        {
+            (o, d)
+            for pairs in ends
+            for o, d in pairs
+            if o != d and (o, SRC) in index and (d, DST) in index
+        }
+    )
     run = corridor_equilibrium(G, demand, year=year, avoid=avoid, pairs=served, params=params)
     rows = []
-    for job, (o, d) in zip(jobs, ends, strict=True):
-        hours = run.hours(o, d) if (o, d) in served else 0.0 if o == d else math.inf
+    for job, pairs in zip(jobs, ends, strict=True):
+        hours = min(
+            (0.0 if o == d else run.hours(o, d) if (o, d) in served else math.inf) for o, d in pairs
+        )
         found = math.isfinite(hours)
         value, detail = (hours, "") if found else (math.nan, "no route")
         rows.append(("loaded_time_h", job.label, job.commodity, value, detail))
