@@ -29,13 +29,17 @@ def test_the_doc_has_yaml_examples() -> None:
     assert len(YAML) >= 10 and any(mark == "invalid" for _, mark in YAML)
 
 
+def write_blocks(blocks: list[tuple[str, str | None, str, str]], out: Path) -> Path:
+    """Every block of a doc, written out under its name in ``out``."""
+    for name, _, _, text in blocks:
+        (out / name).write_text(text, encoding="utf-8")
+    return out
+
+
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Every block of the doc, written out."""
-    out = tmp_path_factory.mktemp("doc")
-    for name, _, _, text in BLOCKS:
-        (out / name).write_text(text, encoding="utf-8")
-    return out
+    return write_blocks(BLOCKS, tmp_path_factory.mktemp("doc"))
 
 
 @pytest.mark.parametrize(("name", "mark"), YAML, ids=[name for name, _ in YAML])

@@ -15,7 +15,7 @@ import pytest
 
 from corridors.exceptions import PlanError
 from corridors.planning import load_plan, plan
-from tests.test_docs import BLOCK
+from tests.test_docs import BLOCK, write_blocks
 
 DOC = Path(__file__).parent.parent / "docs" / "plans.md"
 BLOCKS = [  # (file name, mark, language, text)
@@ -35,10 +35,7 @@ def test_the_doc_has_plan_examples() -> None:
 
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("doc")
-    for name, _, _, text in BLOCKS:
-        (out / name).write_text(text, encoding="utf-8")
-    return out
+    return write_blocks(BLOCKS, tmp_path_factory.mktemp("doc"))
 
 
 @pytest.mark.parametrize(("name", "mark"), PLANS, ids=[name for name, _ in PLANS])
