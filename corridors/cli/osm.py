@@ -39,3 +39,6 @@ def import_osm_command(
         f"wrote {', '.join(str(p) for p in written)}",
         markup=False,
     )
+    if network.skipped:
+        left = ", ".join(f"{n:,} {why}" for why, n in sorted(network.skipped.items()))
+        console().print(f"left out: {left}", markup=False)
