@@ -261,6 +261,14 @@ def test_import_osm_command_writes_a_network_that_validates(tmp_path):
     assert {f["properties"]["country"] for f in places["features"]} == {"GE"}
     files = [str(tmp_path / "net" / name) for name in ("places.geojson", "links.geojson")]
     subprocess.run([*run, "validate", *files], capture_output=True, text=True, check=True)
+    info = subprocess.run(
+        [*run, "info", "--places", files[0], "--links", files[1]],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "links by mode: rail 4, sea 1" in info
+    assert "links by corridor: none" in info  # OSM names no corridor
 
 
 def test_a_file_with_no_lines_or_not_osm_is_a_clear_error(tmp_path):
