@@ -3,12 +3,15 @@
 An ``.osm.pbf`` (or ``.osm``/``.osm.bz2``) file is streamed once with pyosmium. Railway lines
 (``railway=rail``, without yard, siding, spur and crossover tracks unless asked) and ferry routes
 (``route=ferry``) are cut at every node where lines meet, where a station or port lies and where
-the gauge changes; chains of segments through nodes of degree two are merged into one link.
-Stations (``railway=station``) and ports (``amenity=ferry_terminal``, ``harbour=yes``,
-``landuse=port``) off the lines are snapped to the nearest line node within ``snap_m`` metres.
-Stubs that end nowhere (no station or port at the end) are pruned.
+the gauge changes; parallel tracks between the same two nodes become one link (the shortest),
+and chains of segments through nodes of degree two are merged into one link. Stations
+(``railway=station``, not metro or light-rail ones) and ports (``amenity=ferry_terminal``,
+``harbour=yes``, ``landuse=port``) off the lines are snapped to the nearest line node within
+``snap_m`` metres. Stubs that end nowhere (no station or port at the end) are pruned.
 
-From the tags: ``gauge`` (the extract's most common gauge where a line has none), whether the
+From the tags: ``gauge`` (the first of a dual gauge such as ``1435;1668``; the extract's most
+common gauge where a line has none; lines on a gauge the data contract does not list are left
+out and counted in :attr:`OsmNetwork.skipped`), whether the
 line is ``electrified``, and the posted ``maxspeed``: a link's commercial speed is the mode's
 default (``geodata/modes.csv``) except where the posted limit is lower. Lengths are measured on
 the WGS84 ellipsoid along the geometry. Every figure cites the extract as its source, so the
@@ -31,11 +34,15 @@ import numpy as np
 
 from corridors.exceptions import DataError
 from corridors.reference import modes
+from corridors.schema import schema
 
 __all__ = ["OsmNetwork", "import_osm", "write_osm_network"]
 
 SKIPPED_SERVICE = frozenset({"yard", "siding", "spur", "crossover"})
 """``service=*`` values of tracks that are not through lines."""
+
+URBAN_STATIONS = frozenset({"subway", "light_rail", "monorail", "funicular", "miniature"})
+"""``station=*`` values of stations on urban lines, which are not railway=rail lines."""
 
 OSM_SOURCE = "osm"
 _EARTH_M = 6_371_008.8
@@ -70,7 +77,10 @@ class _Point:
 
 @dataclass
 class OsmNetwork:
-    """Contract-valid place and link features read from an OSM extract, with their source."""
+    """Contract-valid place and link features read from an OSM extract, with their source.
+
+    ``skipped`` counts what the extract held and the network leaves out, by reason.
+    """
 
     places: list[dict[str, Any]]
     links: list[dict[str, Any]]
@@ -124,7 +134,7 @@ def _line(way: Any, include_service: bool) -> _Line | None:
 
 def _point(node: Any) -> _Point | None:
     tags = node.tags
-    if tags.get("railway") == "station":
+    if tags.get("railway") == "station" and tags.get("station") not in URBAN_STATIONS:
         kind = "rail_station"
     elif any(tags.get(k) == v for k, v in _PORT_TAGS):
         kind = "port"
@@ -242,7 +252,7 @@ def _edges(lines: list[_Line], keep: set[int], default_gauge: int) -> list[_Edge
                 {line.name} if line.name else set(),
             )
         )
-    return [e for e in edges if e.u != e.v or len(e.refs) > 2]
+    return edges
 
 
 def _incidence(edges: list[_Edge]) -> dict[int, list[int]]:
@@ -332,6 +342,105 @@ def _merge(edges: list[_Edge], keep: set[int]) -> list[_Edge]:
                 chain = _join(chain, _oriented(edges[nxt], chain.v))
             merged.append(chain)
     return merged
+
+
+def _parallel(edges: list[_Edge]) -> tuple[list[_Edge], int]:
+    """One edge for each set of parallel tracks (same ends and layer): the shortest of them."""
+    best: dict[tuple[int, int, str, int | None], _Edge] = {}
+    for e in edges:
+        key = (min(e.u, e.v), max(e.u, e.v), *e.attrs)
+        if key not in best or sum(e.lengths) < sum(best[key].lengths):
+            best[key] = e
+    kept = {id(e) for e in best.values()}
+    return [e for e in edges if id(e) in kept], len(edges) - len(best)
+
+
+def _simplify(edges: list[_Edge], keep: set[int], prune: bool) -> tuple[list[_Edge], Counter[str]]:
+    """Drop loops and parallel tracks, prune stubs and merge chains until nothing changes."""
+    dropped: Counter[str] = Counter()
+    while True:
+        loops = [e for e in edges if e.u != e.v]
+        dropped["loops back to the same node"] += len(edges) - len(loops)
+        edges, n = _parallel(loops)
+        dropped["parallel tracks"] += n
+        if prune:
+            edges = _prune(edges, keep)
+        merged = _merge(edges, keep)
+        if len(merged) == len(edges) and all(e.u != e.v for e in merged):
+            return merged, dropped
+        edges = merged
+
+
+def _clusters(
+    where: dict[int, tuple[float, float]], bound: set[int], radius_m: float
+) -> dict[int, int]:
+    """Node -> the node standing for its cluster: nodes closer than ``radius_m`` join, nearest
+    pairs first, but a cluster never holds two stations or ports (one of them stands for it)."""
+    from scipy.spatial import cKDTree
+
+    nodes = sorted(where)
+    lonlat = np.array([where[n] for n in nodes], dtype=float)
+    xy = _local_xy(lonlat, float(np.cos(np.radians(lonlat[:, 1].mean()))))
+    pairs = cKDTree(xy).query_pairs(radius_m, output_type="ndarray")
+    order = np.argsort(np.hypot(*(xy[pairs[:, 0]] - xy[pairs[:, 1]]).T), kind="stable")
+    head = list(range(len(nodes)))
+
+    def root(i: int) -> int:
+        while head[i] != i:
+            head[i] = head[head[i]]
+            i = head[i]
+        return i
+
+    for a, b in pairs[order].tolist():
+        ra, rb = root(a), root(b)
+        if ra == rb or (nodes[ra] in bound and nodes[rb] in bound):
+            continue
+        if nodes[rb] in bound or (nodes[ra] not in bound and nodes[rb] < nodes[ra]):
+            ra, rb = rb, ra
+        head[rb] = ra
+    return {n: nodes[root(i)] for i, n in enumerate(nodes)}
+
+
+def _connector(e: _Edge, a: int, b: int, where: dict[int, tuple[float, float]]) -> _Edge:
+    """A straight piece on ``e``'s layer from node ``a`` to node ``b``."""
+    coords = [where[a], where[b]]
+    metres = float(_haversine_m(np.asarray(coords)).sum())
+    return _Edge(a, b, e.mode, e.gauge, [a, b], coords, [metres], [None], set(), set())
+
+
+def _consolidate(
+    edges: list[_Edge], bound: set[int], radius_m: float
+) -> tuple[list[_Edge], Counter[str]]:
+    """Edges between the nodes of :func:`_clusters`, run on to the node standing for each end."""
+    where: dict[int, tuple[float, float]] = {}
+    for e in edges:
+        where[e.u], where[e.v] = e.coords[0], e.coords[-1]
+    rep = _clusters(where, bound, radius_m)
+    out = []
+    for e in edges:
+        u, v = rep[e.u], rep[e.v]
+        if u == v:
+            continue
+        if u != e.u:
+            e = _join(_connector(e, u, e.u, where), e)
+        if v != e.v:
+            e = _join(e, _connector(e, e.v, v, where))
+        out.append(e)
+    merged = Counter({"junctions merged into a neighbour": sum(n != r for n, r in rep.items())})
+    return out, merged
+
+
+def _gauges(lines: list[_Line]) -> tuple[list[_Line], int, Counter[str]]:
+    """The lines on a gauge of the data contract, the default gauge, and what was left out."""
+    allowed = {int(g) for g in schema("links")["gauge_mm"].allowed}
+    off = Counter(
+        f"rail lines of {line.gauge} mm gauge"
+        for line in lines
+        if line.gauge not in allowed | {None}
+    )
+    kept = [line for line in lines if line.gauge is None or line.gauge in allowed]
+    tagged = Counter(line.gauge for line in kept if line.gauge is not None)
+    return kept, tagged.most_common(1)[0][0] if tagged else 1435, off
 
 
 def _speed_kmh(e: _Edge, default: float) -> float | None:
@@ -459,6 +568,7 @@ def import_osm(
     snap_m: float = 500.0,
     include_service: bool = False,
     prune: bool = True,
+    merge_m: float = 0.0,
 ) -> OsmNetwork:
     """Read an OSM extract into contract-valid place and link features.
 
@@ -475,6 +585,10 @@ def import_osm(
         Keep yard, siding, spur and crossover tracks.
     prune
         Drop stubs that end at no station or port.
+    merge_m
+        Merge the line nodes closer than this many metres into one (the station or port among
+        them, or one of them): the switches of a station throat become one junction. 0 keeps
+        every node where lines meet.
 
     Raises
     ------
@@ -487,17 +601,27 @@ def import_osm(
     lines, points, stamp = _read(path, include_service)
     if not lines:
         raise DataError(f"{path}: no railway line (railway=rail) or ferry route (route=ferry)")
-    tagged = Counter(line.gauge for line in lines if line.gauge is not None)
-    default_gauge = tagged.most_common(1)[0][0] if tagged else 1435
+    lines, default_gauge, skipped = _gauges(lines)
+    if not lines:
+        raise DataError(
+            f"{path}: no railway line on a gauge of the data contract ({dict(skipped)})"
+        )
     bound = _snap(lines, points, snap_m)
     keep = set(bound)
-    edges = _edges(lines, keep, default_gauge)
-    if prune:
-        edges = _prune(edges, keep)
-    edges = _merge(edges, keep)
+    edges, dropped = _simplify(_edges(lines, keep, default_gauge), keep, prune)
+    skipped.update(dropped)
+    if merge_m > 0:
+        edges, merged = _consolidate(edges, keep, merge_m)
+        edges, dropped = _simplify(edges, keep, prune)
+        skipped.update(merged + dropped)
+    if not edges:
+        raise DataError(
+            f"{path}: no line joins two stations or ports once stubs are pruned "
+            f"({len(bound)} station(s) or port(s) on the lines)"
+        )
     places, links = _features(edges, bound, country)
-    skipped: Counter[str] = Counter(unsnapped=len(points) - len(bound))
-    return OsmNetwork(places, links, {OSM_SOURCE: _source(path, stamp)}, skipped)
+    skipped["stations and ports off the lines"] = len(points) - len(bound)
+    return OsmNetwork(places, links, {OSM_SOURCE: _source(path, stamp)}, +skipped)
 
 
 def write_osm_network(network: OsmNetwork, folder: str | os.PathLike[str]) -> list[Path]:

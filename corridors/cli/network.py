@@ -244,7 +244,7 @@ def info(
     ):
         counts = facts[key]
         assert isinstance(counts, dict)
-        listed = ", ".join(f"{name} {count:,}" for name, count in counts.items())
+        listed = ", ".join(f"{name} {count:,}" for name, count in counts.items()) or "none"
         out.print(f"{key.replace('_', ' ')}: {listed}")
 
 

@@ -28,14 +28,26 @@ def import_osm_command(
     include_service: Annotated[
         bool, typer.Option(help="Keep yard, siding, spur and crossover tracks.")
     ] = False,
+    merge_m: Annotated[
+        float,
+        typer.Option(
+            "--merge-m",
+            help="Merge line nodes closer than this many metres (a station throat's switches).",
+        ),
+    ] = 0.0,
 ) -> None:
     """Turn railway lines, ferry routes, stations and ports into a contract-valid network."""
     from corridors.osm import import_osm, write_osm_network
 
-    network = import_osm(file, country=country, snap_m=snap_m, include_service=include_service)
+    network = import_osm(
+        file, country=country, snap_m=snap_m, include_service=include_service, merge_m=merge_m
+    )
     written = write_osm_network(network, out)
     console().print(
         f"{len(network.places)} places, {len(network.links)} links from {file.name}; "
         f"wrote {', '.join(str(p) for p in written)}",
         markup=False,
     )
+    if network.skipped:
+        left = ", ".join(f"{n:,} {why}" for why, n in sorted(network.skipped.items()))
+        console().print(f"left out: {left}", markup=False)
