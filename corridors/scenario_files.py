@@ -1,7 +1,7 @@
 """Reading scenario files: YAML parsed safely, with the line of every key kept for messages.
 
 :func:`read_file` turns a file (and the files it ``extends:``) into a
-:class:`~corridors.scenarios.Scenario`, collecting every malformed key and bad value with its
+:class:`~corridors.scenario_model.Scenario`, collecting every malformed key and bad value with its
 file, line and key; :func:`corridors.scenarios.read_scenario` is the public door to it.
 """
 
@@ -21,7 +21,7 @@ from corridors.expand import Avoid
 from corridors.inputs import read_input_text
 from corridors.lookup import find_commodity
 from corridors.reference import commodities, to_tpy
-from corridors.scenarios import (
+from corridors.scenario_model import (
     AVOID_KEYS,
     FIXED,
     KEYS,
@@ -31,7 +31,7 @@ from corridors.scenarios import (
     Scenario,
     ThroughputJob,
     Where,
-    _locate,
+    locate,
 )
 from corridors.schema import schema
 from corridors.validation import brief, check_value, describe_expected
@@ -180,7 +180,7 @@ class _Reader:
         self.errors: list[str] = []
 
     def bad(self, key: tuple[Any, ...], message: str) -> None:
-        self.errors.append(_locate(self.where, key, self.path, message))
+        self.errors.append(locate(self.where, key, self.path, message))
 
     def commodity(self, item: dict[Any, Any], key: tuple[Any, ...]) -> str | None:
         """The commodity an item names (``container`` when none), in any case; None (and
