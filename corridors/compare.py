@@ -60,6 +60,7 @@ __all__ = [
     "compare",
     "demand_frame",
     "jobs_of",
+    "route_figures",
     "route_jobs",
     "throughput_jobs",
 ]
@@ -133,30 +134,30 @@ def _scenarios(
     return out
 
 
-def _route_rows(run: _Run, job: RouteJob) -> list[Row]:
+def route_figures(
+    G: nx.MultiDiGraph, job: RouteJob, year: int | None
+) -> list[tuple[str, float, str]] | None:
+    """``(metric, value, detail)`` of the best route of a job: each of :data:`ROUTE_METRICS`
+    (per tonne), then ``route`` (the number of legs; the links in order). None: no route."""
     from corridors.routing import route
 
-    pair = job.label
     try:
         (best,) = route(
-            run.graph,
-            job.origin,
-            job.destination,
-            commodity=job.commodity,
-            by=job.by,
-            year=run.year,
+            G, job.origin, job.destination, commodity=job.commodity, by=job.by, year=year
         )
     except NoRouteError:
-        rows = [_row(run.name, m, pair, job.commodity, math.nan, "no route") for m in ROUTE_METRICS]
-        return [*rows, _row(run.name, "route", pair, job.commodity, math.nan, "no route")]
-    rows = [
-        _row(run.name, m, pair, job.commodity, float(getattr(best.total, m)), "")
-        for m in ROUTE_METRICS
+        return None
+    return [
+        *((m, float(getattr(best.total, m)), "") for m in ROUTE_METRICS),
+        ("route", float(len(best.legs)), " > ".join(best.links)),
     ]
-    rows.append(
-        _row(run.name, "route", pair, job.commodity, float(len(best.legs)), " > ".join(best.links))
-    )
-    return rows
+
+
+def _route_rows(run: _Run, job: RouteJob) -> list[Row]:
+    figures = route_figures(run.graph, job, run.year)
+    if figures is None:
+        figures = [(m, math.nan, "no route") for m in (*ROUTE_METRICS, "route")]
+    return [_row(run.name, m, job.label, job.commodity, v, d) for m, v, d in figures]
 
 
 def _throughput_rows(run: _Run, job: ThroughputJob) -> list[Row]:

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from corridors.exceptions import DataError, NoRouteError
+from corridors.exceptions import DataError
 from corridors.network import link_edges
 from corridors.reference import modes
 from corridors.scenarios import (
@@ -238,27 +238,12 @@ def perturb(G: nx.MultiDiGraph, rng: np.random.Generator) -> nx.MultiDiGraph:
 
 
 def _route_rows(H: nx.MultiDiGraph, draw: int, job: RouteJob, year: int | None) -> list[tuple]:
-    from corridors.routing import route
+    from corridors.compare import ROUTE_METRICS, route_figures
 
-    try:
-        (best,) = route(
-            H, job.origin, job.destination, commodity=job.commodity, by=job.by, year=year
-        )
-    except NoRouteError:
-        return [
-            *((draw, m, job.label, job.commodity, math.nan, "") for m in _ROUTE_METRICS),
-            (draw, "route", job.label, job.commodity, math.nan, "no route"),
-        ]
-    return [
-        *(
-            (draw, m, job.label, job.commodity, float(getattr(best.total, m)), "")
-            for m in _ROUTE_METRICS
-        ),
-        (draw, "route", job.label, job.commodity, float(len(best.legs)), " > ".join(best.links)),
-    ]
-
-
-_ROUTE_METRICS = ("time_h", "cost_usd_per_t", "length_km", "co2_kg_per_t")
+    figures = route_figures(H, job, year)
+    if figures is None:
+        figures = [*((m, math.nan, "") for m in ROUTE_METRICS), ("route", math.nan, "no route")]
+    return [(draw, m, job.label, job.commodity, v, d) for m, v, d in figures]
 
 
 def _throughput_rows(
