@@ -189,6 +189,14 @@ def test_a_scenario_is_applied_before_drawing(uncertain: nx.MultiDiGraph) -> Non
     assert result.shares["item"].tolist() == ["rail:a-b > sea:b-c > rail:c-d"]
 
 
+def test_a_draw_without_a_route_counts_as_missing(uncertain: nx.MultiDiGraph) -> None:
+    cut = Scenario("no-d", close=("rail:c-d", "rail:c-d-slow"), routes=(RouteJob("A", "D"),))
+    result = sweep(uncertain, cut, samples=4, seed=1, workers=1)
+    time = result.summary.set_index("metric").loc["time_h"]
+    assert int(time["n"]) == 0 and int(time["missing"]) == 4 and math.isnan(time["median"])
+    assert result.shares["item"].tolist() == ["no route"]
+
+
 def test_results_are_written_and_identical_on_a_rerun(
     uncertain: nx.MultiDiGraph, tmp_path: Path
 ) -> None:
