@@ -59,6 +59,8 @@ if TYPE_CHECKING:
 __all__ = [
     "compare",
     "demand_frame",
+    "jobs_of",
+    "route_figures",
     "route_jobs",
     "throughput_jobs",
 ]
@@ -132,30 +134,30 @@ def _scenarios(
     return out
 
 
-def _route_rows(run: _Run, job: RouteJob) -> list[Row]:
+def route_figures(
+    G: nx.MultiDiGraph, job: RouteJob, year: int | None
+) -> list[tuple[str, float, str]] | None:
+    """``(metric, value, detail)`` of the best route of a job: each of :data:`ROUTE_METRICS`
+    (per tonne), then ``route`` (the number of legs; the links in order). None: no route."""
     from corridors.routing import route
 
-    pair = job.label
     try:
         (best,) = route(
-            run.graph,
-            job.origin,
-            job.destination,
-            commodity=job.commodity,
-            by=job.by,
-            year=run.year,
+            G, job.origin, job.destination, commodity=job.commodity, by=job.by, year=year
         )
     except NoRouteError:
-        rows = [_row(run.name, m, pair, job.commodity, math.nan, "no route") for m in ROUTE_METRICS]
-        return [*rows, _row(run.name, "route", pair, job.commodity, math.nan, "no route")]
-    rows = [
-        _row(run.name, m, pair, job.commodity, float(getattr(best.total, m)), "")
-        for m in ROUTE_METRICS
+        return None
+    return [
+        *((m, float(getattr(best.total, m)), "") for m in ROUTE_METRICS),
+        ("route", float(len(best.legs)), " > ".join(best.links)),
     ]
-    rows.append(
-        _row(run.name, "route", pair, job.commodity, float(len(best.legs)), " > ".join(best.links))
-    )
-    return rows
+
+
+def _route_rows(run: _Run, job: RouteJob) -> list[Row]:
+    figures = route_figures(run.graph, job, run.year)
+    if figures is None:
+        figures = [(m, math.nan, "no route") for m in (*ROUTE_METRICS, "route")]
+    return [_row(run.name, m, job.label, job.commodity, v, d) for m, v, d in figures]
 
 
 def _throughput_rows(run: _Run, job: ThroughputJob) -> list[Row]:
@@ -452,30 +454,81 @@ def compare(
     >>> dict(zip(flows.scenario, flows.value))
     {'base': 7500000.0, 'no-btc': 0.0}
     """
+    chosen = _scenarios(base, scenarios)
+    route_list, flow_list = jobs_of(chosen, routes, capacity)
+    base_demand, note = _base_demand(demand, chosen)
+    _check_jobs(chosen, route_list, flow_list, base_demand)
+    runs = _runs(base, chosen, year, base_demand, note)
+    rows = _all_rows(
+        runs, route_list, flow_list, equilibrium=equilibrium, top=top, progress=progress
+    )
+    return _table(runs, rows)
+
+
+def _table(runs: Sequence[_Run], rows: list[Row]) -> pd.DataFrame:
+    """The rows by run (base first; jobs stay in order), with legs added and dropped and
+    the change against the base."""
     import pandas as pd
 
-    chosen = _scenarios(base, scenarios)
+    names_order = {run.name: i for i, run in enumerate(runs)}
+    rows = sorted(rows, key=lambda r: names_order[r["scenario"]])  # stable
+    rows = _route_changes(rows)
+    _fill_change(rows, frozenset(run.name for run in runs if run.note and run.name != BASE))
+    return pd.DataFrame(rows, columns=list(COLUMNS))
+
+
+def jobs_of(
+    scenarios: Sequence[Scenario],
+    routes: Iterable[RouteJob | Sequence[str]] | None,
+    capacity: Iterable[ThroughputJob | Sequence[Any]] | None,
+) -> tuple[tuple[RouteJob, ...], tuple[ThroughputJob, ...]]:
+    """The route and throughput jobs given (see :func:`route_jobs`, :func:`throughput_jobs`),
+    else those the scenarios list (each once, in order)."""
     route_list = (
-        route_jobs(routes) if routes is not None else _unique(j for s in chosen for j in s.routes)
+        route_jobs(routes)
+        if routes is not None
+        else _unique(j for s in scenarios for j in s.routes)
     )
     flow_list = (
         throughput_jobs(capacity)
         if capacity is not None
-        else _unique(j for s in chosen for j in s.throughput)
+        else _unique(j for s in scenarios for j in s.throughput)
     )
-    base_demand, note = _base_demand(demand, chosen)
-    _check_jobs(chosen, route_list, flow_list, base_demand)
-    base_year = year if year is not None else _common_year(chosen)
+    return route_list, flow_list
+
+
+def _runs(
+    base: nx.MultiDiGraph,
+    scenarios: Sequence[Scenario],
+    year: int | None,
+    base_demand: Demand | None,
+    note: str,
+) -> list[_Run]:
+    """The base run, then each scenario's: its network, year (the base's: ``year``, else the
+    scenarios' common year) and the demand it is assigned (its own, else the base's; noted
+    when that differs from the base's)."""
+    base_year = year if year is not None else _common_year(scenarios)
     runs = [_Run(BASE, base, base_year, base_demand, note)]
-    for s in chosen:
+    for s in scenarios:
         H = apply_scenario(base, s)
         own = _own_demand(s)
         ran = own if own is not None else base_demand
         other = base_demand is not None and ran is not None and not _same_demand(ran, base_demand)
         differs = "demand differs from the base's" if other else ""
         runs.append(_Run(s.name, H, s.year if s.year is not None else base_year, ran, differs))
-    other_demand = frozenset(run.name for run in runs if run.note and run.name != BASE)
-    names_order = {run.name: i for i, run in enumerate(runs)}
+    return runs
+
+
+def _all_rows(
+    runs: Sequence[_Run],
+    route_list: Sequence[RouteJob],
+    flow_list: Sequence[ThroughputJob],
+    *,
+    equilibrium: bool,
+    top: int,
+    progress: Progress | None,
+) -> list[Row]:
+    """Every job's rows, run by run, then the ``top`` utilisations and shadow prices."""
     rows: list[Row] = []
     utilisation, prices = [], []
     for run in runs:
@@ -496,10 +549,7 @@ def compare(
         names = [runs[i].name for i in assigned]
         rows += _top(names, [utilisation[i] for i in assigned], "utilisation", top)
         rows += _top(names, [prices[i] for i in assigned], "shadow_price_usd_per_t", top)
-    rows.sort(key=lambda r: names_order[r["scenario"]])  # stable: jobs stay in order
-    rows = _route_changes(rows)
-    _fill_change(rows, other_demand)
-    return pd.DataFrame(rows, columns=list(COLUMNS))
+    return rows
 
 
 def _check_jobs(

@@ -25,7 +25,8 @@ from corridors.plan_model import (
     PlanDemand,
 )
 from corridors.scenario_files import _parse, _Reader
-from corridors.scenarios import Scenario, Where, read_scenario
+from corridors.scenario_model import Scenario, Where
+from corridors.scenarios import read_scenario
 
 __all__ = ["read_file"]
 

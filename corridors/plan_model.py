@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from corridors.scenarios import DemandRow, Scenario, Where, _locate
+from corridors.scenario_model import DemandRow, Scenario, Where, locate
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -116,7 +116,7 @@ class Plan:
 
     def locate(self, key: tuple[Any, ...], message: str) -> str:
         """``message`` prefixed with the file, line and key ``key`` was read from."""
-        return _locate(self.where, key, self.path, message)
+        return locate(self.where, key, self.path, message)
 
     @property
     def lengths(self) -> tuple[int, ...]:

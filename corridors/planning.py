@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -49,6 +49,7 @@ from corridors.scenarios import Scenario, apply_scenario, check_scenario
 if TYPE_CHECKING:
     import pandas as pd
 
+    from corridors import plan_programme as pp
     from corridors.assignment import Assignment
 
 __all__ = [
@@ -409,6 +410,42 @@ def _year_column(table: pd.DataFrame, path: Path, plan: Plan) -> pd.DataFrame:
 # --------------------------------------------------------------------------- solving
 
 
+def _candidate_values(
+    model: pp.Model,
+    plan: Plan,
+    best: pp.Solution,
+    built: Sequence[Build],
+    *,
+    values: bool,
+    options: Mapping[str, Any],
+) -> list[dict[str, Any]]:
+    """One record per candidate: when it is built, its annuity and (with ``values``) the NPV
+    with and without it, the other found by one more solve that forces it out or in."""
+    from corridors import plan_programme as pp
+
+    records = []
+    for c, cand in enumerate(plan.candidates):
+        years = [b.year for b in built if b.candidate == cand.id]
+        with_npv = without_npv = math.nan
+        if values:
+            other = pp.solve(model, force={c: not years}, **options).npv_usd
+            with_npv, without_npv = (best.npv_usd, other) if years else (other, best.npv_usd)
+        records.append(
+            {
+                "candidate": cand.id,
+                "built": ";".join(str(y) for y in years),
+                "capex_usd": cand.capex_usd,
+                "annuity_usd_per_year": cand.capex_usd
+                * capital_recovery_factor(plan.discount_rate, cand.lifetime_years),
+                "estimate": "capex_usd" in cand.estimates,
+                "value_usd": without_npv - with_npv,
+                "npv_with_usd": with_npv,
+                "npv_without_usd": without_npv,
+            }
+        )
+    return records
+
+
 def plan(
     G: nx.MultiDiGraph,
     plan: Plan,
@@ -463,26 +500,7 @@ def plan(
     best = pp.solve(model, **options)
     built = pp.builds(model, best.x)
     rows, assignments, npvs = pp.period_rows(model, best.x)
-    records = []
-    for c, cand in enumerate(plan.candidates):
-        years = [b.year for b in built if b.candidate == cand.id]
-        with_npv = without_npv = math.nan
-        if values:
-            other = pp.solve(model, force={c: not years}, **options).npv_usd
-            with_npv, without_npv = (best.npv_usd, other) if years else (other, best.npv_usd)
-        records.append(
-            {
-                "candidate": cand.id,
-                "built": ";".join(str(y) for y in years),
-                "capex_usd": cand.capex_usd,
-                "annuity_usd_per_year": cand.capex_usd
-                * capital_recovery_factor(plan.discount_rate, cand.lifetime_years),
-                "estimate": "capex_usd" in cand.estimates,
-                "value_usd": without_npv - with_npv,
-                "npv_with_usd": with_npv,
-                "npv_without_usd": without_npv,
-            }
-        )
+    records = _candidate_values(model, plan, best, built, values=values, options=options)
     stated_build = stated_npv = None
     if samples:
         stated = pp.build_model(H, plan, demand)

@@ -1,7 +1,7 @@
 """Reading scenario files: YAML parsed safely, with the line of every key kept for messages.
 
 :func:`read_file` turns a file (and the files it ``extends:``) into a
-:class:`~corridors.scenarios.Scenario`, collecting every malformed key and bad value with its
+:class:`~corridors.scenario_model.Scenario`, collecting every malformed key and bad value with its
 file, line and key; :func:`corridors.scenarios.read_scenario` is the public door to it.
 """
 
@@ -21,7 +21,7 @@ from corridors.expand import Avoid
 from corridors.inputs import read_input_text
 from corridors.lookup import find_commodity
 from corridors.reference import commodities, to_tpy
-from corridors.scenarios import (
+from corridors.scenario_model import (
     AVOID_KEYS,
     FIXED,
     KEYS,
@@ -31,7 +31,7 @@ from corridors.scenarios import (
     Scenario,
     ThroughputJob,
     Where,
-    _locate,
+    locate,
 )
 from corridors.schema import schema
 from corridors.validation import brief, check_value, describe_expected
@@ -180,7 +180,7 @@ class _Reader:
         self.errors: list[str] = []
 
     def bad(self, key: tuple[Any, ...], message: str) -> None:
-        self.errors.append(_locate(self.where, key, self.path, message))
+        self.errors.append(locate(self.where, key, self.path, message))
 
     def commodity(self, item: dict[Any, Any], key: tuple[Any, ...]) -> str | None:
         """The commodity an item names (``container`` when none), in any case; None (and
@@ -510,20 +510,41 @@ def _read(path: Path, chain: tuple[Path, ...]) -> dict[str, Any]:
             hint = difflib.get_close_matches(str(key), KEYS, n=1)
             extra = f" (did you mean '{hint[0]}'?)" if hint else f"; expected {', '.join(KEYS)}"
             reader.bad((key,), f"unknown key{extra}")
+    parts = _parent_parts(reader, data, (*chain, resolved))
+    _read_header(reader, data, parts)
+    _read_open_close(reader, data, parts)
+    _read_changes(reader, data, parts)
+    _read_additions(reader, data, parts)
+    if reader.errors:
+        count = (
+            f"{len(reader.errors)} error(s) in scenario {path}:\n" if len(reader.errors) > 1 else ""
+        )
+        raise ScenarioError(count + "\n".join(reader.errors))
+    return parts
+
+
+def _parent_parts(reader: _Reader, data: dict[Any, Any], chain: tuple[Path, ...]) -> dict[str, Any]:
+    """The parts of the file ``extends:`` names (read first), or empty parts."""
     parts: dict[str, Any] = {"where": {}, "extends": ()}
-    if "extends" in data:
-        parent = data["extends"]
-        if not isinstance(parent, str):
-            reader.bad(("extends",), f"expected a path to a scenario file; found {brief(parent)}")
-        else:
-            parent_path = path.parent / parent
-            if not parent_path.exists():
-                reader.bad(("extends",), f"no such file {parent_path}")
-            else:
-                parts = _read(parent_path, (*chain, resolved))
-                parts["extends"] = (*parts["extends"], parent_path)
-                parts.pop("name", None)  # a name is never inherited: it defaults to the stem
-                _drop(parts["where"], ("name",))
+    if "extends" not in data:
+        return parts
+    parent = data["extends"]
+    if not isinstance(parent, str):
+        reader.bad(("extends",), f"expected a path to a scenario file; found {brief(parent)}")
+        return parts
+    parent_path = reader.path.parent / parent
+    if not parent_path.exists():
+        reader.bad(("extends",), f"no such file {parent_path}")
+        return parts
+    parts = _read(parent_path, chain)
+    parts["extends"] = (*parts["extends"], parent_path)
+    parts.pop("name", None)  # a name is never inherited: it defaults to the stem
+    _drop(parts["where"], ("name",))
+    return parts
+
+
+def _read_header(reader: _Reader, data: dict[Any, Any], parts: dict[str, Any]) -> None:
+    """``name``, ``description`` and ``year`` over the parent's (located)."""
     where: Where = parts["where"]
     where[()] = reader.loc(())
     for key in ("name", "description", "year", "extends"):
@@ -543,6 +564,10 @@ def _read(path: Path, chain: tuple[Path, ...]) -> dict[str, Any]:
             parts["year"] = year  # null clears a parent's year
         else:
             reader.bad(("year",), f"is {brief(year)}; expected a year such as 2030")
+
+
+def _read_open_close(reader: _Reader, data: dict[Any, Any], parts: dict[str, Any]) -> None:
+    """Ids opened and closed, added to the parent's; the later word on an id wins."""
     opened: dict[str, Where] = dict(parts.get("open", {}))
     closed: dict[str, Where] = dict(parts.get("close", {}))
     new_open = reader.located(data["open"], ("open",)) if "open" in data else {}
@@ -556,6 +581,11 @@ def _read(path: Path, chain: tuple[Path, ...]) -> dict[str, Any]:
     for both in sorted(set(new_open) & set(new_close)):
         reader.bad(new_close[both][()][2], f"'{both}' is both opened and closed")
     parts["open"], parts["close"] = opened, closed
+
+
+def _read_changes(reader: _Reader, data: dict[Any, Any], parts: dict[str, Any]) -> None:
+    """``change`` merged into the parent's per attribute; ``avoid`` lists replacing its."""
+    where: Where = parts["where"]
     if "change" in data:
         merged = {k: dict(v) for k, v in parts.get("change", {}).items()}
         for fid, attrs in reader.change(data["change"], ("change",)).items():
@@ -566,6 +596,12 @@ def _read(path: Path, chain: tuple[Path, ...]) -> dict[str, Any]:
         avoid = dict(parts.get("avoid", {}))
         avoid.update(reader.avoid(data["avoid"], ("avoid",)))  # a child's list replaces
         parts["avoid"] = avoid
+
+
+def _read_additions(reader: _Reader, data: dict[Any, Any], parts: dict[str, Any]) -> None:
+    """New features and jobs added to the parent's (by id; a repeated job once); demand
+    replacing the parent's."""
+    where: Where = parts["where"]
     for key, geometry in (("new_places", "Point"), ("new_links", "LineString")):
         if key in data:
             inherited = dict(parts.get(key, {}))
@@ -586,12 +622,6 @@ def _read(path: Path, chain: tuple[Path, ...]) -> dict[str, Any]:
             for job, tree in found:
                 jobs.setdefault(job, tree)  # repeats run once, where first written
             parts[name] = jobs
-    if reader.errors:
-        count = (
-            f"{len(reader.errors)} error(s) in scenario {path}:\n" if len(reader.errors) > 1 else ""
-        )
-        raise ScenarioError(count + "\n".join(reader.errors))
-    return parts
 
 
 def _merge_change(

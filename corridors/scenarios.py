@@ -34,19 +34,26 @@ import contextlib
 import copy
 import difflib
 import os
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
 from corridors.exceptions import CorridorsError, ScenarioError
-from corridors.expand import Avoid
 from corridors.geometry import line_length_km
 from corridors.lookup import find_place
 from corridors.network import build_graph
 from corridors.reference import commodities
+from corridors.scenario_model import KEYS as KEYS  # re-exported: the keys a file may hold
+from corridors.scenario_model import (
+    SCENARIO_SOURCE,
+    DemandRow,
+    RouteJob,
+    Scenario,
+    ThroughputJob,
+    locate,
+)
 from corridors.schema import schema
 from corridors.validation import validate_features
 
@@ -61,24 +68,6 @@ __all__ = [
     "read_scenario",
 ]
 
-KEYS = (
-    "name",
-    "description",
-    "year",
-    "extends",
-    "open",
-    "close",
-    "change",
-    "avoid",
-    "new_places",
-    "new_links",
-    "demand",
-    "jobs",
-)
-AVOID_KEYS = ("countries", "places", "links", "modes", "corridors")
-FIXED = frozenset({"id", "from", "to"})  # attributes a change may not touch
-SCENARIO_SOURCE = "scenario"  # source id cited for figures a scenario gives without one
-
 _SINGULAR = {
     "countries": "country",
     "places": "place",
@@ -86,111 +75,6 @@ _SINGULAR = {
     "modes": "mode",
     "corridors": "corridor",
 }
-
-#: Where a value is written: file, line (1-based; 0 when unknown) and key within that file.
-Loc = tuple[str, int, tuple[Any, ...]]
-#: Locations by a scenario's own address (``("close", 0)``: the first id of ``close``).
-Where = dict[tuple[Any, ...], Loc]
-
-
-@dataclass(frozen=True)
-class RouteJob:
-    """A route to compare: origin, destination, commodity and criterion."""
-
-    origin: str
-    destination: str
-    commodity: str = "container"
-    by: str = "time"
-    name: str = ""
-
-    @property
-    def label(self) -> str:
-        """The given name, or ``"origin -> destination"`` as written, with ``" by cost"``
-        (etc.) unless by time."""
-        by = "" if self.by == "time" else f" by {self.by}"
-        return self.name or f"{self.origin} -> {self.destination}{by}"
-
-
-@dataclass(frozen=True)
-class ThroughputJob:
-    """A maximum-throughput query: from a set of origins to a set of destinations."""
-
-    origins: tuple[str, ...]
-    destinations: tuple[str, ...]
-    commodity: str = "container"
-    name: str = ""
-
-    @property
-    def label(self) -> str:
-        """The given name, or ``"a, b -> c"``."""
-        return self.name or f"{', '.join(self.origins)} -> {', '.join(self.destinations)}"
-
-
-@dataclass(frozen=True)
-class DemandRow:
-    """One row of a demand table, in tonnes a year."""
-
-    origin: str
-    destination: str
-    commodity: str
-    tonnes_per_year: float
-    value_usd_per_t: float | None = None
-
-
-@dataclass(frozen=True)
-class Scenario:
-    """A what-if: what differs from the base network, and the jobs to compare on it.
-
-    Build one with :func:`load_scenario` (from YAML) or directly; :func:`check_scenario` checks
-    it against a network and :func:`apply_scenario` applies it.
-    """
-
-    name: str
-    description: str = ""
-    year: int | None = None
-    open: tuple[str, ...] = ()
-    close: tuple[str, ...] = ()
-    change: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
-    avoid: Avoid = field(default_factory=Avoid)
-    new_places: tuple[Mapping[str, Any], ...] = ()
-    new_links: tuple[Mapping[str, Any], ...] = ()
-    demand: tuple[DemandRow, ...] | None = None
-    demand_file: Path | None = None
-    routes: tuple[RouteJob, ...] = ()
-    throughput: tuple[ThroughputJob, ...] = ()
-    path: Path | None = None
-    extends: tuple[Path, ...] = ()
-    where: Where = field(default_factory=dict, compare=False, repr=False)
-
-    def error(self, key: tuple[Any, ...], message: str) -> ScenarioError:
-        """A :class:`ScenarioError` naming the file, line and key ``key`` was read from."""
-        return ScenarioError(_locate(self.where, key, self.path, message))
-
-
-# --------------------------------------------------------------------------- locating
-
-
-def _dotted(key: Sequence[Any]) -> str:
-    out = ""
-    for part in key:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
-def _locate(where: Where, key: tuple[Any, ...], path: Path | None, message: str) -> str:
-    """``message`` prefixed with the file, line and key where the value at ``key`` is written
-    (the nearest recorded enclosing value, with the rest of ``key`` appended)."""
-    probe = tuple(key)
-    while probe and probe not in where:
-        probe = probe[:-1]
-    if probe in where:
-        file, line, written = where[probe]
-        shown = (*written, *key[len(probe) :])
-    else:
-        file, line, shown = (str(path) if path else "<scenario>"), 0, tuple(key)
-    at = f", line {line}" if line else ""
-    named = f", key '{_dotted(shown)}'" if shown else ""
-    return f"{file}{at}{named}: {message}"
 
 
 def read_scenario(path: str | os.PathLike[str]) -> Scenario:
@@ -202,7 +86,7 @@ def read_scenario(path: str | os.PathLike[str]) -> Scenario:
         A malformed file, an unknown key or attribute, or a bad value; the message names the
         file, the line and the key of each problem.
     """
-    from corridors.scenario_files import read_file
+    from corridors.scenario_files import read_file  # loads yaml: only when a file is read
 
     return read_file(Path(path))
 
@@ -300,6 +184,10 @@ def _base_features(G: nx.MultiDiGraph) -> tuple[list[dict[str, Any]], list[dict[
     return network_features(G)
 
 
+#: Records one problem: the scenario's address of the value and the message.
+Bad = Callable[[tuple[Any, ...], str], None]
+
+
 def check_scenario(G: nx.MultiDiGraph, scenario: Scenario) -> None:
     """Check every reference of ``scenario`` against ``G``: ids, countries, corridors, places.
 
@@ -311,15 +199,27 @@ def check_scenario(G: nx.MultiDiGraph, scenario: Scenario) -> None:
     errors: list[str] = []
 
     def bad(key: tuple[Any, ...], message: str) -> None:
-        errors.append(_locate(scenario.where, key, scenario.path, message))
+        errors.append(locate(scenario.where, key, scenario.path, message))
 
     links = _link_ids(G)
     new_places, new_links = _new_features(G, scenario)
-    new_place_ids = {f["properties"]["id"] for f in new_places}
-    new_link_ids = {f["properties"]["id"] for f in new_links}
-    place_ids = set(G) | new_place_ids
-    link_ids = set(links) | new_link_ids
-    known_sources = _source_ids(G)
+    place_ids = set(G) | {f["properties"]["id"] for f in new_places}
+    link_ids = set(links) | {f["properties"]["id"] for f in new_links}
+    _check_open_close(scenario, place_ids, link_ids, bad)
+    _check_changes(scenario, place_ids, link_ids, _source_ids(G), bad)
+    _check_estimates(G, links, scenario, bad)
+    _check_avoid(G, links, scenario, place_ids, link_ids, bad)
+    _check_new_features(G, links, new_places, new_links, bad)
+    _check_places_named(G, scenario, new_places, bad)
+    if errors:
+        head = f"{len(errors)} error(s) in scenario '{scenario.name}':\n" if len(errors) > 1 else ""
+        raise ScenarioError(head + "\n".join(errors))
+
+
+def _check_open_close(
+    scenario: Scenario, place_ids: set[str], link_ids: set[str], bad: Bad
+) -> None:
+    """Every id opened or closed is a link or place of the network or the scenario."""
     for key, ids in (("open", scenario.open), ("close", scenario.close)):
         for i, fid in enumerate(ids):
             if fid not in place_ids and fid not in link_ids:
@@ -327,6 +227,16 @@ def check_scenario(G: nx.MultiDiGraph, scenario: Scenario) -> None:
                     (key, i),
                     f"unknown link or place '{fid}'{_did_you_mean(fid, place_ids | link_ids)}",
                 )
+
+
+def _check_changes(
+    scenario: Scenario,
+    place_ids: set[str],
+    link_ids: set[str],
+    known_sources: set[str] | None,
+    bad: Bad,
+) -> None:
+    """Every changed feature exists, and every attribute and source id it names is known."""
     for fid, attrs in scenario.change.items():
         if fid in link_ids:
             kind = "links"
@@ -353,7 +263,17 @@ def check_scenario(G: nx.MultiDiGraph, scenario: Scenario) -> None:
                         f"unknown source id '{sid}'{hint}; expected an id of the network's "
                         f"sources.csv, or '{SCENARIO_SOURCE}'",
                     )
-    _check_estimates(G, links, scenario, bad)
+
+
+def _check_avoid(
+    G: nx.MultiDiGraph,
+    links: Mapping[str, tuple[str, str]],
+    scenario: Scenario,
+    place_ids: set[str],
+    link_ids: set[str],
+    bad: Bad,
+) -> None:
+    """Every country, place, link and corridor avoided is one of the network's."""
     countries = {d.get("country") for _, d in G.nodes(data=True)}
     corridors = {
         c for d in (G.edges[u, v, k] for k, (u, v) in links.items()) for c in d.get("corridors", ())
@@ -368,6 +288,16 @@ def check_scenario(G: nx.MultiDiGraph, scenario: Scenario) -> None:
             if name not in known:
                 hint = _did_you_mean(name, (k for k in known if k))
                 bad(("avoid", kind, i), f"unknown {_SINGULAR[kind]} '{name}'{hint}")
+
+
+def _check_new_features(
+    G: nx.MultiDiGraph,
+    links: Mapping[str, tuple[str, str]],
+    new_places: list[dict[str, Any]],
+    new_links: list[dict[str, Any]],
+    bad: Bad,
+) -> None:
+    """New places and links are new, and valid features joined to the network's places."""
     for kind, feats, existing in (
         ("new_places", new_places, set(G)),
         ("new_links", new_links, set(links)),
@@ -376,27 +306,34 @@ def check_scenario(G: nx.MultiDiGraph, scenario: Scenario) -> None:
             fid = f["properties"].get("id")
             if fid in existing:
                 bad((kind, i, "id"), f"'{fid}' already exists in the network; use change:")
-    if new_places or new_links:
-        base_places, _ = _base_features(G)
-        report = validate_features(
-            base_places + new_places,
-            new_links,
-            places_file="new_places",
-            links_file="new_links",
-            commodities=commodities(),
-            sources=known_sources,
-        )
-        index = {
-            ("new_places" if kind == "places" else "new_links", f["properties"]["id"]): i
-            for kind, feats in (("places", new_places), ("links", new_links))
-            for i, f in enumerate(feats)
-        }
-        for issue in report.errors:
-            at = index.get((issue.file, issue.feature))
-            if at is None:
-                continue  # a problem of the base network, not of the scenario
-            where = (issue.file, at, issue.field) if issue.field else (issue.file, at)
-            bad(where, f"'{issue.feature}': {issue.message}")
+    if not (new_places or new_links):
+        return
+    base_places, _ = _base_features(G)
+    report = validate_features(
+        base_places + new_places,
+        new_links,
+        places_file="new_places",
+        links_file="new_links",
+        commodities=commodities(),
+        sources=_source_ids(G),
+    )
+    index = {
+        ("new_places" if kind == "places" else "new_links", f["properties"]["id"]): i
+        for kind, feats in (("places", new_places), ("links", new_links))
+        for i, f in enumerate(feats)
+    }
+    for issue in report.errors:
+        at = index.get((issue.file, issue.feature))
+        if at is None:
+            continue  # a problem of the base network, not of the scenario
+        where = (issue.file, at, issue.field) if issue.field else (issue.file, at)
+        bad(where, f"'{issue.feature}': {issue.message}")
+
+
+def _check_places_named(
+    G: nx.MultiDiGraph, scenario: Scenario, new_places: list[dict[str, Any]], bad: Bad
+) -> None:
+    """Every place a job or a demand row (or the demand file) names is found."""
     places = _with_places(G, new_places)
     for i, job in enumerate(scenario.routes):
         for end, name in (("from", job.origin), ("to", job.destination)):
@@ -415,13 +352,10 @@ def check_scenario(G: nx.MultiDiGraph, scenario: Scenario) -> None:
             read_demand(scenario.demand_file, places)
         except CorridorsError as exc:
             bad(("demand", "file"), str(exc))
-    if errors:
-        head = f"{len(errors)} error(s) in scenario '{scenario.name}':\n" if len(errors) > 1 else ""
-        raise ScenarioError(head + "\n".join(errors))
 
 
 def _check_estimates(
-    G: nx.MultiDiGraph, links: Mapping[str, tuple[str, str]], scenario: Scenario, bad: Any
+    G: nx.MultiDiGraph, links: Mapping[str, tuple[str, str]], scenario: Scenario, bad: Bad
 ) -> None:
     """Every figure a changed feature still calls an estimate must keep a [low, high] range
     (else a sweep would silently hold it fixed)."""
@@ -462,7 +396,7 @@ def _with_places(G: nx.MultiDiGraph, new_places: list[dict[str, Any]]) -> nx.Mul
     return places
 
 
-def _check_place(G: nx.MultiDiGraph, name: str, key: tuple[Any, ...], bad: Any) -> None:
+def _check_place(G: nx.MultiDiGraph, name: str, key: tuple[Any, ...], bad: Bad) -> None:
     try:
         find_place(G, name)
     except CorridorsError as exc:

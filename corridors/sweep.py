@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from corridors.exceptions import DataError, NoRouteError
+from corridors.exceptions import DataError
 from corridors.network import link_edges
 from corridors.reference import modes
 from corridors.scenarios import (
@@ -31,7 +31,6 @@ from corridors.scenarios import (
     Scenario,
     ThroughputJob,
     apply_scenario,
-    check_scenario,
     load_scenario,
 )
 from corridors.schema import schema
@@ -44,6 +43,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "SweepResult",
+    "UncertainFigures",
     "draw_delay_parameters",
     "perturb",
     "run_draws",
@@ -114,19 +114,109 @@ def _drawn(value: Any, bounds: Sequence[float], u: float, whole: bool) -> Any:
     return int(result) if whole else result
 
 
-def _perturb_attrs(
-    attrs: dict[str, Any], table: Mapping[str, Any], rng: np.random.Generator
-) -> dict[str, Any]:
-    """New values for the attributes of one feature that carry a range."""
+Figure = tuple[str, Any, Sequence[float], bool]  # name, stated value, [low, high], whole
+
+
+def _figures(attrs: Mapping[str, Any], table: Mapping[str, Any]) -> tuple[Figure, ...]:
+    """The attributes of one feature that carry a range and can be drawn, by name."""
     ranges = attrs.get("ranges") or {}
-    new = {}
+    out = []
     for name in sorted(ranges):
         attr = table.get(name)
-        if attr is None or attr.type not in ("float", "int", "per_commodity"):
-            continue
-        u = float(rng.random())
-        new[name] = _drawn(attrs.get(name), ranges[name], u, attr.type == "int")
+        if attr is not None and attr.type in ("float", "int", "per_commodity"):
+            out.append((name, attrs.get(name), ranges[name], attr.type == "int"))
+    return tuple(out)
+
+
+def _draw_figures(figures: Sequence[Figure], rng: np.random.Generator) -> dict[str, Any]:
+    """New values for the figures of one feature, one number of ``rng`` each, in order."""
+    new = {}
+    for name, value, bounds, whole in figures:
+        new[name] = _drawn(value, bounds, float(rng.random()), whole)
     return new
+
+
+def _mode_fallbacks(
+    attrs: Mapping[str, Any], new: dict[str, Any], defaults: Mapping[str, float]
+) -> None:
+    """Write the drawn mode defaults into ``new`` for the figures a link leaves to its mode."""
+    if not defaults:
+        return
+    merged = {**attrs, **new}
+    length = float(merged["length_km"])
+    if merged.get("time_h") is None and merged.get("speed_kmh") is None:
+        new["speed_kmh"] = defaults["speed_kmh"]
+    if merged.get("co2_g_per_tkm") is None:
+        new["co2_g_per_tkm"] = defaults["co2_g_per_tkm"]
+    cost = merged.get("cost_usd_per_t")
+    if cost is None or isinstance(cost, Mapping):
+        rate = defaults["cost_usd_per_tkm"] * length
+        if cost is None:
+            new["cost_usd_per_t"] = rate
+        else:
+            new["cost_usd_per_t"] = {**{c: rate for c in merged.get("commodities", ())}, **cost}
+
+
+class UncertainFigures:
+    """Where the uncertain figures of a network are, found once; :meth:`draw` draws them all.
+
+    Building this scans every place and link for ranges; a sweep builds it once per process
+    and each draw then only draws numbers and builds the drawn network in one pass. The
+    stated values are read when it is built: do not change ``G`` while it is in use.
+    """
+
+    def __init__(self, G: nx.MultiDiGraph) -> None:
+        mode_table = modes()
+        self.G = G
+        #: (mode, modes.csv column, stated value, [low, high] or None), in drawing order
+        self.modes = [
+            (
+                mode,
+                column,
+                float(getattr(mode_table[mode], column)),
+                mode_table[mode].ranges.get(column),
+            )
+            for mode in sorted(mode_table)
+            for column in sorted(set(MODE_DEFAULTS.values()))
+        ]
+        places = schema("places")
+        self.places = [(n, f) for n in sorted(G) if (f := _figures(G.nodes[n], places))]
+        links = schema("links")
+        self.links = [(u, v, k, d, _figures(d, links)) for u, v, k, d in link_edges(G)]
+
+    def _mode_defaults(self, rng: np.random.Generator) -> dict[str, dict[str, float]]:
+        defaults: dict[str, dict[str, float]] = {}
+        for mode, column, value, bounds in self.modes:
+            q = float(rng.random())
+            if bounds is not None:
+                value = _tri_ppf(q, bounds[0], value, bounds[1])
+            defaults.setdefault(mode, {})[column] = value
+        return defaults
+
+    def draw(self, rng: np.random.Generator) -> nx.MultiDiGraph:
+        """A new network with every uncertain figure drawn once from ``rng`` (see
+        :func:`perturb`)."""
+        defaults = self._mode_defaults(rng)
+        node_new = {n: _draw_figures(f, rng) for n, f in self.places}
+        edge_new: dict[tuple[str, str, str], dict[str, Any]] = {}
+        for u, v, key, attrs, figures in self.links:
+            new = _draw_figures(figures, rng)
+            _mode_fallbacks(attrs, new, defaults.get(attrs["mode"], {}))
+            if new:
+                edge_new[u, v, key] = edge_new[v, u, key] = new
+        G = self.G
+        H = G.__class__()  # as G.copy(): fresh attribute dicts, drawn values merged in
+        H.graph.update(G.graph)
+        H.add_nodes_from(
+            (n, {**d, **node_new[n]} if n in node_new else d.copy()) for n, d in G._node.items()
+        )
+        H.add_edges_from(  # straight over the adjacency, as G.copy() does (views cost more)
+            (u, v, k, {**d, **edge_new[u, v, k]} if (u, v, k) in edge_new else d.copy())
+            for u, nbrs in G._adj.items()
+            for v, keyed in nbrs.items()
+            for k, d in keyed.items()
+        )
+        return H
 
 
 def perturb(G: nx.MultiDiGraph, rng: np.random.Generator) -> nx.MultiDiGraph:
@@ -144,71 +234,16 @@ def perturb(G: nx.MultiDiGraph, rng: np.random.Generator) -> nx.MultiDiGraph:
     >>> H is not G and H.number_of_edges() == G.number_of_edges()
     True
     """
-    H = G.copy()  # fresh attribute dicts; values are replaced, never changed in place
-    mode_table = modes()
-    defaults: dict[str, dict[str, float]] = {}
-    for mode in sorted(mode_table):
-        m = mode_table[mode]
-        defaults[mode] = {}
-        for column in sorted(set(MODE_DEFAULTS.values())):
-            value = float(getattr(m, column))
-            q = float(rng.random())
-            if column in m.ranges:
-                low, high = m.ranges[column]
-                value = _tri_ppf(q, low, value, high)
-            defaults[mode][column] = value
-    places = schema("places")
-    for node in sorted(H):
-        new = _perturb_attrs(H.nodes[node], places, rng)
-        H.nodes[node].update(new)
-    links = schema("links")
-    for u, v, key, attrs in link_edges(H):
-        new = _perturb_attrs(attrs, links, rng)
-        merged = {**attrs, **new}
-        fallback = defaults.get(merged["mode"], {})
-        length = float(merged["length_km"])
-        if merged.get("time_h") is None and merged.get("speed_kmh") is None and fallback:
-            new["speed_kmh"] = fallback["speed_kmh"]
-        if merged.get("co2_g_per_tkm") is None and fallback:
-            new["co2_g_per_tkm"] = fallback["co2_g_per_tkm"]
-        cost = merged.get("cost_usd_per_t")
-        if fallback and (cost is None or isinstance(cost, Mapping)):
-            rate = fallback["cost_usd_per_tkm"] * length
-            if cost is None:
-                new["cost_usd_per_t"] = rate
-            else:
-                new["cost_usd_per_t"] = {
-                    **{c: rate for c in merged.get("commodities", ())},
-                    **cost,
-                }
-        for a, b in ((u, v), (v, u)):
-            if H.has_edge(a, b, key):
-                H.edges[a, b, key].update(new)
-    return H
+    return UncertainFigures(G).draw(rng)
 
 
 def _route_rows(H: nx.MultiDiGraph, draw: int, job: RouteJob, year: int | None) -> list[tuple]:
-    from corridors.routing import route
+    from corridors.compare import ROUTE_METRICS, route_figures
 
-    try:
-        (best,) = route(
-            H, job.origin, job.destination, commodity=job.commodity, by=job.by, year=year
-        )
-    except NoRouteError:
-        return [
-            *((draw, m, job.label, job.commodity, math.nan, "") for m in _ROUTE_METRICS),
-            (draw, "route", job.label, job.commodity, math.nan, "no route"),
-        ]
-    return [
-        *(
-            (draw, m, job.label, job.commodity, float(getattr(best.total, m)), "")
-            for m in _ROUTE_METRICS
-        ),
-        (draw, "route", job.label, job.commodity, float(len(best.legs)), " > ".join(best.links)),
-    ]
-
-
-_ROUTE_METRICS = ("time_h", "cost_usd_per_t", "length_km", "co2_kg_per_t")
+    figures = route_figures(H, job, year)
+    if figures is None:
+        figures = [*((m, math.nan, "") for m in ROUTE_METRICS), ("route", math.nan, "no route")]
+    return [(draw, m, job.label, job.commodity, v, d) for m, v, d in figures]
 
 
 def _throughput_rows(
@@ -249,21 +284,24 @@ def run_draws(
     year: int | None = None,
     equilibrium: bool = False,
     demand: pd.DataFrame | None = None,
+    figures: UncertainFigures | None = None,
 ) -> list[tuple]:
     """Rows ``(draw, metric, pair, commodity, value, detail)`` of the given draws of ``G``.
 
     Draw ``i`` perturbs ``G`` with a generator seeded ``[seed, i]``; this is the unit of work
     the process pool and Dask run. With ``equilibrium``, the same generator then draws the
     delay parameters and ``demand`` (None: the bundled 2024 table) is assigned under load.
+    ``figures`` are those of ``G`` when already found (a worker finds them once).
     """
     import numpy as np
 
     from corridors.congestion import equilibrium_metrics
 
+    figures = figures or UncertainFigures(G)
     rows: list[tuple] = []
     for draw in draws:
         rng = np.random.default_rng([seed, draw])
-        H = perturb(G, rng)
+        H = figures.draw(rng)
         for job in routes:
             rows += _route_rows(H, draw, job, year)
         for flow in throughput:
@@ -277,15 +315,16 @@ def run_draws(
 
 # --------------------------------------------------------------------------- running draws
 
+#: What a pool worker holds, set once by :func:`_init_worker`: tasks then send draw numbers.
 _WORKER: dict[str, Any] = {}
 
 
 def _init_worker(G: nx.MultiDiGraph, kwargs: dict[str, Any]) -> None:
-    _WORKER["graph"], _WORKER["kwargs"] = G, kwargs
+    _WORKER.update(graph=G, figures=UncertainFigures(G), kwargs=kwargs)
 
 
 def _pool_chunk(draws: list[int]) -> list[tuple]:
-    return run_draws(_WORKER["graph"], draws, **_WORKER["kwargs"])
+    return run_draws(_WORKER["graph"], draws, figures=_WORKER["figures"], **_WORKER["kwargs"])
 
 
 def _dask_chunk(draws: list[int], G: nx.MultiDiGraph, kwargs: dict[str, Any]) -> list[tuple]:
@@ -320,9 +359,10 @@ def _run_local(
     tick: Callable[[int], None],
 ) -> list[list[tuple]]:
     if workers <= 1:
+        figures = UncertainFigures(G)
         out = []
         for chunk in chunks:
-            out.append(run_draws(G, chunk, **kwargs))
+            out.append(run_draws(G, chunk, figures=figures, **kwargs))
             tick(len(chunk))
         return out
     import multiprocessing
@@ -474,7 +514,8 @@ def sweep(
         A Dask scheduler address (``"tcp://host:8786"``) or a ``dask.distributed.Client``:
         the draws then run on that cluster instead of the local pool.
     chunk_size
-        Draws per task (default: about four tasks per worker).
+        Draws per task (default: about sixteen tasks per worker of the local pool, four per
+        worker on Dask).
     equilibrium
         Also draw the delay parameters from their ranges and assign the scenario's demand
         (by default the bundled 2024 table) at user equilibrium in each draw: the route jobs'
@@ -491,60 +532,95 @@ def sweep(
     >>> bool(row["p5"] <= row["median"] <= row["p95"]), int(row["n"])
     (True, 8)
     """
-    from corridors.capacity import resolve_places
-    from corridors.compare import route_jobs, throughput_jobs
-    from corridors.lookup import find_place
-
     if samples < 1:
         raise DataError(f"samples is {samples}; expected at least 1")
     if scenario is not None and not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
-    if scenario is not None:
-        check_scenario(G, scenario)
-        H = apply_scenario(G, scenario)
-        name, year = scenario.name, scenario.year
-    else:
-        H, name, year = G, "base", None
-    route_list = route_jobs(routes) if routes is not None else (scenario.routes if scenario else ())
-    flow_list = (
-        throughput_jobs(capacity)
-        if capacity is not None
-        else (scenario.throughput if scenario else ())
+    H = G if scenario is None else apply_scenario(G, scenario)  # checked against G first
+    kwargs = _draw_options(H, scenario, routes, capacity, seed=seed, equilibrium=equilibrium)
+    parts = _run_draws_on(
+        H,
+        samples,
+        kwargs,
+        workers=_cpus() if workers is None else workers,
+        scheduler=scheduler,
+        chunk_size=chunk_size,
+        progress=progress,
     )
+    draws, summary, shares = _summaries([row for part in parts for row in part], samples)
+    name = "base" if scenario is None else scenario.name
+    return SweepResult(name, samples, seed, draws, summary, shares)
+
+
+def _draw_options(
+    H: nx.MultiDiGraph,
+    scenario: Scenario | None,
+    routes: Iterable[RouteJob | Sequence[str]] | None,
+    capacity: Iterable[ThroughputJob | Sequence[Any]] | None,
+    *,
+    seed: int,
+    equilibrium: bool,
+) -> dict[str, Any]:
+    """The keyword arguments of :func:`run_draws`: the jobs, with names resolved to ids once
+    (every draw has the same places, and looking up is not free), the year and the demand."""
+    from corridors.capacity import resolve_places
+    from corridors.compare import demand_frame, jobs_of
+    from corridors.lookup import find_place
+
+    route_list, flow_list = jobs_of([] if scenario is None else [scenario], routes, capacity)
     if not route_list and not flow_list:
         raise DataError("nothing to sweep: give route or throughput jobs (or a scenario with jobs)")
-    # resolve names to ids once: every draw has the same places, and looking up is not free
-    route_list = tuple(
-        RouteJob(find_place(H, j.origin), find_place(H, j.destination), j.commodity, j.by, j.label)
-        for j in route_list
-    )
-    flow_list = tuple(
-        ThroughputJob(
-            tuple(resolve_places(H, j.origins)),
-            tuple(resolve_places(H, j.destinations)),
-            j.commodity,
-            j.label,
-        )
-        for j in flow_list
-    )
     kwargs: dict[str, Any] = {
         "seed": seed,
-        "routes": route_list,
-        "throughput": flow_list,
-        "year": year,
+        "routes": tuple(
+            RouteJob(
+                find_place(H, j.origin), find_place(H, j.destination), j.commodity, j.by, j.label
+            )
+            for j in route_list
+        ),
+        "throughput": tuple(
+            ThroughputJob(
+                tuple(resolve_places(H, j.origins)),
+                tuple(resolve_places(H, j.destinations)),
+                j.commodity,
+                j.label,
+            )
+            for j in flow_list
+        ),
+        "year": None if scenario is None else scenario.year,
     }
     if equilibrium:
-        from corridors.compare import demand_frame
-
         own = None if scenario is None else (scenario.demand or scenario.demand_file)
         kwargs |= {"equilibrium": True, "demand": demand_frame(H, own)}
-    if workers is None:
-        workers = (
-            len(os.sched_getaffinity(0))
-            if hasattr(os, "sched_getaffinity")
-            else os.cpu_count() or 1
-        )
-    size = chunk_size or max(1, math.ceil(samples / (4 * max(workers, 1))))
+    return kwargs
+
+
+def _cpus() -> int:
+    """The CPUs this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def _run_draws_on(
+    H: nx.MultiDiGraph,
+    samples: int,
+    kwargs: dict[str, Any],
+    *,
+    workers: int,
+    scheduler: Any,
+    chunk_size: int | None,
+    progress: Progress | None,
+) -> list[list[tuple]]:
+    """The rows of every draw, by chunk in draw order: on Dask given a scheduler, else on the
+    local pool (or in this process for one worker).
+
+    The local pool gets about sixteen chunks per worker, so when one worker is slowed (a
+    shared machine) the other is idle for one small chunk at the end, not for a quarter of
+    the draws; a chunk costs one message each way. Dask gets about four per worker.
+    """
+    per_worker = 4 if scheduler is not None else 16
+    size = chunk_size or max(1, math.ceil(samples / (per_worker * max(workers, 1))))
     chunks = _chunks(samples, size)
     done = [0]
 
@@ -554,13 +630,9 @@ def sweep(
             progress(done[0], samples)
 
     if scheduler is not None:
-        parts = _run_dask(H, chunks, kwargs, scheduler, tick)
-    else:
-        with _frozen_heap():
-            parts = _run_local(H, chunks, kwargs, workers, tick)
-    rows = [row for part in parts for row in part]
-    draws, summary, shares = _summaries(rows, samples)
-    return SweepResult(name, samples, seed, draws, summary, shares)
+        return _run_dask(H, chunks, kwargs, scheduler, tick)
+    with _frozen_heap():
+        return _run_local(H, chunks, kwargs, workers, tick)
 
 
 # --------------------------------------------------------------------------- writing

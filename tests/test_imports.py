@@ -16,12 +16,8 @@ import corridors
 
 ROOT = Path(corridors.__file__).parent
 
-#: Cycles left in place, each with the reason.
-KNOWN = {
-    # scenarios.read_scenario reads through scenario_files, which builds Scenario objects;
-    # left for the scenarios package of issue 13's layout, being reworked on another branch.
-    frozenset({"corridors.scenario_files", "corridors.scenarios"}),
-}
+#: Cycles left in place, each with the reason (none left).
+KNOWN: set[frozenset[str]] = set()
 
 
 def _name(path: Path, root: Path) -> str:

@@ -21,7 +21,15 @@ import corridors
 from corridors import DataError
 from corridors.reference import modes
 from corridors.scenarios import RouteJob, Scenario, ThroughputJob
-from corridors.sweep import _tri_ppf, perturb, run_draws, sweep, sweep_json, write_sweep
+from corridors.sweep import (
+    UncertainFigures,
+    _tri_ppf,
+    perturb,
+    run_draws,
+    sweep,
+    sweep_json,
+    write_sweep,
+)
 from tests import tiny
 
 JOBS = {
@@ -138,6 +146,40 @@ def test_a_dask_local_cluster_gives_the_pools_numbers(uncertain: nx.MultiDiGraph
     assert done[-1] == 16 and len(done) == 6  # six chunks of up to three draws
 
 
+def test_serial_pool_and_dask_agree_on_the_bundled_network() -> None:
+    G = corridors.load_network()
+    jobs = {
+        "routes": [("Khorgos", "Kars"), ("Aktau", "Poti")],
+        "capacity": [(("Aktau", "Kuryk"), ("Kars",), "general")],
+    }
+    serial = sweep(G, samples=6, seed=3, workers=1, **jobs)
+    pooled = sweep(G, samples=6, seed=3, workers=2, **jobs)  # workers find the figures once
+    assert serial.draws.equals(pooled.draws) and sweep_json(serial) == sweep_json(pooled)
+    assert serial.draws["value"].nunique() > len(serial.draws) / 3  # the draws differ
+    distributed = pytest.importorskip("dask.distributed")
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
+    ) as cluster:
+        on_dask = sweep(G, samples=6, seed=3, scheduler=cluster.scheduler_address, **jobs)
+    assert on_dask.draws.equals(serial.draws) and sweep_json(on_dask) == sweep_json(serial)
+
+
+def test_figures_found_once_draw_as_a_fresh_perturb_each_time() -> None:
+    G = corridors.load_network()
+    stated = copy.deepcopy(G.edges["station:akhalkalaki", "station:kars", "rail:akhalkalaki-kars"])
+    figures = UncertainFigures(G)
+    for i in (0, 1, 0):  # reused, in any order: nothing of one draw leaks into the next
+        H = figures.draw(np.random.default_rng([5, i]))
+        fresh = perturb(G, np.random.default_rng([5, i]))
+        assert list(H.nodes(data=True)) == list(fresh.nodes(data=True))
+        assert list(H.edges(keys=True, data=True)) == list(fresh.edges(keys=True, data=True))
+    btk = G.edges["station:akhalkalaki", "station:kars", "rail:akhalkalaki-kars"]
+    drawn = H.edges["station:akhalkalaki", "station:kars", "rail:akhalkalaki-kars"]
+    for name, (low, high) in btk["ranges"].items():
+        assert low <= drawn[name] <= high and drawn[name] != btk.get(name)
+    assert btk == stated  # the base keeps its figures
+
+
 def test_a_scenario_is_applied_before_drawing(uncertain: nx.MultiDiGraph) -> None:
     closed = Scenario("no-land", close=("rail:g-c",), routes=(RouteJob("station:a", "station:d"),))
     result = sweep(uncertain, closed, samples=10, seed=1, workers=1)
@@ -145,6 +187,14 @@ def test_a_scenario_is_applied_before_drawing(uncertain: nx.MultiDiGraph) -> Non
     time = result.summary.set_index("metric").loc["time_h"]
     assert time["p5"] == time["p95"] == pytest.approx(21.0)  # the sea route has no range
     assert result.shares["item"].tolist() == ["rail:a-b > sea:b-c > rail:c-d"]
+
+
+def test_a_draw_without_a_route_counts_as_missing(uncertain: nx.MultiDiGraph) -> None:
+    cut = Scenario("no-d", close=("rail:c-d", "rail:c-d-slow"), routes=(RouteJob("A", "D"),))
+    result = sweep(uncertain, cut, samples=4, seed=1, workers=1)
+    time = result.summary.set_index("metric").loc["time_h"]
+    assert int(time["n"]) == 0 and int(time["missing"]) == 4 and math.isnan(time["median"])
+    assert result.shares["item"].tolist() == ["no route"]
 
 
 def test_results_are_written_and_identical_on_a_rerun(

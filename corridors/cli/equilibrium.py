@@ -36,6 +36,53 @@ AlgorithmOpt = Annotated[
     str,
     typer.Option("--algorithm", help="bfw (bi-conjugate Frank-Wolfe), cfw (conjugate), fw or msa."),
 ]
+DemandArg = Annotated[
+    Path | None,
+    typer.Argument(
+        help="Demand table (CSV: origin, destination, commodity, tonnes_per_year) to assign "
+        "on the network; default: the bundled 2024 demand (geodata/demand_2024.csv).",
+        dir_okay=False,
+    ),
+]
+TntpOpt = Annotated[
+    tuple[Path, Path] | None,
+    typer.Option(
+        "--tntp",
+        help="Assign a TNTP network instead: its _net.tntp and _trips.tntp files.",
+        dir_okay=False,
+    ),
+]
+GapOpt = Annotated[float, typer.Option("--gap", help="Target relative gap.")]
+MaxIterOpt = Annotated[int, typer.Option("--max-iter", min=1, help="Most iterations.")]
+CriterionOpt = Annotated[
+    str, typer.Option("--criterion", help="ue (user equilibrium) or so (system optimum).")
+]
+TollWeightOpt = Annotated[
+    float, typer.Option("--toll-weight", help="TNTP: weight of toll in the generalised cost.")
+]
+DistanceWeightOpt = Annotated[
+    float,
+    typer.Option("--distance-weight", help="TNTP: weight of length in the generalised cost."),
+]
+DemandScaleOpt = Annotated[
+    float, typer.Option("--demand-scale", min=0.0, help="Multiply the demand by this.")
+]
+FreeFlowOpt = Annotated[bool, typer.Option("--free-flow", help="The empty network's times.")]
+PairOpt = Annotated[
+    list[str] | None,
+    typer.Option("--pair", help="Also skim ORIGIN,DESTINATION (repeat for more)."),
+]
+CalibrateOpt = Annotated[
+    bool,
+    typer.Option("--calibrate", help="Refit the delay scales to the observed 2024 times."),
+]
+WriteOpt = Annotated[
+    bool, typer.Option("--write", help="With --calibrate: save the fit to the data.")
+]
+OutOpt = Annotated[
+    Path | None,
+    typer.Option("--out", help="Also write the CSV tables here.", file_okay=False),
+]
 
 
 def _check_algorithm(algorithm: str, criterion: str) -> None:
@@ -266,60 +313,24 @@ def _run_corridor(
 
 @app.command()
 def equilibrium(
-    demand: Annotated[
-        Path | None,
-        typer.Argument(
-            help="Demand table (CSV: origin, destination, commodity, tonnes_per_year) to assign "
-            "on the network; default: the bundled 2024 demand (geodata/demand_2024.csv).",
-            dir_okay=False,
-        ),
-    ] = None,
-    tntp: Annotated[
-        tuple[Path, Path] | None,
-        typer.Option(
-            "--tntp",
-            help="Assign a TNTP network instead: its _net.tntp and _trips.tntp files.",
-            dir_okay=False,
-        ),
-    ] = None,
-    gap: Annotated[float, typer.Option("--gap", help="Target relative gap.")] = 1e-4,
-    max_iter: Annotated[int, typer.Option("--max-iter", min=1, help="Most iterations.")] = 1000,
+    demand: DemandArg = None,
+    tntp: TntpOpt = None,
+    gap: GapOpt = 1e-4,
+    max_iter: MaxIterOpt = 1000,
     algorithm: AlgorithmOpt = "bfw",
-    criterion: Annotated[
-        str, typer.Option("--criterion", help="ue (user equilibrium) or so (system optimum).")
-    ] = "ue",
-    toll_weight: Annotated[
-        float, typer.Option("--toll-weight", help="TNTP: weight of toll in the generalised cost.")
-    ] = 0.0,
-    distance_weight: Annotated[
-        float,
-        typer.Option("--distance-weight", help="TNTP: weight of length in the generalised cost."),
-    ] = 0.0,
+    criterion: CriterionOpt = "ue",
+    toll_weight: TollWeightOpt = 0.0,
+    distance_weight: DistanceWeightOpt = 0.0,
     year: YearOpt = None,
     avoid_country: AvoidCountryOpt = None,
-    demand_scale: Annotated[
-        float, typer.Option("--demand-scale", min=0.0, help="Multiply the demand by this.")
-    ] = 1.0,
-    free_flow: Annotated[
-        bool, typer.Option("--free-flow", help="The empty network's times.")
-    ] = False,
-    pair: Annotated[
-        list[str] | None,
-        typer.Option("--pair", help="Also skim ORIGIN,DESTINATION (repeat for more)."),
-    ] = None,
-    calibrate: Annotated[
-        bool,
-        typer.Option("--calibrate", help="Refit the delay scales to the observed 2024 times."),
-    ] = False,
-    write: Annotated[
-        bool, typer.Option("--write", help="With --calibrate: save the fit to the data.")
-    ] = False,
+    demand_scale: DemandScaleOpt = 1.0,
+    free_flow: FreeFlowOpt = False,
+    pair: PairOpt = None,
+    calibrate: CalibrateOpt = False,
+    write: WriteOpt = False,
     places: PlacesOpt = None,
     links: LinksOpt = None,
-    out: Annotated[
-        Path | None,
-        typer.Option("--out", help="Also write the CSV tables here.", file_okay=False),
-    ] = None,
+    out: OutOpt = None,
     map_file: MapOpt = None,
     offline: OfflineOpt = False,
     as_json: JsonOpt = False,
