@@ -107,10 +107,11 @@ def route_kind(
         return RouteKind(("sea", *names), " ".join(["by sea", *(_title(n) for n in names)]))
     for leg in legs:
         if _country(G, leg.from_) != _country(G, leg.to) and not _reaches_ocean(G, leg.from_):
-            title = ", ".join(_title(n) for n in _names(G, leg)) or "Overland"
+            title = ", ".join(_title(n) for n in _names(G, leg))
             ends = f"{G.nodes[leg.from_].get('name', leg.from_)} -> "
             ends += str(G.nodes[leg.to].get("name", leg.to))
-            return RouteKind(("closed_sea", *_names(G, leg)), f"{title}, by sea {ends}")
+            label = f"{title}, by sea {ends}" if title else f"by closed sea {ends}"
+            return RouteKind(("closed_sea", *_names(G, leg)), label)
     through = sorted(set(transit))
     return RouteKind(
         ("overland", *through), "overland" + (f" through {', '.join(through)}" if through else "")

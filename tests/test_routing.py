@@ -9,6 +9,7 @@ import pytest
 
 import corridors
 from corridors import Avoid, DataError, NoRouteError, UnknownPlaceError, route
+from corridors.network import build_graph
 from corridors.routing import Route
 from tests import tiny
 
@@ -208,3 +209,30 @@ def test_route_names_its_corridors_and_countries(bundled: nx.MultiDiGraph) -> No
     assert data["countries"] == ["AZ", "GE", "TR"]
     assert "btk" in data["corridors"]
     assert [(b.from_country, b.to_country) for b in best.borders] == [("AZ", "GE"), ("GE", "TR")]
+
+
+def test_corridor_kind_comes_from_the_water_crossed_and_the_countries(tmp_path: Path) -> None:
+    """On the tiny network, A -> D by land (through G) or by sea B -> C: a sea no ocean lane
+    reaches, between XA and XB; once B -> C is an ocean lane, by sea; through a country that
+    makes a corridor (Russia), that corridor, whatever the water."""
+    places, links = tiny.features()
+    G = build_graph(places, links)
+    land, sea = route(G, "station:a", "station:d", k=2)
+    assert (land.kind, land.links) == ("overland", ["rail:a-g", "rail:g-c", "rail:c-d"])
+    assert (sea.kind, sea.links) == ("by closed sea B -> C", ["rail:a-b", "sea:b-c", "rail:c-d"])
+    ocean = [
+        dict(f, properties={**f["properties"], "unlimited": True})
+        if f["properties"]["id"] == "sea:b-c"
+        else f
+        for f in links
+    ]
+    (by_sea,) = route(build_graph(places, ocean), "station:a", "station:d", by="cost")
+    assert by_sea.kind == "by sea" and "sea:b-c" in by_sea.links
+    russia = [
+        dict(f, properties={**f["properties"], "country": "RU"})
+        if f["properties"]["id"] == "port:b"
+        else f
+        for f in places
+    ]
+    (through,) = route(build_graph(russia, links), "station:a", "station:d", by="cost")
+    assert through.kind == "Northern, through Russia to XB" and through.countries[1] == "RU"
