@@ -229,3 +229,8 @@ def test_bundled_default_ranking_is_the_world_banks_priority_list(bundled) -> No
     top = ["rail:gardabani-tbilisi", "port:poti", "rail:gebze-halkali", "station:almaty"]
     assert rank[[*top, *line, "port:aktau"]].max() <= 15
     assert (table["criterion_added"] >= 0).all()
+
+
+def test_corridor_pairs_need_the_corridor_on_the_network(tiny_graph) -> None:
+    with pytest.raises(DataError, match="no link names the corridor 'middle_corridor'"):
+        corridor_pairs(tiny_graph)

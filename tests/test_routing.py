@@ -236,3 +236,21 @@ def test_corridor_kind_comes_from_the_water_crossed_and_the_countries(tmp_path: 
     ]
     (through,) = route(build_graph(russia, links), "station:a", "station:d", by="cost")
     assert through.kind == "Northern, through Russia to XB" and through.countries[1] == "RU"
+
+
+def test_cli_route_says_each_corridor_and_its_border_crossings(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from corridors.cli.app import run
+
+    assert run(["route", "Xi'an", "Duisburg", "--k", "4", "--free-flow"]) == 0
+    lines = [line.strip() for line in capsys.readouterr().out.splitlines()]
+    kinds = [line.split(" (links on")[0] for line in lines if line.startswith("corridor: ")]
+    assert kinds[0] == "corridor: Northern, through Russia to BY"
+    assert kinds[1].startswith("corridor: Middle Corridor, by sea ")
+    assert kinds[2:] == ["corridor: Southern, through Iran to TR", "corridor: by sea via Suez"]
+    crossings = [line for line in lines if line.startswith("border crossings: ")]
+    assert len(crossings) == 4
+    assert "KZ->RU on rail:petropavl-moscow" in crossings[0]
+    assert "IR->TR on rail:tabriz-kapikoy" in crossings[2]
+    assert crossings[3].startswith("border crossings: CN->TR on sea:shanghai-ambarli")
