@@ -431,7 +431,7 @@ def _transit(r: Route) -> list[str]:
 
 
 def _corridors(search: _Search, best: list[int], k: int) -> list[list[int]]:
-    """The best route of each kind (:func:`_kind`), best first, up to ``k`` of them.
+    """The best route of each corridor (:func:`_kind`), best first, up to ``k`` of them.
 
     Found by avoiding in turn each country a route found passes through (and then each of
     the next route's, and so on): the cheapest route not yet seen under any such set of
@@ -533,17 +533,17 @@ def route(
     avoid
         Countries, places, links, modes or corridors not to use.
     k
-        How many routes. First the best; then the best route of each other corridor, best
-        first: a corridor is the set of corridor names of a route's links (``northern``,
-        ``middle_corridor``, ``instc``, ``suez``...; its countries where its links have
-        none), and the best of each is found by avoiding the countries the routes already
-        found pass through. Then variants that differ materially from every route already
-        chosen: through other ports, gauge changes or border crossings, or on at least
-        ``min_difference`` of their length; an alternative that leaves a chosen route only to
-        rejoin it by a detour more than three times as costly as the stretch it avoids is a
-        loop, and is skipped. No route changes mode at its very start or end, or twice in a
-        row at one place, for nothing. Each :class:`Route` names its ``corridors`` and
-        ``countries``, and lists its ``borders``.
+        How many routes. First the best; then the best route of each other corridor, best first: a
+        route's corridor comes from where it goes (:func:`corridors.corridor_kinds.route_kind`:
+        Northern through Russia, Southern through Iran, by sea on an ocean lane, across a closed sea
+        such as the Caspian, else overland through its countries), and the best of each is found by
+        avoiding the countries the routes already found pass through. Then variants that differ
+        materially from every route already chosen: through other ports, gauge changes or border
+        crossings, or on at least ``min_difference`` of their length; an alternative that leaves a
+        chosen route only to rejoin it by a detour more than three times as costly as the stretch it
+        avoids is a loop, and is skipped. No route changes mode at its very start or end, or twice
+        in a row at one place, for nothing. Each :class:`Route` names its ``kind``, its links'
+        ``corridors`` and its ``countries``, and lists its ``borders``.
 
     Raises
     ------
