@@ -21,7 +21,7 @@ import pandas as pd
 from corridors import Avoid, load_network
 from corridors.assignment import assign
 from corridors.capacity import TERMINAL_KINDS, max_throughput
-from corridors.cli.capacity import DEFAULT_PAIRS
+from corridors.corridor_pairs import corridor_pairs
 from corridors.criticality import criticality
 
 BUDGET_S = 2.0
@@ -57,7 +57,8 @@ def main() -> None:
         result = assign(G, table)
         laps["assign"].append(time.perf_counter() - start)
         start = time.perf_counter()
-        crit = criticality(G, list(DEFAULT_PAIRS), elements="both")
+        question = corridor_pairs(G)
+        crit = criticality(G, question.pairs, avoid=question.avoid, elements="both")
         laps["criticality"].append(time.perf_counter() - start)
     med = {k: statistics.median(v) for k, v in laps.items()}
     total = med["throughput"] + med["assign"] + med["criticality"]

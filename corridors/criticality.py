@@ -18,14 +18,22 @@ a pair can go without lowering that pair's maximum (that flow stays feasible), s
 elements carrying flow are solved again.
 
 Elements are ranked by :func:`rank_elements`: the share of each pair's throughput lost, summed
-over the pairs, then pairs cut off, then the criterion added (the ``by`` of the best route:
-hours by time, USD/t by cost; never negative, since removing an element cannot make the best
-route better). The time and cost of the re-chosen routes are reported too: by time, the
-next-fastest route may be cheaper, so ``cost_added_usd_per_t`` can be negative. A place is not
-ranked for the pairs that start or end there (``pairs_ended``): losing an origin says nothing
-about the network between. A pair whose maximum flow is unbounded (a path of unknown
-capacities) gives no tonnes lost: the elements that would bound it are counted in
-``unbounded_pairs_bounded`` and reported apart.
+over the pairs, then pairs cut off, then the pairs whose maximum flow fills the element's known
+capacity (``pairs_at_capacity``: where it is the bottleneck), then the tonnes lost and the
+criterion added (the ``by`` of the best route: hours by time, USD/t by cost; never negative,
+since removing an element cannot make the best route better). Elements whose loss does the same
+on every figure (the links and stations of one line) share a rank. The time and cost of the
+re-chosen routes are reported too: by time, the next-fastest route may be cheaper, so
+``cost_added_usd_per_t`` can be negative. A place is not ranked for the pairs that start or end
+there (``pairs_ended``): losing an origin says nothing about the network between. A pair whose
+maximum flow is unbounded (a path of unknown capacities) gives no tonnes lost: the elements that
+would bound it are counted in ``unbounded_pairs_bounded`` and reported apart.
+
+What the data do not know is shown, never filled in: ``capacity_tpy`` is the element's own
+capacity for the commodity (NaN where the data give none), and ``pairs_on_unknown`` counts the
+pairs whose figure rests on links of unknown capacity, taken as unbounded: the flow lost ran on
+them, or the flow kept is rerouted onto links the base flow did not use (then the loss is nil
+only if they can carry it).
 """
 
 from __future__ import annotations
@@ -65,6 +73,9 @@ COLUMNS = [
     "throughput_lost_tpy",
     "throughput_lost_share",
     "unbounded_pairs_bounded",
+    "capacity_tpy",
+    "pairs_at_capacity",
+    "pairs_on_unknown",
     "criterion_added",
     "cost_added_usd_per_t",
     "time_added_h",
@@ -78,16 +89,20 @@ class Criticality:
     Attributes
     ----------
     table
-        One row per element, ranked: ``rank``, ``kind`` (link or place), ``id``, ``name``,
-        ``pairs_cut``, ``pairs_ended`` (pairs a place starts or ends, not ranked),
+        One row per element, ranked (elements of one line share a ``rank``): ``rank``,
+        ``kind`` (link or place), ``id``, ``name``, ``pairs_cut``, ``pairs_ended`` (pairs a
+        place starts or ends, not ranked),
         ``pairs_rerouted`` (pairs whose best route changed), ``throughput_lost_tpy``,
         ``throughput_lost_share`` (the share of each pair's maximum flow lost, summed over the
-        pairs), ``unbounded_pairs_bounded`` (unbounded pairs it would bound),
+        pairs), ``unbounded_pairs_bounded`` (unbounded pairs it would bound), ``capacity_tpy``
+        (its own, NaN: unknown), ``pairs_at_capacity`` (pairs whose maximum flow fills it),
+        ``pairs_on_unknown`` (pairs whose figure rests on links of unknown capacity),
         ``criterion_added`` (the ranking criterion, summed over the pairs not cut off),
         ``cost_added_usd_per_t``, ``time_added_h``.
     pairs
         One row per pair with its base route: ``origin``, ``destination``, ``reachable``,
-        ``time_h``, ``cost_usd_per_t``, ``throughput_tpy`` (NaN when not computed).
+        ``time_h``, ``cost_usd_per_t``, ``throughput_tpy`` (NaN when not computed),
+        ``on_unknown_capacity`` (its maximum flow runs on links of unknown capacity).
     """
 
     table: pd.DataFrame
@@ -266,7 +281,8 @@ def criticality(
         A network from :func:`~corridors.load_network` or :func:`~corridors.read_network`.
     pairs
         ``(origin, destination)`` tuples, or a CSV file or DataFrame with ``origin`` and
-        ``destination`` columns (:func:`~corridors.demand.read_pairs`).
+        ``destination`` columns (:func:`~corridors.demand.read_pairs`); a corridor's own
+        pairs come from :func:`corridors.corridor_pairs.corridor_pairs`.
     commodity, year, avoid
         As for :func:`~corridors.route`.
     by
@@ -291,8 +307,8 @@ def criticality(
     >>> from corridors import load_network
     >>> result = criticality(load_network(), [("Sangachal", "Ceyhan")], commodity="oil")
     >>> top = result.table.iloc[0]
-    >>> top["id"], int(top["pairs_cut"])
-    ('pipeline:btc', 1)
+    >>> top["id"], int(top["pairs_cut"]), int(top["pairs_at_capacity"])
+    ('pipeline:btc', 1, 1)
     """
     import pandas as pd
 
@@ -302,21 +318,8 @@ def criticality(
     router = _Router(net, by)
     scope = _elements(G, net, elements)
     base = {pair: router.best(pair, None) for pair in od}
-    users: dict[tuple[str, str], list[tuple[str, str]]] = {}
-    for pair, path in base.items():
-        if path is not None:
-            for link in path.links:
-                users.setdefault(("link", link), []).append(pair)
-            for place in path.places:
-                users.setdefault(("place", place), []).append(pair)
-
-    flow_base: dict[tuple[str, str], tuple[float, set[str], FlowProblem]] = {}
-    if throughput:
-        for pair in od:
-            problem = FlowProblem(flow_arrays(net, [pair[0]], [pair[1]]))
-            value, _, carriers = problem.solve()
-            flow_base[pair] = (value, carriers, problem)
-
+    users = _users(base)
+    flows = _Flows(G, net, od) if throughput else None
     rows = []
     for done, element in enumerate(scope, start=1):
         routed = od if recompute_all else users.get(element, [])
@@ -326,13 +329,90 @@ def criticality(
             "name": G.nodes[element[1]].get("name", element[1]) if element[0] == "place" else "",
             "pairs_ended": sum(_ends(element, pair) for pair in od),
             **_route_effects(router, base, routed, element),
-            **_throughput_effects(flow_base, element, recompute_all, throughput),
+            **_throughput_effects(flows, element, recompute_all),
         }
         rows.append({c: row[c] for c in COLUMNS[1:]})
         if progress is not None:
             progress(done, len(scope))
     table = rank_elements(pd.DataFrame.from_records(rows, columns=COLUMNS[1:]))
-    return Criticality(table, _pair_table(od, base, flow_base), commodity, year, by)
+    return Criticality(table, _pair_table(od, base, flows), commodity, year, by)
+
+
+def _users(
+    base: dict[tuple[str, str], _Path | None],
+) -> dict[tuple[str, str], list[tuple[str, str]]]:
+    """The pairs whose best route uses each element (the only ones to route again)."""
+    users: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for pair, path in base.items():
+        if path is not None:
+            for link in sorted(path.links):
+                users.setdefault(("link", link), []).append(pair)
+            for place in sorted(path.places):
+                users.setdefault(("place", place), []).append(pair)
+    return users
+
+
+@dataclass(frozen=True)
+class _PairFlow:
+    value: float  # the pair's maximum flow (inf: unbounded)
+    carriers: set[str]  # the elements one maximum flow uses
+    full: frozenset[tuple[str, str]]  # elements of known capacity that flow fills
+    problem: FlowProblem
+
+
+class _Flows:
+    """Each pair's maximum flow on its own, and what is known of the elements' capacities."""
+
+    def __init__(self, G: nx.MultiDiGraph, net: CompiledNetwork, od: list[tuple[str, str]]):
+        self.unknown: frozenset[str] = frozenset()
+        self.capacity: dict[tuple[str, str], float] = {}
+        self.pairs: dict[tuple[str, str], _PairFlow] = {}
+        for pair in od:
+            problem = FlowProblem(flow_arrays(net, [pair[0]], [pair[1]]))
+            if not self.capacity:
+                self.capacity, self.unknown = _capacities(G, problem)
+            value, _, carriers = problem.solve()
+            self.pairs[pair] = _PairFlow(value, carriers, _filled(problem), problem)
+
+    def capacity_of(self, element: tuple[str, str]) -> float:
+        """The element's own capacity for the commodity (NaN: not known)."""
+        return self.capacity.get(element, math.nan)
+
+    def on_unknown(self, carriers: set[str]) -> bool:
+        """Whether a flow runs on a link whose capacity is not known."""
+        return not self.unknown.isdisjoint(carriers)
+
+
+def _capacities(
+    G: nx.MultiDiGraph, problem: FlowProblem
+) -> tuple[dict[tuple[str, str], float], frozenset[str]]:
+    """The known capacity of each element with one, and the links whose capacity is unknown
+    (not marked ``unlimited``), from a flow problem's edges."""
+    import numpy as np
+
+    known: dict[tuple[str, str], float] = {}
+    uncapped: set[str] = set()
+    for i, element in enumerate(problem.elements):
+        if element is None:
+            continue
+        cap = float(problem.cap[i])
+        if np.isfinite(cap):
+            known[element] = max(known.get(element, 0.0), cap)
+        elif element[0] == "link":
+            uncapped.add(element[1])
+    unlimited = {k for _, _, k, d in G.edges(keys=True, data=True) if d.get("unlimited")}
+    return known, frozenset(uncapped - unlimited - {k for _, k in known})
+
+
+def _filled(problem: FlowProblem) -> frozenset[tuple[str, str]]:
+    """The elements whose known capacity the last solve's flow fills (in either direction)."""
+    import numpy as np
+
+    flow = problem.flow_tpy
+    if flow is None:
+        return frozenset()
+    full = np.isfinite(problem.cap) & (problem.cap > 0) & (flow >= problem.cap * (1 - 1e-9))
+    return frozenset(e for e in (problem.elements[i] for i in np.flatnonzero(full)) if e)
 
 
 def _route_effects(
@@ -368,42 +448,52 @@ def _route_effects(
 
 
 def _throughput_effects(
-    flow_base: dict[tuple[str, str], tuple[float, set[str], FlowProblem]],
-    element: tuple[str, str],
-    recompute_all: bool,
-    throughput: bool,
+    flows: _Flows | None, element: tuple[str, str], recompute_all: bool
 ) -> dict[str, Any]:
     """The maximum flows lost without the element, in t/yr and as shares of each pair's flow
-    summed over the pairs, and the unbounded flows it bounds (re-solving only the pairs whose
-    maximum flow the element carries)."""
-    if not throughput:
+    summed over the pairs; the unbounded flows it bounds; its own capacity, the pairs whose
+    maximum flow fills it, and those whose loss rests on links of unknown capacity (re-solving
+    only the pairs whose maximum flow the element carries)."""
+    if flows is None:
         return {
             "throughput_lost_tpy": math.nan,
             "throughput_lost_share": math.nan,
             "unbounded_pairs_bounded": 0,
+            "capacity_tpy": math.nan,
+            "pairs_at_capacity": 0,
+            "pairs_on_unknown": 0,
         }
     lost = share = 0.0
-    unbounded = 0
-    for pair, (value, carriers, problem) in flow_base.items():
-        if value == 0 or _ends(element, pair) or not (recompute_all or element[1] in carriers):
+    unbounded = on_unknown = 0
+    for pair, base in flows.pairs.items():
+        if base.value == 0 or _ends(element, pair):
             continue
-        after_value = problem.solve(problem.without(element), carriers=False)[0]
-        if after_value != value and math.isinf(value):
-            unbounded += 1  # its own section: the data do not bound it
-        elif after_value != value:
-            lost += value - after_value
-            share += (value - after_value) / value
+        if not (recompute_all or element[1] in base.carriers):
+            continue
+        problem = base.problem
+        after, _, carriers = problem.solve(problem.without(element))
+        if math.isinf(base.value):
+            unbounded += after != base.value  # its own section: the data do not bound it
+        elif after != base.value:
+            lost += base.value - after
+            share += (base.value - after) / base.value
+            on_unknown += flows.on_unknown(base.carriers | carriers)
+        elif element[1] in base.carriers:  # carried as before, by other links
+            on_unknown += flows.on_unknown(carriers - base.carriers)
     return {
         "throughput_lost_tpy": lost,
         "throughput_lost_share": _clean(share),
         "unbounded_pairs_bounded": unbounded,
+        "capacity_tpy": flows.capacity_of(element),
+        "pairs_at_capacity": sum(
+            element in f.full for p, f in flows.pairs.items() if not _ends(element, p)
+        ),
+        "pairs_on_unknown": on_unknown,
     }
 
 
 def _pair_table(
-    od: list[tuple[str, str]],
-    base: dict[tuple[str, str], _Path | None],
-    flow_base: dict[tuple[str, str], tuple[float, set[str], FlowProblem]],
+    od: list[tuple[str, str]], base: dict[tuple[str, str], _Path | None], flows: _Flows | None
 ) -> pd.DataFrame:
     """One row per pair with its base figures."""
     import pandas as pd
@@ -415,7 +505,8 @@ def _pair_table(
             "reachable": base[(o, d)] is not None,
             "time_h": getattr(base[(o, d)], "time_h", math.nan),
             "cost_usd_per_t": getattr(base[(o, d)], "cost_usd_per_t", math.nan),
-            "throughput_tpy": flow_base[(o, d)][0] if (o, d) in flow_base else math.nan,
+            "throughput_tpy": flows.pairs[(o, d)].value if flows else math.nan,
+            "on_unknown_capacity": bool(flows and flows.on_unknown(flows.pairs[(o, d)].carriers)),
         }
         for o, d in od
     ]
@@ -432,10 +523,25 @@ def _ends(element: tuple[str, str], pair: tuple[str, str]) -> bool:
     return element[0] == "place" and element[1] in pair
 
 
+#: The figures of an element's loss, in the order they rank it (largest first).
+RANKED_BY = [
+    "throughput_lost_share",
+    "pairs_cut",
+    "pairs_at_capacity",
+    "throughput_lost_tpy",
+    "criterion_added",
+]
+#: Elements equal on all of these (say, the links and stations of one line) share a rank.
+TIED_ON = [*RANKED_BY, "unbounded_pairs_bounded", "cost_added_usd_per_t", "time_added_h"]
+
+
 def rank_elements(table: pd.DataFrame) -> pd.DataFrame:
     """Rank a criticality table: the share of each pair's throughput lost (summed over the
-    pairs), then pairs cut off, then the criterion added (all largest first), then kind and
-    id, so ties break the same way every run.
+    pairs), then pairs cut off, then pairs whose maximum flow fills the element's known
+    capacity (its bottlenecks), then the tonnes lost and the criterion added (all largest
+    first), then kind and id, so ties break the same way every run. Elements whose loss does
+    the same on every figure (:data:`TIED_ON`: the links and stations of one line, in series)
+    share a rank: ``rank`` counts the distinct losses, not the elements.
 
     Throughput lost comes first because it weighs a loss by what it carries: a link that cuts off
     a pair with a thin flow matters less than one that halves a main corridor's capacity.
@@ -445,10 +551,12 @@ def rank_elements(table: pd.DataFrame) -> pd.DataFrame:
     """
     if len(table):
         table = table.sort_values(
-            ["throughput_lost_share", "pairs_cut", "criterion_added", "kind", "id"],
-            ascending=[False, False, False, True, True],
+            [*RANKED_BY, "kind", "id"],
+            ascending=[False] * len(RANKED_BY) + [True, True],
             na_position="last",
             kind="stable",
         ).reset_index(drop=True)
-    table.insert(0, "rank", range(1, len(table) + 1))
+    figures = table[TIED_ON].astype(float).fillna(-math.inf)
+    new_rank = figures.ne(figures.shift()).any(axis=1)
+    table.insert(0, "rank", new_rank.cumsum().astype(int) if len(table) else [])
     return table

@@ -22,6 +22,7 @@ from corridors.core import (
     edge_weight,
 )
 from corridors.core.paths import PathFinder, path_weight
+from corridors.corridor_kinds import RouteKind, route_kind
 from corridors.exceptions import DataError, NoRouteError
 from corridors.expand import Avoid
 from corridors.lookup import find_places
@@ -117,7 +118,9 @@ class Route:
 
     ``origin`` and ``destination`` are the places it starts and ends at: where a query names a
     city (or a set of places), the terminal it uses. ``corridors`` are the corridor names of
-    its links, most kilometres first; ``countries`` the countries it passes, in order.
+    its links, most kilometres first; ``countries`` the countries it passes, in order; ``kind``
+    the corridor it takes, read from its countries and sea legs
+    (:func:`corridors.corridor_kinds.route_kind`), e.g. ``"Northern, through Russia to BY"``.
     """
 
     origin: str
@@ -130,6 +133,7 @@ class Route:
     total: Totals
     corridors: tuple[str, ...] = field(default=())
     countries: tuple[str, ...] = field(default=())
+    kind: str = ""
 
     @property
     def links(self) -> list[str]:
@@ -150,6 +154,7 @@ class Route:
                 "total": asdict(self.total),
                 "corridors": list(self.corridors),
                 "countries": list(self.countries),
+                "kind": self.kind,
             }
         )
 
@@ -200,8 +205,14 @@ class _Search:
         self.weights = net.weights(by)
         self.finder = path_finder(net)
         self.simple = None if self.finder.heap else self.finder.routing_graph_for(by)
+        self.origins, self.destinations = origins, destinations
         self.source = _nodes(net, origins, SRC)
         self.target = _nodes(net, destinations, DST)
+
+    def describe(self) -> str:
+        """``no route from 'A' to 'B' for container`` (the start of a :class:`NoRouteError`)."""
+        o, d = " or ".join(self.origins), " or ".join(self.destinations)
+        return f"no route from '{o}' to '{d}' for {self.net.commodity}"
 
     def path(self, weights: Any = None) -> list[int] | None:
         """A cheapest path for ``weights`` (the criterion's by default), simplified."""
@@ -338,6 +349,7 @@ def _build_route(
         for name in G.edges[leg.from_, leg.to, leg.link].get("corridors", ()):
             km[name] = km.get(name, 0.0) + leg.length_km
     countries = [G.nodes[p].get("country") or "" for p in places]
+    in_order = tuple(c for c, _ in itertools.groupby(countries))
     return Route(
         origin,
         destination,
@@ -348,8 +360,14 @@ def _build_route(
         borders,
         total,
         corridors=tuple(sorted(km, key=lambda name: (-km[name], name))),
-        countries=tuple(c for c, _ in itertools.groupby(countries)),
+        countries=in_order,
+        kind=_route_kind(G, in_order, legs).label,
     )
+
+
+def _route_kind(G: nx.MultiDiGraph, countries: tuple[str, ...], legs: list[Leg]) -> RouteKind:
+    sea = [(leg.link, leg.from_, leg.to) for leg in legs if leg.mode == "sea"]
+    return route_kind(G, countries, sea)
 
 
 def _cost_at(net: CompiledNetwork, weights: Any, path: list[int]) -> dict[str, float]:
@@ -401,9 +419,9 @@ def _differs(candidate: Route, accepted: Iterable[Route], min_difference: float)
     return True
 
 
-def _kind(r: Route) -> frozenset[str]:
-    """What makes a corridor: its links' corridor names, or without any, its countries."""
-    return frozenset(r.corridors) or frozenset(f"country:{c}" for c in r.countries)
+def _kind(G: nx.MultiDiGraph, r: Route) -> tuple[str, ...]:
+    """What tells corridors apart (:func:`corridors.corridor_kinds.route_kind`)."""
+    return _route_kind(G, r.countries, r.legs).key
 
 
 def _transit(r: Route) -> list[str]:
@@ -413,7 +431,7 @@ def _transit(r: Route) -> list[str]:
 
 
 def _corridors(search: _Search, best: list[int], k: int) -> list[list[int]]:
-    """The best route of each kind (:func:`_kind`), best first, up to ``k`` of them.
+    """The best route of each corridor (:func:`_kind`), best first, up to ``k`` of them.
 
     Found by avoiding in turn each country a route found passes through (and then each of
     the next route's, and so on): the cheapest route not yet seen under any such set of
@@ -421,7 +439,7 @@ def _corridors(search: _Search, best: list[int], k: int) -> list[list[int]]:
     """
     import heapq
 
-    chosen, kinds = [best], {_kind(search.route(best))}
+    chosen, kinds = [best], {_kind(search.G, search.route(best))}
     pool: list[tuple[float, int, frozenset[str], list[int]]] = []
     tried: set[frozenset[str]] = {frozenset()}
     budget = MAX_CANDIDATES
@@ -442,8 +460,8 @@ def _corridors(search: _Search, best: list[int], k: int) -> list[list[int]]:
     while pool and len(chosen) < k:
         _, _, banned, path = heapq.heappop(pool)
         r = search.route(path)
-        if _kind(r) not in kinds:
-            kinds.add(_kind(r))
+        if _kind(search.G, r) not in kinds:
+            kinds.add(_kind(search.G, r))
             chosen.append(path)
         spawn(banned, r)
     return chosen
@@ -515,17 +533,17 @@ def route(
     avoid
         Countries, places, links, modes or corridors not to use.
     k
-        How many routes. First the best; then the best route of each other corridor, best
-        first: a corridor is the set of corridor names of a route's links (``northern``,
-        ``middle_corridor``, ``instc``, ``suez``...; its countries where its links have
-        none), and the best of each is found by avoiding the countries the routes already
-        found pass through. Then variants that differ materially from every route already
-        chosen: through other ports, gauge changes or border crossings, or on at least
-        ``min_difference`` of their length; an alternative that leaves a chosen route only to
-        rejoin it by a detour more than three times as costly as the stretch it avoids is a
-        loop, and is skipped. No route changes mode at its very start or end, or twice in a
-        row at one place, for nothing. Each :class:`Route` names its ``corridors`` and
-        ``countries``, and lists its ``borders``.
+        How many routes. First the best; then the best route of each other corridor, best first: a
+        route's corridor comes from where it goes (:func:`corridors.corridor_kinds.route_kind`:
+        Northern through Russia, Southern through Iran, by sea on an ocean lane, across a closed sea
+        such as the Caspian, else overland through its countries), and the best of each is found by
+        avoiding the countries the routes already found pass through. Then variants that differ
+        materially from every route already chosen: through other ports, gauge changes or border
+        crossings, or on at least ``min_difference`` of their length; an alternative that leaves a
+        chosen route only to rejoin it by a detour more than three times as costly as the stretch it
+        avoids is a loop, and is skipped. No route changes mode at its very start or end, or twice
+        in a row at one place, for nothing. Each :class:`Route` names its ``kind``, its links'
+        ``corridors`` and its ``countries``, and lists its ``borders``.
 
     Raises
     ------
@@ -543,28 +561,40 @@ def route(
     """
     if k < 1:
         raise DataError(f"k is {k}; expected at least 1")
+    search = _query(G, origin, destination, commodity=commodity, by=by, year=year, avoid=avoid)
+    best = search.path()
+    if best is None:
+        raise NoRouteError(f"{search.describe()}{_conditions(year, avoid)}")
+    chosen = _corridors(search, best, k) if k > 1 else [best]
+    chosen += _variants(search, chosen, k - len(chosen), min_difference) if len(chosen) < k else []
+    return [search.route(p) for p in chosen]
+
+
+def _query(
+    G: nx.MultiDiGraph,
+    origin: str | Sequence[str],
+    destination: str | Sequence[str],
+    *,
+    commodity: str,
+    by: Criterion,
+    year: int | None,
+    avoid: Avoid | None,
+) -> _Search:
+    """The search of one query: its ends resolved, checked and present on the network."""
     origins, destinations = _ends(G, origin), _ends(G, destination)
     same = sorted(set(origins) & set(destinations))
     if same:
         raise DataError(f"origin and destination are the same place '{same[0]}'")
-    o, d = " or ".join(origins), " or ".join(destinations)
     criterion_weights(by)
     net = compile_network(G, commodity=commodity, year=year, avoid=avoid)
     search = _Search(G, net, by, origins, destinations)
     if not search.source or not search.target:
-        missing = o if not search.source else d
+        missing = " or ".join(origins if not search.source else destinations)
         raise NoRouteError(
-            f"no route from '{o}' to '{d}' for {commodity}: '{missing}' has no "
-            f"link in service for {commodity}{_conditions(year, avoid)}"
+            f"{search.describe()}: '{missing}' has no link in service for "
+            f"{commodity}{_conditions(year, avoid)}"
         )
-    best = search.path()
-    if best is None:
-        raise NoRouteError(
-            f"no route from '{o}' to '{d}' for {commodity}{_conditions(year, avoid)}"
-        )
-    chosen = _corridors(search, best, k) if k > 1 else [best]
-    chosen += _variants(search, chosen, k - len(chosen), min_difference) if len(chosen) < k else []
-    return [search.route(p) for p in chosen]
+    return search
 
 
 def _ends(G: nx.MultiDiGraph, query: str | Sequence[str]) -> list[str]:

@@ -116,7 +116,7 @@ def test_criticality_table_explains_its_columns_and_sets_unbounded_apart(
     pairs.write_text("origin,destination\nAlpha,Delta\nport:c,Delta\n", encoding="utf-8")
     assert run(["criticality", "--pairs", str(pairs), *_net(tiny_files)]) == 0
     out = capsys.readouterr().out
-    assert "2 pairs (2 with a route, 1 with an unbounded flow)" in out
+    assert "2 pairs (2 with a route, 1 with an unbounded flow, 2 whose maximum flow" in out
     assert "become bounded without: rail:c-d (1)" in out
     assert "h added: the best route by time without the element less with it" in out
     assert "∞" not in out

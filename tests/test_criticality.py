@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from corridors import DataError
+from corridors.corridor_pairs import corridor_pairs
 from corridors.criticality import criticality
 from corridors.network import build_graph
 from tests import tiny
@@ -50,19 +51,30 @@ def test_losing_the_land_route_adds_time_and_saves_money(tiny_graph) -> None:
 def test_ranking_and_ties_are_deterministic(tiny_graph) -> None:
     result = criticality(tiny_graph, PAIRS, elements="both")
     ids = result.table["id"].tolist()
-    # the bridge and C cut the pair off and lose all its flow; links before places
-    assert ids[:2] == ["rail:c-d", "port:c"]
-    # equal losses: links before places, then by id
-    assert ids[2:5] == ["rail:a-b", "sea:b-c", "port:b"]  # 0.8 of 1.3 Mt/yr lost
-    assert ids[5:8] == ["rail:a-g", "rail:g-c", "border:g"]  # 0.5 of 1.3 Mt/yr lost, +5 h
+    rank = result.table.set_index("id")["rank"]
+    # the bridge and C cut the pair off and lose all its flow: one rank, links before places
+    assert ids[:2] == ["rail:c-d", "port:c"] and rank["rail:c-d"] == rank["port:c"] == 1
+    # 0.8 of 1.3 Mt/yr lost: the sea link first, whose 0.8 Mt/yr the maximum flow fills (the
+    # bottleneck of that branch), then A-B (2 Mt/yr) and B (1 Mt/yr), in series, sharing a rank
+    assert ids[2:5] == ["sea:b-c", "rail:a-b", "port:b"]
+    assert [rank[i] for i in ids[2:5]] == [2, 3, 3]
+    table = result.table.set_index("id")
+    assert table.loc["sea:b-c", "pairs_at_capacity"] == 1
+    assert table.loc["sea:b-c", "capacity_tpy"] == pytest.approx(800_000)
+    assert table.loc[["rail:a-b", "port:b"], "pairs_at_capacity"].tolist() == [0, 0]
+    # 0.5 of 1.3 Mt/yr lost, +5 h: the border G's 0.5 Mt/yr binds; its lines do not
+    assert ids[5:8] == ["border:g", "rail:a-g", "rail:g-c"]
+    assert [rank[i] for i in ids[5:8]] == [4, 5, 5]
     # the pair's own ends are not ranked for it: losing an origin says nothing of the network
     assert ids[8:] == ["station:a", "station:d"]
-    ends = result.table.set_index("id").loc[["station:a", "station:d"]]
+    ends = table.loc[["station:a", "station:d"]]
     assert ends["pairs_ended"].tolist() == [1, 1] and ends["pairs_cut"].tolist() == [0, 0]
-    assert ends["throughput_lost_share"].tolist() == [0, 0]
-    share = result.table.set_index("id")["throughput_lost_share"]
-    assert share["sea:b-c"] == pytest.approx(0.8 / 1.3)
-    assert result.table["rank"].tolist() == list(range(1, len(ids) + 1))
+    assert ends["throughput_lost_share"].tolist() == [0, 0] and ends["rank"].tolist() == [6, 6]
+    assert table.loc["sea:b-c", "throughput_lost_share"] == pytest.approx(0.8 / 1.3)
+    # rail:c-d has no capacity (unbounded): the pair's flow, and every loss, runs on it
+    assert math.isnan(table.loc["rail:c-d", "capacity_tpy"])
+    assert (table.loc[ids[:8], "pairs_on_unknown"] == 1).all()
+    assert bool(result.pairs["on_unknown_capacity"].iloc[0])
     again = criticality(tiny_graph, PAIRS, elements="both")
     pd.testing.assert_frame_equal(result.table, again.table)
 
@@ -92,7 +104,7 @@ def test_pairs_table_and_json(tiny_graph) -> None:
     assert pairs.loc["station:a", "throughput_tpy"] == pytest.approx(1_300_000)
     assert not pairs.loc["terminal:p1", "reachable"]
     data = result.to_dict(top=2)
-    assert [e["id"] for e in data["elements"]] == ["rail:c-d", "rail:a-b"]
+    assert [e["id"] for e in data["elements"]] == ["rail:c-d", "sea:b-c"]
     assert data["pairs"][1]["time_h"] is None
 
 
@@ -161,28 +173,64 @@ def test_an_unbounded_pair_is_reported_apart_not_as_infinite_loss(tiny_graph) ->
     assert result.table["throughput_lost_tpy"].map(math.isfinite).all()
 
 
-def test_bundled_ranking_finds_the_middle_corridor_chokepoints(bundled) -> None:
-    """With Russia and Iran avoided, the single Azerbaijan-Georgia line and BTK rank near the
-    top (World Bank 2023 priorities: Georgian rail, the Akhalkalaki gauge change, BTK)."""
-    from corridors import Avoid
-    from corridors.cli.capacity import DEFAULT_PAIRS
-
-    result = criticality(
-        bundled, list(DEFAULT_PAIRS), avoid=Avoid.of(countries=["RU", "IR"]), elements="both"
+def test_bundled_default_ranking_is_the_world_banks_priority_list(bundled) -> None:
+    """The Middle Corridor's own pairs (from the China-Kazakhstan border and Kazakhstan's
+    Caspian ports to the EU's Black Sea ports and Bulgarian border, by rail and sea within
+    KZ, TM, AZ, GE and TR) rank the World Bank's (2023) priorities near the top: the Georgian
+    main line, Poti, the Bosphorus rail link (Marmaray), the Almaty node (its bypass), the
+    Akhalkalaki gauge change, BTK and the Kars-Sivas line, Aktau."""
+    question = corridor_pairs(bundled)
+    assert question.entries == (
+        "border:dostyk",
+        "dryport:khorgos-gateway",
+        "port:aktau",
+        "port:kuryk",
     )
-    rank = result.table.set_index("id")["rank"]
-    # the lines out of Xi'an and Urumqi, the default pairs' only way out of China, rank above
-    # everything; outside China the Azerbaijan-Georgia line comes first (after the 2026 network
-    # rework, with the China feeders ahead of it: ranks 1-6)
+    assert question.exits == ("border:svilengrad", "port:burgas", "port:constanta", "port:varna")
+    result = criticality(bundled, question.pairs, avoid=question.avoid, elements="both")
+    table, pairs = result.table.set_index("id"), result.pairs
+    rank = table["rank"]
+    flow = pairs.set_index(["origin", "destination"])["throughput_tpy"]
+    assert flow.map(math.isfinite).all() and (table["unbounded_pairs_bounded"] == 0).all()
+    # the China feeders every corridor shares are not the question: the pairs start at the
+    # Kazakh side of the border, and China is outside the corridor's countries
     chinese = {n for n, d in bundled.nodes(data=True) if d["country"] == "CN"}
-    outside = result.table[
-        ~result.table["id"].isin(chinese)
-        & ~result.table["id"].isin(
-            [k for u, v, k in bundled.edges(keys=True) if u in chinese or v in chinese]
-        )
+    feeders = chinese | {k for u, v, k in bundled.edges(keys=True) if u in chinese or v in chinese}
+    assert feeders.isdisjoint(table.index)
+    assert {bundled.nodes[o]["country"] for o in pairs["origin"]} == {"KZ"}
+    # 1: the Azerbaijan-Georgia main line: every pair runs on it and is cut without it
+    spine = ["rail:alat-ganja", "rail:gardabani-tbilisi", "station:tbilisi", "port:alat"]
+    assert (rank[spine] == 1).all() and (table.loc[spine, "pairs_cut"] == len(pairs)).all()
+    assert table.loc["rail:gardabani-tbilisi", "throughput_lost_tpy"] == pytest.approx(flow.sum())
+    # 2-3: west of Tbilisi to the ports, and Poti (whose own capacity the data do not give)
+    assert rank["rail:tbilisi-samtredia"] == 2 and rank["port:poti"] == 3
+    assert math.isnan(table.loc["port:poti", "capacity_tpy"])
+    # the Bulgarian border by rail: Marmaray's 0.639 Mt/yr bounds each of those pairs; it is
+    # their bottleneck, and BTK, Akhalkalaki and the Kars-Sivas line cut them off, in series
+    to_bulgaria = flow.xs("border:svilengrad", level="destination")
+    marmaray = table.loc["rail:gebze-halkali"]
+    assert marmaray["capacity_tpy"] == 639_000 and (to_bulgaria == 639_000).all()
+    assert marmaray["pairs_at_capacity"] == marmaray["pairs_cut"] == len(to_bulgaria) == 4
+    line = [
+        "station:akhalkalaki",
+        "rail:tbilisi-akhalkalaki",
+        "rail:kars-erzurum",
+        "rail:erzurum-sivas",
     ]
-    assert outside.iloc[0]["id"] == "rail:alat-ganja"
-    assert rank[["rail:tbilisi-akhalkalaki", "station:akhalkalaki"]].max() <= 35
-    assert rank["rail:alat-ganja"] < rank["rail:kayseri-mersin"]
-    assert result.table["unbounded_pairs_bounded"].max() >= 1  # Xi'an-Duisburg is unbounded
-    assert (result.table["criterion_added"] >= 0).all()
+    assert (table.loc[line, "pairs_cut"] == 4).all() and rank[line].nunique() == 1
+    assert table.loc[line, "throughput_lost_tpy"].tolist() == [to_bulgaria.sum()] * 4
+    assert table.loc["station:akhalkalaki", "capacity_tpy"] == 5_000_000  # does not bind
+    # the Almaty node: the only way on from Khorgos (the bypass the World Bank asks for)
+    assert table.loc["station:almaty", "pairs_cut"] == 4
+    # Aktau: losing its 11 Mt/yr port (and its ferries) lowers every pair from the border
+    aktau = table.loc["port:aktau"]
+    assert aktau["capacity_tpy"] == 11_000_000 and aktau["throughput_lost_share"] > 2
+    assert table.loc["sea:aktau-alat", "pairs_at_capacity"] >= 4  # the ferries are full
+    top = ["rail:gardabani-tbilisi", "port:poti", "rail:gebze-halkali", "station:almaty"]
+    assert rank[[*top, *line, "port:aktau"]].max() <= 15
+    assert (table["criterion_added"] >= 0).all()
+
+
+def test_corridor_pairs_need_the_corridor_on_the_network(tiny_graph) -> None:
+    with pytest.raises(DataError, match="no link names the corridor 'middle_corridor'"):
+        corridor_pairs(tiny_graph)

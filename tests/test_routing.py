@@ -9,6 +9,8 @@ import pytest
 
 import corridors
 from corridors import Avoid, DataError, NoRouteError, UnknownPlaceError, route
+from corridors.network import build_graph
+from corridors.routing import Route
 from tests import tiny
 
 
@@ -112,13 +114,16 @@ def test_alternatives_skip_loops_and_pointless_transfers(bundled: nx.MultiDiGrap
     for r in routes:  # no mode change at either end for nothing
         assert not any(t.place in (r.origin, r.destination) for t in r.transfers)
     # no alternative dips into China and back into Kazakhstan (Khorgos -> Khorgas ->
-    # Alashankou -> Dostyk); since issue 10 two go by rail to Shanghai and sail via Suez
+    # Alashankou -> Dostyk); the one by sea goes by rail to Shanghai and sails via Suez
     for r in routes:
         china = r.countries.index("CN") if "CN" in r.countries else len(r.countries)
         assert "KZ" not in r.countries[china:]
-    assert [r.places[4] for r in routes if "CN" in r.countries] == ["port:shanghai"] * 2
+    assert [r.places[4] for r in routes if "CN" in r.countries] == ["port:shanghai"]
     assert any({"port:kuryk", "port:alat"} <= set(p) for p in places)  # the Caspian crossing
-    assert [r.total.time_h for r in routes] == sorted(r.total.time_h for r in routes)
+    # the three corridors open without Russia first, fastest first, then a variant
+    kinds = [r.kind.split(",")[0] for r in routes]
+    assert kinds == ["Middle Corridor", "Southern", "by sea via Suez", "Middle Corridor"]
+    assert [r.total.time_h for r in routes[:3]] == sorted(r.total.time_h for r in routes[:3])
 
 
 def _gauge_or_road(tmp_path: Path, handling_h: float) -> nx.MultiDiGraph:
@@ -157,37 +162,45 @@ def test_a_gauge_change_beating_two_transfers_is_one_change(tmp_path: Path) -> N
 def test_k_gives_each_corridor_first_best_of_its_kind(bundled: nx.MultiDiGraph) -> None:
     routes = route(bundled, "Xi'an", "Duisburg", k=10)
     assert len(routes) == 10
-    # Since issue 10 (Atyrau-Astrakhan, Black Sea roads and ferries, Suez to the Mediterranean)
-    # five kinds come first: the Northern route (318 h); round the Caspian's west shore by
-    # Astrakhan, Makhachkala and Baku (465 h); across the Caspian (472 h); by sea via Suez to
-    # Ambarli (928 h) and to Rotterdam (1,045 h). The route through Iran (663 h) carries the same
-    # corridor names as the Astrakhan one (middle_corridor, instc, shared_trunk): a variant now.
-    northern, caucasus, middle, med, sea = routes[:5]
-    assert "northern" in northern.corridors and "RU" in northern.countries
+    # four corridors come first, each labelled from where it goes (not from the corridor names
+    # of its links, which the Astrakhan, Iran and Caspian routes share: middle_corridor, instc)
+    northern, middle, southern, sea = routes[:4]
+    assert northern.kind == "Northern, through Russia to BY"
+    assert middle.kind.startswith("Middle Corridor, by sea ")
+    assert southern.kind == "Southern, through Iran to TR"
+    assert sea.kind == "by sea via Suez"
     assert routes[0].links == route(bundled, "Xi'an", "Duisburg")[0].links
+    assert [r.total.time_h for r in routes[:4]] == sorted(r.total.time_h for r in routes[:4])
 
     def best_avoiding(*countries: str) -> list[str]:
         avoid = Avoid.of(countries=list(countries))
         return route(bundled, "Xi'an", "Duisburg", avoid=avoid)[0].links
 
-    # each the best of its kind: the best route once the countries of those before it are avoided
-    assert caucasus.links == best_avoiding("BY")
-    assert {"rail:atyrau-astrakhan", "rail:makhachkala-astrakhan"} <= set(caucasus.links)
-    assert {"RU", "AZ"} <= set(caucasus.countries) and "BY" not in caucasus.countries
+    def crossings(r: Route) -> list[tuple[str, str]]:
+        return [(b.from_country, b.to_country) for b in r.borders]
+
+    # each the best of its kind: the best route once the countries that make the others are
+    # avoided; each crosses the borders that make it what it is
+    assert ("KZ", "RU") in crossings(northern) and ("BY", "PL") in crossings(northern)
     assert middle.links == best_avoiding("RU") == best_avoiding("RU", "IR")
     caspian = {"sea:kuryk-alat", "sea:aktau-alat", "sea:turkmenbashi-alat"}
-    assert caspian & set(middle.links) and "middle_corridor" in middle.corridors
-    assert med.links == best_avoiding("KZ", "RU", "IR")
-    assert "sea:shanghai-ambarli" in med.links and med.countries[:2] == ("CN", "TR")
-    assert sea.links == best_avoiding("KZ", "RU", "IR", "TR")
-    assert "suez" in sea.corridors and sea.countries == ("CN", "NL", "DE")
-    assert len({frozenset(r.corridors) for r in routes[:5]}) == 5
-    assert [r.total.time_h for r in routes[:5]] == sorted(r.total.time_h for r in routes[:5])
-    variants = routes[5:]
+    (crossing,) = caspian & set(middle.links)
+    leg = next(leg for leg in middle.legs if leg.link == crossing)
+    names = bundled.nodes[leg.from_]["name"], bundled.nodes[leg.to]["name"]
+    assert middle.kind == f"Middle Corridor, by sea {names[0]} -> {names[1]}"
+    assert ("KZ", "AZ") in crossings(middle) and not {"RU", "IR"} & set(middle.countries)
+    assert southern.links == best_avoiding("RU", "AZ")
+    assert ("TM", "IR") in crossings(southern) and ("IR", "TR") in crossings(southern)
+    assert "RU" not in southern.countries
+    assert sea.links == best_avoiding("KZ")
+    assert "sea:shanghai-ambarli" in sea.links and crossings(sea)[0] == ("CN", "TR")
+    # then variants, fastest first, each of a corridor already shown
+    variants = routes[4:]
     assert [r.total.time_h for r in variants] == sorted(r.total.time_h for r in variants)
-    assert routes[5].total.time_h < caucasus.total.time_h  # a variant of the Northern route, after
-    iran = next(r for r in variants if "IR" in r.countries)
-    assert frozenset(iran.corridors) == frozenset(caucasus.corridors)
+    firsts = {r.kind.split(",")[0] for r in routes[:4]}
+    assert {r.kind.split(",")[0] for r in variants} <= firsts
+    caucasus = next(r for r in variants if r.kind == "Northern, through Russia to AZ")
+    assert ("RU", "AZ") in crossings(caucasus)
 
 
 def test_route_names_its_corridors_and_countries(bundled: nx.MultiDiGraph) -> None:
@@ -196,3 +209,48 @@ def test_route_names_its_corridors_and_countries(bundled: nx.MultiDiGraph) -> No
     assert data["countries"] == ["AZ", "GE", "TR"]
     assert "btk" in data["corridors"]
     assert [(b.from_country, b.to_country) for b in best.borders] == [("AZ", "GE"), ("GE", "TR")]
+
+
+def test_corridor_kind_comes_from_the_water_crossed_and_the_countries(tmp_path: Path) -> None:
+    """On the tiny network, A -> D by land (through G) or by sea B -> C: a sea no ocean lane
+    reaches, between XA and XB; once B -> C is an ocean lane, by sea; through a country that
+    makes a corridor (Russia), that corridor, whatever the water."""
+    places, links = tiny.features()
+    G = build_graph(places, links)
+    land, sea = route(G, "station:a", "station:d", k=2)
+    assert (land.kind, land.links) == ("overland", ["rail:a-g", "rail:g-c", "rail:c-d"])
+    assert (sea.kind, sea.links) == ("by closed sea B -> C", ["rail:a-b", "sea:b-c", "rail:c-d"])
+    ocean = [
+        dict(f, properties={**f["properties"], "unlimited": True})
+        if f["properties"]["id"] == "sea:b-c"
+        else f
+        for f in links
+    ]
+    (by_sea,) = route(build_graph(places, ocean), "station:a", "station:d", by="cost")
+    assert by_sea.kind == "by sea" and "sea:b-c" in by_sea.links
+    russia = [
+        dict(f, properties={**f["properties"], "country": "RU"})
+        if f["properties"]["id"] == "port:b"
+        else f
+        for f in places
+    ]
+    (through,) = route(build_graph(russia, links), "station:a", "station:d", by="cost")
+    assert through.kind == "Northern, through Russia to XB" and through.countries[1] == "RU"
+
+
+def test_cli_route_says_each_corridor_and_its_border_crossings(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from corridors.cli.app import run
+
+    assert run(["route", "Xi'an", "Duisburg", "--k", "4", "--free-flow"]) == 0
+    lines = [line.strip() for line in capsys.readouterr().out.splitlines()]
+    kinds = [line.split(" (links on")[0] for line in lines if line.startswith("corridor: ")]
+    assert kinds[0] == "corridor: Northern, through Russia to BY"
+    assert kinds[1].startswith("corridor: Middle Corridor, by sea ")
+    assert kinds[2:] == ["corridor: Southern, through Iran to TR", "corridor: by sea via Suez"]
+    crossings = [line for line in lines if line.startswith("border crossings: ")]
+    assert len(crossings) == 4
+    assert "KZ->RU on rail:petropavl-moscow" in crossings[0]
+    assert "IR->TR on rail:tabriz-kapikoy" in crossings[2]
+    assert crossings[3].startswith("border crossings: CN->TR on sea:shanghai-ambarli")

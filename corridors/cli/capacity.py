@@ -37,23 +37,7 @@ if TYPE_CHECKING:
     import networkx as nx
     import pandas as pd
 
-__all__ = ["DEFAULT_PAIRS", "assign", "capacity", "criticality"]
-
-#: Pairs ``corridors criticality`` looks at without ``--pairs``: the Middle Corridor and the
-#: routes it competes with, from the Chinese border to the Black Sea, Türkiye and Europe.
-DEFAULT_PAIRS = (
-    ("dryport:khorgos-gateway", "port:constanta"),
-    ("dryport:khorgos-gateway", "station:halkali"),
-    ("dryport:khorgos-gateway", "port:poti"),
-    ("station:urumqi", "station:halkali"),
-    ("station:xian", "station:duisburg"),
-    ("station:almaty", "port:mersin"),
-    ("station:tashkent", "port:poti"),
-    ("port:aktau", "port:alat"),
-    ("port:kuryk", "port:alat"),
-    ("port:turkmenbashi", "port:alat"),
-    ("port:alat", "station:kars"),
-)
+__all__ = ["assign", "capacity", "criticality"]
 
 
 def _avoid(countries: list[str] | None) -> Any:
@@ -299,7 +283,8 @@ def criticality(
         Path | None,
         typer.Option(
             "--pairs",
-            help="CSV of origin, destination pairs (default: Middle Corridor and rival pairs).",
+            help="CSV of origin, destination pairs (default: the Middle Corridor's own pairs, "
+            "from its entries to its exits toward the EU, by rail and sea within its countries).",
             dir_okay=False,
         ),
     ] = None,
@@ -312,19 +297,20 @@ def criticality(
     no_throughput: Annotated[
         bool, typer.Option("--no-throughput", help="Skip the maximum flows (faster).")
     ] = False,
-    top: Annotated[int, typer.Option(help="Show only the N most critical.", min=1)] = 20,
+    top: Annotated[int, typer.Option(help="Show only the N most critical ranks.", min=1)] = 20,
     avoid_country: AvoidCountryOpt = None,
     as_json: JsonOpt = False,
     places: PlacesOpt = None,
     links: LinksOpt = None,
 ) -> None:
     """Rank links and places by what their loss costs: the share of each pair's throughput
-    lost, pairs cut off, then what the criterion (--by) adds; unbounded flows apart."""
+    lost, pairs cut off, pairs whose flow fills their capacity, then what the criterion (--by)
+    adds; elements of one line share a rank; unbounded flows apart."""
 
     from corridors.criticality import criticality as rank
 
     G = network(places, links)
-    od: Any = pairs if pairs is not None else _default_pairs(G)
+    od, avoid, question = _criticality_pairs(G, pairs, avoid_country)
     chosen: str | list[str] = elements
     if elements not in ("links", "places", "both"):
         chosen = [e.strip() for e in elements.split(",") if e.strip()]
@@ -334,31 +320,38 @@ def criticality(
             od,
             commodity=commodity,
             year=year,
-            avoid=_avoid(avoid_country),
+            avoid=avoid,
             by=parse_criterion(by),
             elements=chosen,
             throughput=not no_throughput,
             progress=progress,
         )
     if as_json:
-        print_json(result.to_dict(top=top))
+        print_json({**({"question": question} if question else {}), **result.to_dict(top=top)})
         return
     from corridors.cli.criticality_table import print_criticality
 
+    if question:
+        console().print(question)
     print_criticality(console(), result, top=top, by=by)
 
 
-def _default_pairs(G: nx.MultiDiGraph) -> list[tuple[str, str]]:
-    """The default pairs whose places the network has (a user's own network may lack some)."""
-    from corridors.exceptions import UnknownPlaceError
-    from corridors.lookup import find_place
+def _criticality_pairs(
+    G: nx.MultiDiGraph, pairs: Path | None, avoid_country: list[str] | None
+) -> tuple[Any, Any, str]:
+    """The pairs, what to avoid and, for the default pairs, the sentence saying what they are."""
+    from dataclasses import replace
 
-    out = []
-    for o, d in DEFAULT_PAIRS:
-        try:
-            out.append((find_place(G, o), find_place(G, d)))
-        except UnknownPlaceError:
-            continue
-    if not out:
-        fail("none of the default pairs is in this network; give --pairs FILE")
-    return out
+    from corridors.corridor_pairs import corridor_pairs
+    from corridors.exceptions import DataError
+
+    avoid = _avoid(avoid_country)
+    if pairs is not None:
+        return pairs, avoid, ""
+    try:
+        own = corridor_pairs(G)
+    except DataError as e:
+        fail(f"no default pairs on this network ({e}); give --pairs FILE")
+    if avoid is not None:
+        own = replace(own, avoid=replace(own.avoid, countries=avoid.countries))
+    return own.pairs, own.avoid, own.describe()
