@@ -105,31 +105,54 @@ class CapacityRows:
         first sight: the links in :func:`networkx_order`, then the places by id)."""
         import numpy as np
 
-        pairs: list[tuple[int, int]] = []
-        c, nodes, order = net.commodity, net.nodes, networkx_order(net)
-        for e in order[net.kind[order] == LINK].tolist():
-            if net.capacity_known[e]:
-                key: tuple[Any, ...] = (
-                    "link",
-                    net.link_ids[int(net.link[e])],
-                    nodes[net.tail[e]][0],
-                    nodes[net.head[e]][0],
-                )
-                key += () if net.capacity_shared[e] else (c,)
-                pairs.append((self.row(key, float(net.capacity_tpy[e])), e))
+        link_rows, link_edges = self._link_members(net)
+        place_rows, place_edges = self._place_members(net)
+        return (
+            np.array(link_rows + place_rows, dtype=np.int64),
+            np.array(link_edges + place_edges, dtype=np.int64),
+        )
+
+    def _link_members(self, net: CompiledNetwork) -> tuple[list[int], list[int]]:
+        order = networkx_order(net)
+        chosen = order[(net.kind[order] == LINK) & net.capacity_known[order]]
+        place = [p for p, _ in net.nodes]
+        c = net.commodity
+        rows: list[int] = []
+        for li, t, h, shared, cap in zip(
+            net.link[chosen].tolist(),
+            net.tail[chosen].tolist(),
+            net.head[chosen].tolist(),
+            net.capacity_shared[chosen].tolist(),
+            net.capacity_tpy[chosen].tolist(),
+            strict=True,
+        ):
+            key: tuple[Any, ...] = ("link", net.link_ids[li], place[t], place[h])
+            rows.append(self.row(key if shared else (*key, c), cap))
+        return rows, chosen.tolist()
+
+    def _place_members(self, net: CompiledNetwork) -> tuple[list[int], list[int]]:
+        import numpy as np
+
         places, edges = handled(net)
+        own = np.flatnonzero(net.kind != LINK)
+        first = np.full(len(net.place_ids), -1, dtype=np.int64)  # a place edge of each place
+        first[net.place[own][::-1]] = own[::-1]
+        by_place = np.argsort(places, kind="stable")
+        bounds = np.searchsorted(places[by_place], np.arange(len(net.place_ids) + 1))
+        rows: list[int] = []
+        counted: list[int] = []
+        c = net.commodity
         for p in sorted(set(places.tolist()), key=net.place_ids.__getitem__):
-            own = np.flatnonzero((net.place == p) & (net.kind != LINK))
-            if not len(own) or not net.capacity_known[own[0]]:
+            e = int(first[p])
+            if e < 0 or not net.capacity_known[e]:
                 continue
             pid = net.place_ids[p]
-            key = ("place", pid) if net.capacity_shared[own[0]] else ("place", pid, c)
-            r = self.row(key, float(net.capacity_tpy[own[0]]))
-            pairs += [(r, int(e)) for e in edges[places == p].tolist()]
-        if not pairs:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-        rows, cols = np.array(pairs, dtype=np.int64).T
-        return rows, cols
+            key = ("place", pid) if net.capacity_shared[e] else ("place", pid, c)
+            r = self.row(key, float(net.capacity_tpy[e]))
+            mine = edges[by_place[bounds[p] : bounds[p + 1]]].tolist()
+            rows += [r] * len(mine)
+            counted += mine
+        return rows, counted
 
 
 def members_matrix(

@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from corridors.core.compiled import CompiledNetwork
+from corridors.core.compiled import EPSILON, CompiledNetwork
 from corridors.exceptions import InfeasibleError
 
 if TYPE_CHECKING:
@@ -47,9 +47,11 @@ class PathNetwork:
     cost: npt.NDArray[np.float64]
     members: sp.csr_array
     by_edge: sp.csr_array = field(init=False, repr=False)
+    pairs: _Pairs = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_edge", self.members.T.tocsr())
+        object.__setattr__(self, "pairs", _Pairs.of(self.net))
 
     def rows_of(
         self, edges: npt.NDArray[np.int64]
@@ -226,23 +228,50 @@ def _search(
 
 
 @dataclass(frozen=True, eq=False)
-class _Graph:
-    """A csgraph of one weight per node pair, with each entry's ``(tail, head)`` key sorted
-    for finding the edge behind a step of a path."""
+class _Pairs:
+    """The node pairs an edge joins, fixed for a network: each round's csgraph takes the
+    cheapest edge of each pair (ties: the lower edge id, as
+    :meth:`~corridors.core.compiled.CompiledNetwork.simple` does) without sorting again."""
 
-    simple: Any
-    keys: npt.NDArray[np.int64]
+    order: npt.NDArray[np.int64]  # edges by (tail, head, id)
+    starts: npt.NDArray[np.int64]  # first position of each pair in ``order``
+    heads: npt.NDArray[np.int32]
+    indptr: npt.NDArray[np.int64]
+    keys: npt.NDArray[np.int64]  # tail * n + head of each pair, ascending
 
     @classmethod
-    def of(cls, net: CompiledNetwork, weights: npt.NDArray[np.float64]) -> _Graph:
+    def of(cls, net: CompiledNetwork) -> _Pairs:
         import numpy as np
 
-        simple = net.simple(weights)
-        m = simple.matrix
-        rows = np.repeat(np.arange(m.shape[0], dtype=np.int64), np.diff(m.indptr))
-        return cls(simple, rows * m.shape[1] + m.indices)
+        ids = np.arange(net.n_edges)
+        order = np.lexsort((ids, net.head, net.tail))
+        tail, head = net.tail[order].astype(np.int64), net.head[order].astype(np.int64)
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = (tail[1:] != tail[:-1]) | (head[1:] != head[:-1])
+        starts = np.flatnonzero(first)
+        indptr = np.zeros(net.n_nodes + 1, dtype=np.int64)
+        np.cumsum(np.bincount(tail[starts], minlength=net.n_nodes), out=indptr[1:])
+        keys = tail[starts] * net.n_nodes + head[starts]
+        return cls(order, starts, head[starts].astype(np.int32), indptr, keys)
 
-    def trace(self, pred: npt.NDArray[np.int32], target: int) -> npt.NDArray[np.int64]:
+    def graph(self, weights: npt.NDArray[np.float64]) -> tuple[Any, npt.NDArray[np.int64]]:
+        """The csgraph of the cheapest edge of each pair (zero raised to ``EPSILON``), and
+        the edge behind each entry."""
+        import numpy as np
+        import scipy.sparse as sp
+
+        w = weights[self.order]
+        cheapest = np.minimum.reduceat(w, self.starts)
+        group = np.repeat(np.arange(len(self.starts)), np.diff(np.append(self.starts, len(w))))
+        at = np.where(w == cheapest[group], np.arange(len(w)), len(w))
+        edge = self.order[np.minimum.reduceat(at, self.starts)]
+        n = len(self.indptr) - 1
+        data = np.where(cheapest > 0, cheapest, EPSILON)
+        return sp.csr_matrix((data, self.heads, self.indptr), shape=(n, n)), edge
+
+    def trace(
+        self, pred: npt.NDArray[np.int32], target: int, edge: npt.NDArray[np.int64]
+    ) -> npt.NDArray[np.int64]:
         """The edge ids of the path the predecessors ``pred`` give to ``target``."""
         import numpy as np
 
@@ -250,8 +279,8 @@ class _Graph:
         while pred[nodes[-1]] >= 0:
             nodes.append(int(pred[nodes[-1]]))
         path = np.array(nodes[::-1], dtype=np.int64)
-        at = np.searchsorted(self.keys, path[:-1] * self.simple.matrix.shape[1] + path[1:])
-        result: npt.NDArray[np.int64] = self.simple.edge[at]
+        n = len(self.indptr) - 1
+        result: npt.NDArray[np.int64] = edge[np.searchsorted(self.keys, path[:-1] * n + path[1:])]
         return result
 
 
@@ -267,15 +296,15 @@ def _reduced(
 
 def _searches(
     pn: PathNetwork, weights: npt.NDArray[np.float64], limits: Mapping[tuple[int, ...], float]
-) -> tuple[_Graph, dict[tuple[int, ...], tuple[Any, Any]]]:
-    """The csgraph of ``weights`` and, per group of source nodes, distances (up to its
-    limit) and predecessors from the nearest of them."""
-    graph = _Graph.of(pn.net, weights)
+) -> tuple[npt.NDArray[np.int64], dict[tuple[int, ...], tuple[Any, Any]]]:
+    """The edge behind each entry of the csgraph of ``weights`` and, per group of source
+    nodes, distances (up to its limit) and predecessors from the nearest of them."""
+    matrix, edge = pn.pairs.graph(weights)
     found = {}
     for g in sorted(limits):  # one search each: each has its own limit
-        dist, pred = _search(graph.simple.matrix, g, limits[g], single=len(g) == 1)
+        dist, pred = _search(matrix, g, limits[g], single=len(g) == 1)
         found[g] = (dist[0], pred[0])
-    return graph, found
+    return edge, found
 
 
 def _price(
@@ -300,14 +329,14 @@ def _price(
         for d in mine:  # a path costing more than the demand row's dual cannot enter
             g = demands[d].sources
             limits[g] = max(limits.get(g, 0.0), float(duals[d]) * (1 + 1e-9) + 1e-6)
-        graph, found = _searches(pn, reduced[k], limits)
+        edge, found = _searches(pn, reduced[k], limits)
         for d in mine:
             dist, pred = found[demands[d].sources]
             targets = np.array(demands[d].targets, dtype=np.int64)
             t = int(targets[np.argmin(dist[targets])])
             if not np.isfinite(dist[t]):
                 continue
-            edges = graph.trace(pred, t)
+            edges = pn.pairs.trace(pred, t, edge)
             cost = float(pn.cost[edges].sum())
             gap = float(reduced[k][edges].sum()) - float(duals[d])
             if gap < -TOL * max(1.0, abs(cost), abs(float(duals[d]))):
