@@ -174,7 +174,7 @@ class _Block:
 
     commodity: str
     net: CompiledNetwork
-    origins: list[str]
+    origins: list[tuple[str, ...]]  # the places each origin stands for
     offset: int  # first column
     row_offset: int  # first conservation row
 
@@ -244,20 +244,21 @@ def _networks(
 def _blocks(
     nets: Mapping[str, CompiledNetwork], table: pd.DataFrame
 ) -> tuple[list[_Block], np.ndarray]:
-    """The blocks of the arc form (one origin place per row), and which demand rows have
-    both ends in their commodity's network."""
+    """The blocks of the arc form, one per commodity with a set of rows per origin (the
+    places an origin stands for, :func:`~corridors.demand.demand_ends`), and which demand
+    rows have both ends in their commodity's network."""
     blocks: list[_Block] = []
     column = row = 0
     servable = np.zeros(len(table), dtype=bool)
+    ends = demand_ends(table)
+    commodity_of = table["commodity"].tolist()
     for commodity, net in nets.items():
-        index = net.node_index
-        ok = (
-            (table["commodity"] == commodity).to_numpy()
-            & np.array([(p, SRC) in index for p in table["origin"]], dtype=bool)
-            & np.array([(p, DST) in index for p in table["destination"]], dtype=bool)
-        )
-        servable |= ok
-        origins = sorted(set(table.loc[ok, "origin"]))
+        ok = [
+            c == commodity and all(_servable(net, e))
+            for c, e in zip(commodity_of, ends, strict=True)
+        ]
+        servable |= np.array(ok, dtype=bool)
+        origins = sorted({e[0] for e, good in zip(ends, ok, strict=True) if good})
         block = _Block(commodity, net, origins, column, row)
         column += block.columns
         row += len(origins) * block.n
@@ -397,11 +398,7 @@ class Programme:
         row when it is not ``b_ub``, as when a plan has raised some)."""
         x = np.clip(x, 0.0, None)
         n_ub = len(self.b_ub)
-        ends = [
-            (str(o), str(d))
-            for o, d in zip(self.table["origin"], self.table["destination"], strict=True)
-        ]
-        unserved = unserved_table(self.table, ends, x[self.n_flow :])
+        unserved = unserved_table(self.table, _labels(G, self.table), x[self.n_flow :])
         solved = _Solved(
             parts=[b.part(x) for b in self.blocks],
             rows=self.rows,
@@ -459,15 +456,25 @@ def build_programme(
     unserved_penalty_usd_per_t: float | None = None,
 ) -> Programme:
     """The assignment's linear programme in arc form (arguments as for :func:`assign`), not
-    solved. An end naming a city takes the place :func:`~corridors.lookup.find_place` names."""
+    solved.
+
+    An origin naming a city feeds its terminals' start nodes through connector columns,
+    a destination naming one is reached at any terminal's end node through connector
+    columns whose sum, with the unserved tonnes, is the row's tonnes (one more equality per
+    such row). The connectors come after the blocks' columns, before the unserved ones.
+    """
     criterion_weights(by)
     table = _table(G, demand)
     nets = _networks(G, table, year, avoid)
     blocks, servable = _blocks(nets, table)
     penalty = _penalty(nets, by, unserved_penalty_usd_per_t)
-    n_flow = sum(b.columns for b in blocks)
+    n_block = sum(b.columns for b in blocks)
     n_eq = sum(len(b.origins) * b.n for b in blocks)
+    ends = _Ends(table, blocks, servable, n_block, n_eq)
+    n_flow = n_block + ends.n_connectors
+    n_eq += ends.n_sinks
     cost = np.full(n_flow + len(table), penalty)
+    cost[n_block:n_flow] = 0.0  # a city's terminals are joined to it at no cost
     rows = CapacityRows()
     eq: list[tuple[np.ndarray, ...]] = []
     ub: list[tuple[np.ndarray, ...]] = []
@@ -476,7 +483,7 @@ def build_programme(
         cost[b.offset : b.offset + b.columns] = block_cost
         eq += block_eq
         ub += [block_ub] if block_ub is not None else []
-    b_eq = _demand_rows(table, blocks, servable, n_flow, n_eq, eq)
+    b_eq = ends.rows(n_flow, eq)
     demand_t = table["tonnes_per_year"].to_numpy(dtype=float)
     bounds = np.zeros((len(cost), 2))
     bounds[:, 1] = np.inf
@@ -498,34 +505,84 @@ def build_programme(
     )
 
 
-def _demand_rows(
-    table: pd.DataFrame,
-    blocks: list[_Block],
-    servable: np.ndarray,
-    n_flow: int,
-    n_eq: int,
-    eq: list[tuple[np.ndarray, ...]],
-) -> np.ndarray:
-    """Right-hand side of conservation: supply at the origin's start node, the same taken at
-    the destination's end node, less what is unserved (whose column has +1 and -1 there; its
-    entries are appended to ``eq``)."""
-    demand_t = table["tonnes_per_year"].to_numpy(dtype=float)
-    b_eq = np.zeros(n_eq)
-    by_commodity = {b.commodity: b for b in blocks}
-    src_rows, dst_rows, unserved_cols = [], [], []
-    for r in np.flatnonzero(servable):
-        o, d, c = (str(table.at[r, k]) for k in ("origin", "destination", "commodity"))
-        b = by_commodity[c]
-        base = b.row_offset + b.origins.index(o) * b.n
-        src_rows.append(base + b.row_of((o, SRC)))
-        dst_rows.append(base + b.row_of((d, DST)))
-        unserved_cols.append(n_flow + r)
-    np.add.at(b_eq, np.array(src_rows, dtype=np.int64), demand_t[servable])
-    np.add.at(b_eq, np.array(dst_rows, dtype=np.int64), -demand_t[servable])
-    ones = np.ones(len(unserved_cols))
-    eq.append((np.array(src_rows, dtype=np.int64), np.array(unserved_cols, dtype=np.int64), ones))
-    eq.append((np.array(dst_rows, dtype=np.int64), np.array(unserved_cols, dtype=np.int64), -ones))
-    return b_eq
+class _Ends:
+    """Where each demand row's tonnes enter and leave the arc form.
+
+    A one-place end works as a right-hand side (supply at the origin's start node, taken at
+    the destination's end node) and the unserved column has +1 and -1 there. A city origin
+    feeds a connector column into each terminal's start node (-1 there: what leaves it
+    came in by the connector); a city destination has a connector column out of each
+    terminal's end node (+1 there) and a *sink* equality: its connectors plus the unserved
+    tonnes are the row's tonnes.
+    """
+
+    def __init__(
+        self,
+        table: pd.DataFrame,
+        blocks: list[_Block],
+        servable: np.ndarray,
+        n_block: int,
+        n_eq: int,
+    ) -> None:
+        self.table, self.servable, self.n_eq = table, servable, n_eq
+        self.demand_t = table["tonnes_per_year"].to_numpy(dtype=float)
+        by_commodity = {b.commodity: b for b in blocks}
+        self.plan: list[tuple[int, int, tuple[str, ...], tuple[str, ...], _Block]] = []
+        self.sources: list[tuple[int, int]] = []  # (conservation row, connector)
+        self.sinks: list[tuple[int, int, int]] = []  # (conservation row, sink row, connector)
+        column, sink = n_block, 0
+        for b in blocks:  # one connector per (origin, terminal) of each city origin
+            for j, o in enumerate(b.origins):
+                for p in o if len(o) > 1 else ():
+                    if (p, SRC) in b.net.node_index:
+                        self.sources.append((self._base(b, j) + b.row_of((p, SRC)), column))
+                        column += 1
+        for r, ((o, d), c) in enumerate(zip(demand_ends(table), table["commodity"], strict=True)):
+            if not servable[r]:
+                continue
+            b = by_commodity[c]
+            base = self._base(b, b.origins.index(o))
+            self.plan.append((r, base, o, d, b))
+            if len(d) > 1:
+                for q in d:
+                    if (q, DST) in b.net.node_index:
+                        self.sinks.append((base + b.row_of((q, DST)), n_eq + sink, column))
+                        column += 1
+                sink += 1
+        self.n_connectors, self.n_sinks = column - n_block, sink
+
+    @staticmethod
+    def _base(b: _Block, j: int) -> int:
+        return b.row_offset + j * b.n
+
+    def rows(self, n_flow: int, eq: list[tuple[np.ndarray, ...]]) -> np.ndarray:
+        """The right-hand side of the equalities; their entries for the connectors and the
+        unserved columns are appended to ``eq``."""
+        b_eq = np.zeros(self.n_eq + self.n_sinks)
+        starts: list[tuple[int, int, float]] = []
+        entries: list[tuple[int, int, float]] = []  # after the starts, as they always were
+        sink = 0
+        for r, base, o, d, b in self.plan:
+            t, col = float(self.demand_t[r]), n_flow + r
+            if len(o) == 1:
+                row = base + b.row_of((o[0], SRC))
+                b_eq[row] += t
+                starts.append((row, col, 1.0))
+            if len(d) == 1:
+                row = base + b.row_of((d[0], DST))
+                b_eq[row] -= t
+                entries.append((row, col, -1.0))
+            else:
+                b_eq[self.n_eq + sink] = t
+                entries.append((self.n_eq + sink, col, 1.0))
+                sink += 1
+        entries = starts + entries + [(row, col, -1.0) for row, col in self.sources]
+        for row, sink_row, col in self.sinks:
+            entries += [(row, col, 1.0), (sink_row, col, 1.0)]
+        if entries:
+            r_, c_, v_ = (np.array(x) for x in zip(*entries, strict=True))
+            eq.append((r_.astype(np.int64), c_.astype(np.int64), v_.astype(float)))
+        return b_eq
 
 
 def _path_problem(
@@ -692,17 +749,21 @@ def _pair_routes(
     x: np.ndarray,
     unserved: pd.DataFrame,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """How each pair of the arc form was routed: the paths of each origin's flow."""
+    """How each pair of the arc form was routed: the paths of each origin's flow, each
+    counted to the destination whose places it ends at."""
     from corridors.decompose import origin_paths, pair_tables
 
     unlimited = {k for _, _, k, ok in G.edges(keys=True, data="unlimited") if ok}
-    paths = {}
+    labels = _labels(G, table)
+    rows = list(zip(demand_ends(table), labels, table["commodity"], strict=True))
+    paths: dict[tuple[str, str, str], list[Any]] = {}
     for b in blocks:
         for j, o in enumerate(b.origins):
-            mine = table[(table["origin"] == o) & (table["commodity"] == b.commodity)]
+            mine = [(d, lab) for (oo, d), lab, c in rows if oo == o and c == b.commodity]
+            to = {q: lab[1] for d, lab in reversed(mine) for q in d}  # the first row's wins
             flow = x[b.offset + j * b.m : b.offset + (j + 1) * b.m]
-            found = origin_paths(
-                b.edges, flow, o, sorted(set(mine["destination"])), unlimited=unlimited
-            )
-            paths.update({(o, d, b.commodity): p for d, p in found.items()})
+            found = origin_paths(b.edges, flow, list(o), sorted(to), unlimited=unlimited)
+            for q, ps in sorted(found.items()):
+                key = (mine[0][1][0], to[q], b.commodity)
+                paths[key] = sorted([*paths.get(key, []), *ps], key=lambda p: -p.tonnes_tpy)
     return pair_tables(unserved, paths)
