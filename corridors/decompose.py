@@ -239,15 +239,15 @@ def _transfer(u: tuple[str, str], v: tuple[str, str]) -> bool:
 def origin_paths(
     edges: Sequence[tuple[Any, Any, str, Mapping[str, Any]]],
     flow: Floats,
-    origin: str,
+    origin: str | Sequence[str],
     destinations: Iterable[str],
     *,
     unlimited: Iterable[str] = (),
 ) -> dict[str, list[FlowPath]]:
-    """The paths of one origin's flow on expanded-graph ``edges`` ``(u, v, key, attrs)``, by
-    destination, each with its USD/t and hours (border dwell included) and what on it has no
-    known capacity: links (not those in ``unlimited``), then places where it changes mode or
-    gauge."""
+    """The paths of one origin's flow (or of several origins', a city's terminals) on
+    expanded-graph ``edges`` ``(u, v, key, attrs)``, by destination, each with its USD/t and
+    hours (border dwell included) and what on it has no known capacity: links (not those in
+    ``unlimited``), then places where it changes mode or gauge."""
     from corridors.expand import DST, SRC
 
     unlimited = frozenset(unlimited)
@@ -255,7 +255,8 @@ def origin_paths(
     heads = [e[1] for e in edges]
     sinks = {(d, DST) for d in destinations}
     out: dict[str, list[FlowPath]] = {}
-    for tonnes, path in decompose(tails, heads, flow, [(origin, SRC)], sinks):
+    origins = [origin] if isinstance(origin, str) else list(origin)
+    for tonnes, path in decompose(tails, heads, flow, [(o, SRC) for o in origins], sinks):
         attrs = [edges[i][3] for i in path]
         cost, hours = path_figures(attrs)
         links = tuple(edges[i][2] for i, d in zip(path, attrs, strict=True) if d["kind"] == "link")

@@ -2,7 +2,10 @@
 
 A demand table is a CSV file (UTF-8, comma-separated, a header row) or a pandas DataFrame with
 the columns ``origin``, ``destination``, ``commodity`` and ``tonnes_per_year``; other columns
-are kept as they are. Places may be given by id, name or alias; they come back as ids. Every
+are kept as they are. Places may be given by id, name or alias; they come back as ids. A city
+served by several terminals (its places' ``city`` attribute, :func:`~corridors.lookup.find_places`)
+stands for all of them: ``origin_places`` and ``destination_places`` list the terminals each
+end stands for, for the assignment to choose among. Every
 error names the file, the row (1 is the first row under the header) and the column, so nothing
 downstream runs on a half-read table.
 """
@@ -20,12 +23,12 @@ import networkx as nx
 from corridors.brief import brief
 from corridors.exceptions import DataError, UnknownPlaceError
 from corridors.inputs import check_header, read_csv_rows
-from corridors.lookup import find_commodity, find_place
+from corridors.lookup import find_commodity, find_place, find_places
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["DEMAND_COLUMNS", "PAIR_COLUMNS", "read_demand", "read_pairs"]
+__all__ = ["DEMAND_COLUMNS", "PAIR_COLUMNS", "demand_ends", "read_demand", "read_pairs"]
 
 DEMAND_COLUMNS = ("origin", "destination", "commodity", "tonnes_per_year")
 PAIR_COLUMNS = ("origin", "destination")
@@ -62,6 +65,30 @@ def _place(G: nx.MultiDiGraph, where: str, number: int, column: str, value: Any)
         raise DataError(f"{where}, row {number}, column '{column}': {exc}") from None
 
 
+def _end(
+    G: nx.MultiDiGraph, where: str, number: int, column: str, row: Mapping[str, Any]
+) -> tuple[str, tuple[str, ...]]:
+    """The place an end names (as :func:`_place`) and every place it stands for: a city's
+    terminals, or those a table already read by :func:`read_demand` lists."""
+    listed = row.get(f"{column}_places")
+    if isinstance(listed, tuple | list) and listed and all(p in G for p in listed):
+        return _place(G, where, number, column, row[column]), tuple(str(p) for p in listed)
+    value = row[column]
+    if _blank(value) or not str(value).strip():
+        raise DataError(f"{where}, row {number}, column '{column}': empty; expected a place")
+    text = str(value).strip()
+    try:
+        places = tuple(find_places(G, text))
+    except UnknownPlaceError as exc:
+        raise DataError(f"{where}, row {number}, column '{column}': {exc}") from None
+    if len(places) == 1:
+        return places[0], places
+    try:
+        return find_place(G, text), places
+    except UnknownPlaceError:  # a city that names no one place
+        return str(G.nodes[places[0]].get("city") or text), places
+
+
 def _tonnes(where: str, number: int, value: Any) -> float:
     column = "tonnes_per_year"
     try:
@@ -88,6 +115,44 @@ def _commodity(where: str, number: int, value: Any) -> str:
         raise DataError(f"{where}, row {number}, column 'commodity': {exc}") from None
 
 
+_ENDS = ("origin_places", "destination_places")
+
+
+def _record(G: nx.MultiDiGraph, where: str, number: int, row: Mapping[str, Any]) -> dict[str, Any]:
+    origin, origins = _end(G, where, number, "origin", row)
+    destination, destinations = _end(G, where, number, "destination", row)
+    commodity = _commodity(where, number, row["commodity"])
+    tonnes = _tonnes(where, number, row["tonnes_per_year"])
+    same = sorted(set(origins) & set(destinations))
+    if same:
+        raise DataError(
+            f"{where}, row {number}, column 'destination': same place as the origin ('{same[0]}')"
+        )
+    extra = {k: v for k, v in row.items() if k not in (*DEMAND_COLUMNS, *_ENDS, "row")}
+    return {
+        "origin": origin,
+        "destination": destination,
+        "commodity": commodity,
+        "tonnes_per_year": tonnes,
+        "row": number,
+        "origin_places": origins,
+        "destination_places": destinations,
+        **extra,
+    }
+
+
+def demand_ends(table: pd.DataFrame) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """The places each row's origin and destination stand for (one each, unless a city)."""
+    if all(c in table.columns for c in _ENDS):
+        return [
+            (tuple(o), tuple(d))
+            for o, d in zip(table["origin_places"], table["destination_places"], strict=True)
+        ]
+    return [
+        ((str(o),), (str(d),)) for o, d in zip(table["origin"], table["destination"], strict=True)
+    ]
+
+
 def read_demand(source: str | os.PathLike[str] | pd.DataFrame, G: nx.MultiDiGraph) -> pd.DataFrame:
     """Read and check a demand table against the network ``G``.
 
@@ -102,9 +167,11 @@ def read_demand(source: str | os.PathLike[str] | pd.DataFrame, G: nx.MultiDiGrap
     Returns
     -------
     pandas.DataFrame
-        ``origin``, ``destination`` (place ids), ``commodity``, ``tonnes_per_year`` (float) and
-        ``row`` (the row number in the source, 1 for the first row under the header), in the
-        order given, followed by any other columns of the source.
+        ``origin``, ``destination`` (place ids: for a city, the place its name names, if
+        any, else the city), ``commodity``, ``tonnes_per_year`` (float), ``row`` (the row
+        number in the source, 1 for the first row under the header), ``origin_places`` and
+        ``destination_places`` (tuples of the place ids each end stands for: all the
+        terminals of a city), in the order given, followed by any other columns of the source.
 
     Raises
     ------
@@ -130,28 +197,7 @@ def read_demand(source: str | os.PathLike[str] | pd.DataFrame, G: nx.MultiDiGrap
     where, rows = _rows(source, DEMAND_COLUMNS)
     if not rows:
         raise DataError(f"{where}: no rows under the header; expected one row per flow")
-    records = []
-    for number, row in enumerate(rows, start=1):
-        origin = _place(G, where, number, "origin", row["origin"])
-        destination = _place(G, where, number, "destination", row["destination"])
-        commodity = _commodity(where, number, row["commodity"])
-        tonnes = _tonnes(where, number, row["tonnes_per_year"])
-        if origin == destination:
-            raise DataError(
-                f"{where}, row {number}, column 'destination': same place as the origin "
-                f"('{origin}')"
-            )
-        extra = {k: v for k, v in row.items() if k not in DEMAND_COLUMNS and k != "row"}
-        records.append(
-            {
-                "origin": origin,
-                "destination": destination,
-                "commodity": commodity,
-                "tonnes_per_year": tonnes,
-                "row": number,
-                **extra,
-            }
-        )
+    records = [_record(G, where, number, row) for number, row in enumerate(rows, start=1)]
     if not any(r["tonnes_per_year"] for r in records):
         raise DataError(f"{where}: every row has 0 tonnes a year; there is nothing to route")
     return pd.DataFrame.from_records(records)

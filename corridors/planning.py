@@ -339,6 +339,7 @@ def plan_demand(G: nx.MultiDiGraph, plan: Plan) -> dict[int, pd.DataFrame]:
 
     spec = plan.demand
     columns = ["origin", "destination", "commodity", "tonnes_per_year"]
+    kept = [*columns, "origin_places", "destination_places"]  # a city: all its terminals
     key: tuple[Any, ...] = ("demand", "base") if spec.growth_rate is not None else ("demand",)
     if spec.file is not None:
         try:
@@ -357,7 +358,7 @@ def plan_demand(G: nx.MultiDiGraph, plan: Plan) -> dict[int, pd.DataFrame]:
     if spec.growth_rate is not None:
         assert spec.base_year is not None  # the reader requires both
         return {
-            y: table[columns].assign(
+            y: table[kept].assign(
                 tonnes_per_year=table["tonnes_per_year"]
                 * (1.0 + spec.growth_rate) ** (y - spec.base_year)
             )
@@ -368,7 +369,7 @@ def plan_demand(G: nx.MultiDiGraph, plan: Plan) -> dict[int, pd.DataFrame]:
         rows = table[table["year"] == y]
         if rows.empty:
             raise PlanError(plan.locate(("demand",), f"no demand rows for the period {y}"))
-        out[y] = rows[columns].reset_index(drop=True)
+        out[y] = rows[kept].reset_index(drop=True)
     return out
 
 

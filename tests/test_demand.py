@@ -102,3 +102,38 @@ def test_read_pairs(tmp_path, tiny_graph) -> None:
     assert read_pairs([("A", "C")], tiny_graph) == [("station:a", "port:c")]
     with pytest.raises(DataError, match="pairs, row 1, column 'destination': unknown place"):
         read_pairs([("A", "Zed")], tiny_graph)
+
+
+def test_a_city_stands_for_all_its_terminals(bundled) -> None:
+    df = pd.DataFrame(
+        {
+            "origin": ["Kars", "Baku"],
+            "destination": ["Istanbul", "Tbilisi"],
+            "commodity": ["container", "general"],
+            "tonnes_per_year": [1e5, 2e5],
+        }
+    )
+    table = read_demand(df, bundled)
+    assert table["destination_places"].tolist() == [
+        ("port:ambarli", "station:gebze", "station:halkali"),
+        ("station:tbilisi",),
+    ]
+    assert table["origin_places"].tolist() == [("station:kars",), ("port:alat", "station:baku")]
+    # origin and destination stay the one place the name names, as before
+    assert table["destination"].tolist() == ["station:halkali", "station:tbilisi"]
+    # a table already read keeps what each end stands for
+    again = read_demand(table, bundled)
+    assert again["destination_places"].tolist() == table["destination_places"].tolist()
+
+
+def test_a_city_and_one_of_its_terminals_are_the_same_place(bundled) -> None:
+    df = pd.DataFrame(
+        {
+            "origin": ["Baku"],
+            "destination": ["Alat"],
+            "commodity": ["general"],
+            "tonnes_per_year": [1],
+        }
+    )
+    with pytest.raises(DataError, match=r"row 1, column 'destination': same place .*'port:alat'"):
+        read_demand(df, bundled)

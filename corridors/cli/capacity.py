@@ -204,8 +204,6 @@ def assign(
     capacities with their shadow price: the value of one more t/yr of that capacity (USD a
     year when minimising cost).
     """
-    from rich.table import Table
-
     from corridors.assignment import assign as solve
     from corridors.demand import read_demand
 
@@ -228,53 +226,75 @@ def assign(
     if as_json:
         print_json(result.to_dict())
         return
+    _print_assignment(G, table, result, by=by, top=top)
+    term = console()
+    for path in written:
+        term.print(f"wrote {path}")
+
+
+def _print_assignment(
+    G: nx.MultiDiGraph, table: pd.DataFrame, result: Any, *, by: str, top: int
+) -> None:
+    """The totals, the pairs, the binding capacities and the unserved demand of ``assign``."""
+    from corridors.cli.flowpaths import print_pair_routes
+
     term = console()
     term.print(
         f"{table['tonnes_per_year'].sum() / 1e6:,.3f} Mt/yr demanded, "
         f"{result.unserved_tpy / 1e6:,.3f} Mt/yr unserved; "
         f"cost {result.total_cost_usd / 1e6:,.1f} M USD/yr"
     )
-    from corridors.cli.flowpaths import print_pair_routes
-
     print_pair_routes(term, G, result.pairs, top=top)
-    shown = result.shadow_prices.head(top)
-    if len(shown):
-        value = f"value of +1 t/yr ({_SAVED.get(by, 'criterion')}/yr)"
-        grid = Table(
-            title="binding capacities, most valuable first (shadow price: what one more t/yr "
-            "of the capacity would save a year)",
-            title_justify="left",
+    _print_binding(result.shadow_prices.head(top), by=by)
+    _print_unserved(result.unserved[result.unserved["unserved_tpy"] > 0].head(top))
+
+
+def _print_binding(shown: pd.DataFrame, *, by: str) -> None:
+    """The binding capacities with their shadow price, most valuable first."""
+    from rich.table import Table
+
+    if not len(shown):
+        return
+    value = f"value of +1 t/yr ({_SAVED.get(by, 'criterion')}/yr)"
+    grid = Table(
+        title="binding capacities, most valuable first (shadow price: what one more t/yr "
+        "of the capacity would save a year)",
+        title_justify="left",
+    )
+    for column in ("kind", "id", "from", "to", "commodity", "capacity", value):
+        grid.add_column(column)
+    for r in _records(shown):
+        grid.add_row(
+            r["kind"],
+            r["id"],
+            r["from"] or "",
+            r["to"] or "",
+            r["commodity"],
+            _tpy(r["capacity_tpy"]),
+            f"{r['shadow_price_usd_per_t']:,.2f}",
         )
-        for column in ("kind", "id", "from", "to", "commodity", "capacity", value):
-            grid.add_column(column)
-        for r in _records(shown):
-            grid.add_row(
-                r["kind"],
-                r["id"],
-                r["from"] or "",
-                r["to"] or "",
-                r["commodity"],
-                _tpy(r["capacity_tpy"]),
-                f"{r['shadow_price_usd_per_t']:,.2f}",
-            )
-        term.print(grid)
-    unserved = result.unserved[result.unserved["unserved_tpy"] > 0].head(top)
-    if len(unserved):
-        grid = Table(title="unserved demand", title_justify="left")
-        for column in ("row", "origin", "destination", "commodity", "demand", "unserved"):
-            grid.add_column(column)
-        for r in _records(unserved):
-            grid.add_row(
-                str(r["row"]),
-                r["origin"],
-                r["destination"],
-                r["commodity"],
-                _tpy(r["demand_tpy"]),
-                _tpy(r["unserved_tpy"]),
-            )
-        term.print(grid)
-    for path in written:
-        term.print(f"wrote {path}")
+    console().print(grid)
+
+
+def _print_unserved(unserved: pd.DataFrame) -> None:
+    """The demand rows left (partly) unserved."""
+    from rich.table import Table
+
+    if not len(unserved):
+        return
+    grid = Table(title="unserved demand", title_justify="left")
+    for column in ("row", "origin", "destination", "commodity", "demand", "unserved"):
+        grid.add_column(column)
+    for r in _records(unserved):
+        grid.add_row(
+            str(r["row"]),
+            r["origin"],
+            r["destination"],
+            r["commodity"],
+            _tpy(r["demand_tpy"]),
+            _tpy(r["unserved_tpy"]),
+        )
+    console().print(grid)
 
 
 @app.command()

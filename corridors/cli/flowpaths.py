@@ -87,6 +87,11 @@ def print_unknown_capacity(out: Console, paths: list[FlowPath], total: float) ->
     )
 
 
+def _name(G: nx.MultiDiGraph, end: str) -> str:
+    """A place's name, or the end as it is (a city of several terminals)."""
+    return str(G.nodes[end].get("name", end)) if end in G else end
+
+
 def print_pair_routes(out: Console, G: nx.MultiDiGraph, pairs: pd.DataFrame, *, top: int) -> None:
     """Per origin-destination pair: demand, served, mean USD/t and hours, and its main way."""
     from rich.table import Table
@@ -100,8 +105,8 @@ def print_pair_routes(out: Console, G: nx.MultiDiGraph, pairs: pd.DataFrame, *, 
         row: dict[str, Any] = {str(k): v for k, v in r.items()}
         main = row["main_path"]
         table.add_row(
-            G.nodes[row["origin"]].get("name", row["origin"]),
-            G.nodes[row["destination"]].get("name", row["destination"]),
+            _name(G, row["origin"]),
+            _name(G, row["destination"]),
             row["commodity"],
             _mt(row["demand_tpy"]),
             _mt(row["served_tpy"]),
