@@ -139,8 +139,16 @@ def factorise(values: list[Any]) -> Factor:
     index: dict[Any, int] = {}
     codes = [index.setdefault(k, len(index)) for k in _keys(values)]
     array = np.array(codes, dtype=np.int64)
-    _, first = np.unique(array, return_index=True)
-    return Factor(array, [values[i] for i in first.tolist()])
+    return Factor(array, [values[i] for i in _firsts(array, len(index)).tolist()])
+
+
+def _firsts(codes: npt.NDArray[np.int64], n: int) -> npt.NDArray[np.int64]:
+    """The row where each of ``n`` codes first occurs."""
+    import numpy as np
+
+    first = np.zeros(n, dtype=np.int64)
+    first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)  # the last write is the first row
+    return first
 
 
 def _lines(coords: list[Any], points: bool) -> tuple[Any, Any, Any]:
@@ -266,6 +274,11 @@ def decode_cell(value: Any, attr: Attribute | None) -> Any:
     return value
 
 
+def _verbatim(attr: Attribute | None) -> bool:
+    """Whether a text cell of this attribute is read as it is (not as JSON text)."""
+    return attr is None or attr.type not in JSON_TYPES
+
+
 def _frame_factor(series: Any, attr: Attribute | None) -> Factor:
     """A table column factorised, each distinct cell decoded once (an empty cell: absent)."""
     import pandas as pd
@@ -274,15 +287,21 @@ def _frame_factor(series: Any, attr: Attribute | None) -> Factor:
         value = plain(cell)
         return ABSENT if value is None else decode_cell(value, attr)
 
-    if series.dtype != object:  # numbers and flags: one type per column
+    if series.dtype != object:  # numbers, flags or texts: one type per column
         codes, uniques = pd.factorize(series, use_na_sentinel=True)
-        values = [decoded(v) for v in uniques.tolist()]
+        values = uniques.tolist()
+        if not (pd.api.types.is_string_dtype(series) and _verbatim(attr)):
+            values = [decoded(v) for v in values]
         if (codes < 0).any():
             codes = codes.copy()
             codes[codes < 0] = len(values)
             values.append(ABSENT)
         return Factor(codes.astype("int64"), values)
-    raw = factorise(series.tolist())
+    cells = series.tolist()
+    if set(map(type, cells)) == {str} and _verbatim(attr):
+        codes, uniques = pd.factorize(series)  # texts that stay texts: none to decode
+        return Factor(codes.astype("int64"), uniques.tolist())
+    raw = factorise(cells)
     return Factor(raw.codes, [decoded(v) for v in raw.values])
 
 
@@ -333,6 +352,21 @@ def _frame_geometry(gdf: gpd.GeoDataFrame, feature: str) -> tuple[Any, Any, Any,
     return ok, first, last, drawn
 
 
+def _frame_ids(factor: Factor | None, n: int) -> list[str]:
+    """The id of each row of a table (``#i`` where it has none, as for GeoJSON)."""
+    import numpy as np
+
+    if factor is None:
+        return [f"#{i}" for i in range(n)]
+    values = factor.values
+    if not (set(map(type, values)) == {str} and all(values)):
+        values = [v if isinstance(v, str) and v else "" for v in values]
+    table = np.empty(len(values), dtype=object)
+    table[:] = values
+    ids: list[str] = table[factor.codes].tolist()
+    return ids if all(ids) else [v or f"#{i}" for i, v in enumerate(ids)]
+
+
 def frame_columns(gdf: gpd.GeoDataFrame, feature: str) -> FeatureColumns:
     """A GeoDataFrame of ``"places"`` or ``"links"`` (in EPSG:4326, ``id`` a column) as
     :class:`FeatureColumns`: the same values :func:`corridors.io.read_network` reads."""
@@ -342,15 +376,7 @@ def frame_columns(gdf: gpd.GeoDataFrame, feature: str) -> FeatureColumns:
     names = [c for c in gdf.columns if c != gdf.geometry.name]
     attrs = {str(c): _frame_factor(gdf[c], known.get(str(c))) for c in names}
     n = len(gdf)
-    ids_factor = attrs.get("id")
-    ids = [f"#{i}" for i in range(n)]
-    if ids_factor is not None:
-        good = [isinstance(v, str) and bool(v) for v in ids_factor.values]
-        table = np.array(
-            [v if g else "" for v, g in zip(ids_factor.values, good, strict=True)], dtype=object
-        )
-        given = table[ids_factor.codes]
-        ids = [v or f"#{i}" for i, v in enumerate(given.tolist())]
+    ids = _frame_ids(attrs.get("id"), n)
     ok, first, last, drawn = _frame_geometry(gdf, feature)
     return FeatureColumns(
         ids,
@@ -403,6 +429,17 @@ def _plain_texts(values: list[Any]) -> bool:
     return all(map(str.strip, values)) and _CONTROL.search("".join(values)) is None
 
 
+def _combinations(columns: list[Any]) -> tuple[Any, Any]:
+    """The distinct rows of integer columns (as rows of a 2-D array) and the code of each."""
+    import numpy as np
+
+    code = np.zeros(len(columns[0]), dtype=np.int64)
+    for column in columns:  # one code for the columns so far, kept small by renumbering
+        _, code = np.unique(code * (int(column.max()) + 1) + column, return_inverse=True)
+    first = _firsts(code.ravel(), int(code.max()) + 1)
+    return np.stack(columns, axis=1)[first], code.ravel()
+
+
 def _bad_provenance(columns: FeatureColumns, feature: str, check: _Checker) -> Any:
     """Rows whose sources, estimates and ranges, given the figures they have, raise an issue:
     each distinct combination is checked once by the one-by-one check."""
@@ -417,10 +454,9 @@ def _bad_provenance(columns: FeatureColumns, feature: str, check: _Checker) -> A
         ]
         for n in figures
     ]
-    signature = np.stack([p.codes for p in parts] + given, axis=1) if len(columns) else None
-    if signature is None:
+    if not len(columns):
         return np.zeros(0, dtype=bool)
-    combos, inverse = np.unique(signature, axis=0, return_inverse=True)
+    combos, inverse = _combinations([p.codes for p in parts] + given)
     flags = np.zeros(len(combos), dtype=bool)
     for j, combo in enumerate(combos.tolist()):
         props = {
@@ -473,18 +509,17 @@ def _bad_ends(links: FeatureColumns, points: Mapping[str, Any]) -> tuple[Any, se
     used: set[str] = set()
     for end, at in (("from", links.first), ("to", links.last)):
         factor = links.attr(end)
-        named = [isinstance(v, str) for v in factor.values]
-        used.update(v for v, s in zip(factor.values, named, strict=True) if s)
+        named = [v for v in factor.values if isinstance(v, str)]
+        used.update(named)
+        nowhere = (np.nan, np.nan)  # no valid point is NaN
         xy = np.array(
-            [
-                points.get(v, (np.nan, np.nan))[:2] if s else (np.nan, np.nan)
-                for v, s in zip(factor.values, named, strict=True)
-            ],
+            [points.get(v, nowhere) if isinstance(v, str) else nowhere for v in factor.values]
+            if len(named) < len(factor.values)
+            else list(map(points.get, named, itertools.repeat(nowhere))),
             dtype=float,
         ).reshape(-1, 2)
-        unknown = np.array(
-            [s and v not in points for v, s in zip(factor.values, named, strict=True)]
-        )
+        text = np.array([isinstance(v, str) for v in factor.values], dtype=bool)
+        unknown = text & np.isnan(xy[:, 0])
         where = xy[factor.codes]
         with np.errstate(invalid="ignore"):
             far = haversine_rows(at, where) > ENDPOINT_TOLERANCE_KM * (1 - _SLACK)
@@ -534,7 +569,8 @@ def screen(
     link_bad = _bad_attributes(links, "links", commodities, check) | ~links.ok
     ends, used = _bad_ends(links, points)
     link_bad |= ends | _bad_consistency(links)
-    link_bad |= np.array([fid in points for fid in links.ids], dtype=bool)
+    if not points.keys().isdisjoint(links.ids):
+        link_bad |= np.array([fid in points for fid in links.ids], dtype=bool)
     return Screened(
         places=(place_bad & places.shaped).nonzero()[0].tolist(),
         links=(link_bad & links.shaped).nonzero()[0].tolist(),

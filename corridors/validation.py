@@ -412,6 +412,8 @@ def validate_columns(
 
 def _id_issues(check: _Checker, columns: FeatureColumns) -> None:
     """Features that are not Features with properties, and the second use of an id."""
+    if columns.shaped.all() and len(set(columns.ids)) == len(columns.ids):
+        return
     seen: Counter[str] = Counter()
     for fid, shaped in zip(columns.ids, columns.shaped.tolist(), strict=True):
         if not shaped:
