@@ -19,15 +19,18 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 
 from corridors.brief import brief
+from corridors.column_checks import JSON_TYPES
 from corridors.exceptions import DataError, OutputError
 from corridors.inputs import check_input, read_csv_rows, read_input_text
 from corridors.network import build_graph, link_edges
 from corridors.reference import commodities, data_dir
-from corridors.schema import Attribute, schema
-from corridors.validation import Issue, Report, validate_features
+from corridors.schema import schema
+from corridors.validation import Issue, Report, validate_columns
 
 if TYPE_CHECKING:
     import geopandas as gpd
+
+    from corridors.column_checks import FeatureColumns
 
 __all__ = [
     "TEMP_TAG",
@@ -52,7 +55,6 @@ _log = logging.getLogger(__name__)
 SOURCE_COLUMNS = ("id", "title", "publisher", "date", "url")
 PARQUET_SUFFIXES = (".parquet", ".geoparquet")
 OPTIONAL_SOURCE_COLUMNS = ("note",)  # why a source has no followable url, when it has none
-_JSON_TYPES = {"list[str]", "list[int]", "sources", "ranges", "per_commodity", "bool", "by_year"}
 
 
 def read_geojson_features(path: Path) -> list[Any]:
@@ -131,45 +133,6 @@ def _is_finite_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and abs(value) < 1e300
 
 
-def _plain(value: Any) -> Any:
-    """A cell of a GeoDataFrame as plain Python: numpy arrays and scalars become lists and
-    numbers (``geopandas.read_file`` gives list attributes as arrays), NaN becomes None."""
-    if hasattr(value, "tolist"):  # numpy arrays and numpy scalars
-        value = value.tolist()
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, float) and value != value:
-        return None
-    return value
-
-
-def _decode_cell(value: Any, attr: Attribute | None) -> Any:
-    """Undo the JSON-in-a-string encoding that GeoPackage needs for lists and mappings, and
-    the float columns a table gives whole numbers and flags."""
-    if attr is None:
-        return value
-    if isinstance(value, str) and attr.type in _JSON_TYPES:
-        with contextlib.suppress(json.JSONDecodeError):  # else validation names it
-            value = json.loads(value)
-    if attr.type in ("int", "bool") and isinstance(value, float) and value.is_integer():
-        value = bool(value) if attr.type == "bool" and value in (0.0, 1.0) else int(value)
-    return value
-
-
-def _decode_json_columns(props: Mapping[str, Any], feature: str) -> dict[str, Any]:
-    """The properties of one table row as a feature's: empty cells dropped, cells decoded."""
-    attrs = schema(feature)
-    out = {}
-    for key, raw in props.items():
-        value = _plain(raw)
-        if value is None:
-            continue  # an empty cell in a table means the attribute is absent
-        out[key] = _decode_cell(value, attrs.get(key))
-    return out
-
-
 def _typed(value: Any, kind: str) -> Any:
     """A valid value in the Python type its schema type names (whole floats stay floats)."""
     if value is None:
@@ -200,29 +163,13 @@ def _typed_features(features: list[Any], feature: str) -> list[Any]:
     return out
 
 
-def _coords(value: Any) -> Any:
-    return [_coords(v) for v in value] if isinstance(value, list | tuple) else float(value)
+def _read_columns(path: Path, feature: str) -> FeatureColumns:
+    """The features of a file as columns: GeoJSON through :mod:`json`, tables through
+    geopandas (GeoParquet with pyarrow), without a Python object per feature for these."""
+    from corridors.column_checks import feature_columns, frame_columns
 
-
-def _gdf_features(gdf: gpd.GeoDataFrame, feature: str) -> list[Any]:
-    from shapely.geometry import mapping
-
-    columns = [c for c in gdf.columns if c != gdf.geometry.name]
-    features = []
-    rows = gdf[columns].itertuples(index=False, name=None)
-    for row, geom in zip(rows, gdf.geometry, strict=True):
-        geometry = None
-        if geom is not None and not geom.is_empty:
-            shape = mapping(geom)
-            geometry = {"type": shape["type"], "coordinates": _coords(shape["coordinates"])}
-        props = _decode_json_columns(dict(zip(columns, row, strict=True)), feature)
-        features.append({"type": "Feature", "properties": props, "geometry": geometry})
-    return features
-
-
-def _read_features(path: Path, feature: str) -> list[Any]:
     if path.suffix.lower() in (".geojson", ".json"):
-        return read_geojson_features(path)
+        return feature_columns(read_geojson_features(path), feature)
     check_input(path, kind="network")
     import geopandas as gpd
 
@@ -241,7 +188,12 @@ def _read_features(path: Path, feature: str) -> list[Any]:
         )
     if gdf.crs is not None and gdf.crs.to_epsg() != 4326:
         gdf = gdf.to_crs(4326)
-    return _gdf_features(gdf, feature)
+    return frame_columns(gdf, feature)
+
+
+def _features(columns: FeatureColumns) -> list[Any]:
+    """Every feature of the columns as a GeoJSON-like dict."""
+    return [columns.row(i) for i in range(len(columns))]
 
 
 def _has_geometry(frame: Any) -> bool:
@@ -294,13 +246,13 @@ def _sources_beside(links: Path, sources: str | os.PathLike[str] | None) -> Path
 
 def _load(
     places: Path, links: Path, sources: Path | None, *, draft: bool = False
-) -> tuple[list, list, dict, Report]:
-    place_features = _read_features(places, "places")
-    link_features = _read_features(links, "links")
+) -> tuple[FeatureColumns, FeatureColumns, dict, Report]:
+    place_columns = _read_columns(places, "places")
+    link_columns = _read_columns(links, "links")
     table = read_sources(sources) if sources else {}
-    report = validate_features(
-        place_features,
-        link_features,
+    report = validate_columns(
+        place_columns,
+        link_columns,
         places_file=str(places),
         links_file=str(links),
         commodities=commodities(),
@@ -308,7 +260,7 @@ def _load(
         sources_file=str(sources) if sources else "sources.csv (none beside the links file)",
         draft=draft,
     )
-    return place_features, link_features, table, report
+    return place_columns, link_columns, table, report
 
 
 def validate_network(
@@ -331,14 +283,12 @@ def validate_network(
     places, links = Path(places), Path(links)
     source_file = _sources_beside(links, sources)
     try:
-        place_features, link_features, table, report = _load(
-            places, links, source_file, draft=draft
-        )
+        place_columns, link_columns, table, report = _load(places, links, source_file, draft=draft)
     except DataError as exc:
         return Report(errors=[Issue("", "", "", str(exc))])
     check_network(
-        place_features,
-        link_features,
+        _features(place_columns),
+        _features(link_columns),
         table if source_file else None,
         report,
         places_file=str(places),
@@ -376,9 +326,10 @@ def read_network(
         errors, each naming the file, the feature id and the field.
     """
     places, links = Path(places), Path(links)
-    place_features, link_features, table, report = _load(
+    place_columns, link_columns, table, report = _load(
         places, links, _sources_beside(links, sources), draft=draft
     )
+    place_features, link_features = _features(place_columns), _features(link_columns)
     if not report.ok:
         raise DataError(f"{len(report.errors)} error(s) in the network:\n{report.summary()}")
     _log.info(
@@ -696,7 +647,7 @@ def _as_text(column: Any, kind: str) -> bool:
     mappings always, a per-commodity figure only where some row gives a mapping."""
     if kind == "per_commodity":
         return any(isinstance(v, dict) for v in column)
-    return kind in _JSON_TYPES
+    return kind in JSON_TYPES
 
 
 def _write_table(path: Path, features: list[dict], feature: str) -> None:
@@ -814,6 +765,8 @@ def network_from_gdfs(
     ``places.attrs["sources"]``); every cited id must be in it. ``draft`` as in
     :func:`read_network`.
     """
+    from corridors.column_checks import frame_columns
+
     if sources is None:
         sources = places.attrs.get("sources", {})
     frames = []
@@ -824,8 +777,8 @@ def network_from_gdfs(
             gdf = gdf.reset_index()
         if gdf.crs is not None and gdf.crs.to_epsg() != 4326:
             gdf = gdf.to_crs(4326)
-        frames.append(_gdf_features(gdf, feature))
-    report = validate_features(
+        frames.append(frame_columns(gdf, feature))
+    report = validate_columns(
         frames[0],
         frames[1],
         places_file="places GeoDataFrame",
@@ -838,7 +791,7 @@ def network_from_gdfs(
     if not report.ok:
         raise DataError(f"{len(report.errors)} error(s) in the network:\n{report.summary()}")
     return build_graph(
-        _typed_features(frames[0], "places"),
-        _typed_features(frames[1], "links"),
+        _typed_features(_features(frames[0]), "places"),
+        _typed_features(_features(frames[1]), "links"),
         sources={k: dict(v) for k, v in sources.items()},
     )

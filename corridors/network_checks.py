@@ -50,6 +50,7 @@ __all__ = [
     "caspian_basin",
     "check_network",
     "followable",
+    "haversine_rows",
     "land_tiles",
     "off_land",
 ]
@@ -135,8 +136,8 @@ def _land_index() -> tuple[Any, Any, Any]:
     return tiles, shapely.STRtree(tiles), shapely.STRtree(water)
 
 
-def _haversine_km(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Great-circle km between rows of (lon, lat) arrays."""
+def haversine_rows(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Great-circle km between rows of (lon, lat) arrays (NaN where a row is NaN)."""
     import numpy as np
 
     from corridors.geometry import EARTH_RADIUS_KM
@@ -176,9 +177,9 @@ def _stretches(
     ends = shapely.get_coordinates(
         shapely.shortest_line(points[hit], allowed.geometries.take(nearest))
     )[1::2]
-    far[hit] = _haversine_km(coords[hit], ends) > tolerance_km
+    far[hit] = haversine_rows(coords[hit], ends) > tolerance_km
     same = part_of[1:] == part_of[:-1]
-    step = np.where(same & far[:-1] & far[1:], _haversine_km(coords[:-1], coords[1:]), 0.0)
+    step = np.where(same & far[:-1] & far[1:], haversine_rows(coords[:-1], coords[1:]), 0.0)
     line_of = index[part_of]
     km = np.bincount(line_of[:-1], weights=step, minlength=n)
     counted = np.flatnonzero(far & (km[line_of] > 0))
@@ -313,7 +314,7 @@ def _check_caspian(found: _Findings, file: str, links: list[tuple[str, dict, lis
         return
     basin = caspian_basin()
     ends = shapely.points(np.array([[c[0], c[-1]] for _, c in sea]).reshape(-1, 2))
-    distance = _haversine_km(
+    distance = haversine_rows(
         shapely.get_coordinates(ends),
         shapely.get_coordinates(shapely.shortest_line(ends, basin))[1::2],
     )

@@ -12,13 +12,16 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from corridors.brief import brief
 from corridors.exceptions import DataError
 from corridors.geometry import haversine_km, line_length_km
 from corridors.lookup import find_country, is_country
 from corridors.schema import Attribute, schema
+
+if TYPE_CHECKING:
+    from corridors.column_checks import FeatureColumns
 
 __all__ = [
     "RESERVED",
@@ -27,7 +30,9 @@ __all__ = [
     "brief",
     "check_value",
     "describe_expected",
+    "geometry_coords",
     "is_country",
+    "validate_columns",
     "validate_features",
 ]
 
@@ -327,7 +332,8 @@ def _coords_ok(coords: Any, depth: int) -> bool:
     return isinstance(coords, list | tuple) and all(_coords_ok(c, depth - 1) for c in coords)
 
 
-def _geometry(feature: Mapping[str, Any], expected: str) -> Any:
+def geometry_coords(feature: Mapping[str, Any], expected: str) -> Any:
+    """The coordinates of a feature's well-formed ``expected`` geometry, else None."""
     geometry = feature.get("geometry")
     if not isinstance(geometry, dict) or geometry.get("type") != expected:
         return None
@@ -335,28 +341,6 @@ def _geometry(feature: Mapping[str, Any], expected: str) -> Any:
     if expected == "Point":
         return coords if _coords_ok(coords, 0) else None
     return coords if _coords_ok(coords, 1) and len(coords or ()) >= 2 else None
-
-
-def _feature_id(feature: Any, index: int) -> str:
-    props = feature.get("properties") if isinstance(feature, dict) else None
-    fid = props.get("id") if isinstance(props, dict) else None
-    return fid if isinstance(fid, str) and fid else f"#{index}"
-
-
-def _check_ids(check: _Checker, features: list[Any]) -> list[tuple[str, dict, Any]]:
-    """Check shape and ids; return (id, properties, feature) of usable features."""
-    seen: Counter[str] = Counter()
-    usable = []
-    for i, feature in enumerate(features):
-        fid = _feature_id(feature, i)
-        if not isinstance(feature, dict) or not isinstance(feature.get("properties"), dict):
-            check.error(fid, "", "not a GeoJSON Feature with properties")
-            continue
-        seen[fid] += 1
-        if seen[fid] == 2:
-            check.error(fid, "id", "duplicate id; ids must be unique")
-        usable.append((fid, feature["properties"], feature))
-    return usable
 
 
 def validate_features(
@@ -376,54 +360,107 @@ def validate_features(
     for messages); when None, ids are not looked up. With ``draft``, a figure that names no
     source is a warning rather than an error; an unknown source id is an error either way.
     """
+    from corridors.column_checks import feature_columns
+
+    return validate_columns(
+        feature_columns(places, "places"),
+        feature_columns(links, "links"),
+        places_file=places_file,
+        links_file=links_file,
+        commodities=commodities,
+        sources=sources,
+        sources_file=sources_file,
+        draft=draft,
+    )
+
+
+def validate_columns(
+    places: FeatureColumns,
+    links: FeatureColumns,
+    *,
+    places_file: str = "places",
+    links_file: str = "links",
+    commodities: Iterable[str],
+    sources: set[str] | None = None,
+    sources_file: str = "sources.csv",
+    draft: bool = False,
+) -> Report:
+    """:func:`validate_features` over columns (:mod:`corridors.column_checks`).
+
+    The columns are screened with numpy; only the features the screen cannot clear are
+    checked one by one, so the time grows with the size of the network and the number of
+    its errors, and the issues are those (and in the order) of a check of every feature.
+    """
+    from corridors.column_checks import screen
+
     report = Report()
     commodities = set(commodities)
     options: dict[str, Any] = {"sources_file": sources_file, "draft": draft}
     pcheck = _Checker(report, places_file, commodities, sources, **options)
     lcheck = _Checker(report, links_file, commodities, sources, **options)
-    points: dict[str, Any] = {}
-    for fid, props, feature in _check_ids(pcheck, places):
-        pcheck.attributes(fid, props, schema("places"), "places")
-        point = _geometry(feature, "Point")
-        if point is None:
-            pcheck.error(
-                fid, "geometry", f"expected a Point with lon, lat; found {_brief(feature)}"
-            )
-        else:
-            points[fid] = point
-    used: set[str] = set()
-    for fid, props, feature in _check_ids(lcheck, links):
-        lcheck.attributes(fid, props, schema("links"), "links")
-        if fid in points:
-            lcheck.error(fid, "id", "is also a place's id; ids must be unique across both files")
-        line = _geometry(feature, "LineString")
-        if line is None:
-            lcheck.error(
-                fid,
-                "geometry",
-                f"expected a LineString of 2+ lon, lat points; found {_brief(feature)}",
-            )
-        for end, coord in (("from", line[0] if line else None), ("to", line[-1] if line else None)):
-            place = props.get(end)
-            if not isinstance(place, str):
-                continue
-            used.add(place)
-            if place not in points:
-                hint = difflib.get_close_matches(place, list(points), n=1)
-                extra = f" (did you mean '{hint[0]}'?)" if hint else ""
-                lcheck.error(fid, end, f"unknown place '{place}'{extra}")
-            elif coord is not None and haversine_km(coord, points[place]) > ENDPOINT_TOLERANCE_KM:
-                lcheck.error(
-                    fid,
-                    "geometry",
-                    f"{'starts' if end == 'from' else 'ends'} "
-                    f"{haversine_km(coord, points[place]):.1f} km from its '{end}' place "
-                    f"'{place}'; expected within {ENDPOINT_TOLERANCE_KM} km",
-                )
-        _check_link_consistency(lcheck, fid, props, line)
-    for fid in sorted(set(points) - used):
+    found = screen(places, links, commodities=commodities, sources=sources, draft=draft)
+    _id_issues(pcheck, places)
+    for i in found.places:
+        _check_place(pcheck, places.ids[i], places.row(i))
+    _id_issues(lcheck, links)
+    for i in found.links:
+        _check_link(lcheck, links.ids[i], links.row(i), found.points)
+    for fid in sorted(set(found.points) - found.used):
         pcheck.warn(fid, "", "no link reaches this place")
     return report
+
+
+def _id_issues(check: _Checker, columns: FeatureColumns) -> None:
+    """Features that are not Features with properties, and the second use of an id."""
+    if columns.shaped.all() and len(set(columns.ids)) == len(columns.ids):
+        return
+    seen: Counter[str] = Counter()
+    for fid, shaped in zip(columns.ids, columns.shaped.tolist(), strict=True):
+        if not shaped:
+            check.error(fid, "", "not a GeoJSON Feature with properties")
+            continue
+        seen[fid] += 1
+        if seen[fid] == 2:
+            check.error(fid, "id", "duplicate id; ids must be unique")
+
+
+def _check_place(check: _Checker, fid: str, feature: Mapping[str, Any]) -> None:
+    check.attributes(fid, feature["properties"], schema("places"), "places")
+    if geometry_coords(feature, "Point") is None:
+        check.error(fid, "geometry", f"expected a Point with lon, lat; found {_brief(feature)}")
+
+
+def _check_link(
+    check: _Checker, fid: str, feature: Mapping[str, Any], points: Mapping[str, Any]
+) -> None:
+    props = feature["properties"]
+    check.attributes(fid, props, schema("links"), "links")
+    if fid in points:
+        check.error(fid, "id", "is also a place's id; ids must be unique across both files")
+    line = geometry_coords(feature, "LineString")
+    if line is None:
+        check.error(
+            fid,
+            "geometry",
+            f"expected a LineString of 2+ lon, lat points; found {_brief(feature)}",
+        )
+    for end, coord in (("from", line[0] if line else None), ("to", line[-1] if line else None)):
+        place = props.get(end)
+        if not isinstance(place, str):
+            continue
+        if place not in points:
+            hint = difflib.get_close_matches(place, list(points), n=1)
+            extra = f" (did you mean '{hint[0]}'?)" if hint else ""
+            check.error(fid, end, f"unknown place '{place}'{extra}")
+        elif coord is not None and haversine_km(coord, points[place]) > ENDPOINT_TOLERANCE_KM:
+            check.error(
+                fid,
+                "geometry",
+                f"{'starts' if end == 'from' else 'ends'} "
+                f"{haversine_km(coord, points[place]):.1f} km from its '{end}' place "
+                f"'{place}'; expected within {ENDPOINT_TOLERANCE_KM} km",
+            )
+    _check_link_consistency(check, fid, props, line)
 
 
 def _check_link_consistency(check: _Checker, fid: str, props: Mapping[str, Any], line: Any) -> None:
