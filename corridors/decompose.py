@@ -196,11 +196,13 @@ def cut_network_paths(
     means the place has none).
     """
     unlimited = frozenset(unlimited)
-    tails = [u for u, _ in edges]
-    heads = [v for _, v in edges]
+    number: dict[tuple[str, str], int] = {}  # the search hashes numbers faster than keys
+    tails = [number.setdefault(u, len(number)) for u, _ in edges]
+    heads = [number.setdefault(v, len(number)) for _, v in edges]
+    ends = [number.setdefault(source, len(number))], [number.setdefault(sink, len(number))]
     paths = []
-    for tonnes, path in decompose(tails, heads, flows, [source], [sink], limit=limit):
-        nodes = [tails[path[0]], *(heads[i] for i in path)]
+    for tonnes, path in decompose(tails, heads, flows, *ends, limit=limit):
+        nodes = [edges[path[0]][0], *(edges[i][1] for i in path)]
         links = [elements[i] for i in path]
         paths.append(
             FlowPath(
