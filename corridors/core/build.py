@@ -52,6 +52,7 @@ class EdgeColumns:
     border_usd_per_t: npt.NDArray[np.float64]
     capacity_tpy: npt.NDArray[np.float64]
     capacity_shared: npt.NDArray[np.bool_]
+    node_place: npt.NDArray[np.int64] | None = None  # index into place_ids of each node
 
 
 def _floats(values: Any) -> npt.NDArray[np.float64]:
@@ -293,16 +294,15 @@ def _pick(names: tuple[str, ...], codes: npt.NDArray[np.int64]) -> tuple[str, ..
 
 def _node_keys(
     t: Tables, layers: _Layers, places: npt.NDArray[np.int64]
-) -> tuple[tuple[str, str], ...]:
-    """The ``(place, layer)`` key of every node: the layer nodes, then a source and a sink
-    node for each place with a layer."""
+) -> tuple[tuple[tuple[str, str], ...], npt.NDArray[np.int64]]:
+    """The ``(place, layer)`` key of every node (the layer nodes, then a source and a sink
+    node for each place with a layer) and the index into ``place_ids`` of its place."""
     import numpy as np
 
     L = max(len(layers.names), 1)
-    place = _pick(t.place_ids, layers.codes // L)
-    layer_nodes = zip(place, _pick(tuple(layers.names), layers.codes % L), strict=True)
-    ends = zip(_pick(t.place_ids, np.repeat(places, 2)), (SRC, DST) * len(places), strict=True)
-    return (*layer_nodes, *ends)
+    node_place = np.concatenate([layers.codes // L, np.repeat(places, 2)])
+    layer = _pick(tuple(layers.names), layers.codes % L) + (SRC, DST) * len(places)
+    return tuple(zip(_pick(t.place_ids, node_place), layer, strict=True)), node_place
 
 
 def build_edges(t: Tables, commodity: str, year: int | None, avoid: Avoid) -> EdgeColumns:
@@ -315,11 +315,12 @@ def build_edges(t: Tables, commodity: str, year: int | None, avoid: Avoid) -> Ed
     uniq, link = np.unique(t.key[kept], return_inverse=True)
     first = np.searchsorted(t.key[kept], uniq)  # kept is sorted by link id
     link_ids = _pick(t.key_names, uniq)
+    nodes, node_place = _node_keys(t, layers, pe["places"])
     lf = _link_figures(t, kept, commodity, year)
     pf = _place_figures(t, pe["places"], pe["kind"], pe["place"], commodity, year)
     n_links, n_place = len(kept), len(pe["kind"])
     return EdgeColumns(
-        nodes=_node_keys(t, layers, pe["places"]),
+        nodes=nodes,
         link_ids=link_ids,
         link_mode=_pick(t.mode_names, t.mode[kept][first]),
         place_ids=t.place_ids,
@@ -331,4 +332,5 @@ def build_edges(t: Tables, commodity: str, year: int | None, avoid: Avoid) -> Ed
         link=np.concatenate([link.astype(np.int64), np.full(n_place, -1)]),
         place=np.concatenate([np.full(n_links, -1), pe["place"]]),
         **{name: np.concatenate([lf[name], pf[name]]) for name in lf},
+        node_place=node_place,
     )

@@ -17,7 +17,7 @@ import networkx as nx
 from corridors.avoid import Avoid
 from corridors.core.build import EdgeColumns, build_edges
 from corridors.core.criteria import BORDER, Criterion, criterion_weights
-from corridors.core.tables import tables
+from corridors.core.tables import paused_gc, tables
 from corridors.exceptions import DataError
 from corridors.reference import commodities
 
@@ -277,7 +277,7 @@ def _assemble(cols: EdgeColumns, commodity: str, year: int | None, avoid: Avoid)
         return out
 
     cap = cols.capacity_tpy
-    return CompiledNetwork(
+    net = CompiledNetwork(
         commodity=commodity,
         year=year,
         avoid=avoid,
@@ -305,6 +305,11 @@ def _assemble(cols: EdgeColumns, commodity: str, year: int | None, avoid: Avoid)
         capacity_shared=csr(cols.capacity_shared, bool),
         build_order=position.astype(np.int64),
     )
+    if cols.node_place is not None:
+        node_place = cols.node_place.astype(np.int32)
+        node_place.setflags(write=False)
+        net.cache["node_place"] = node_place
+    return net
 
 
 def compile_network(
@@ -333,6 +338,7 @@ def compile_network(
     cache = _CACHE.setdefault(G, {})
     key = (commodity, year, avoid)
     if key not in cache:
-        cols = build_edges(tables(G), commodity, year, avoid)
-        cache[key] = _assemble(cols, commodity, year, avoid)
+        with paused_gc():  # many small containers, no cycles: see paused_gc
+            cols = build_edges(tables(G), commodity, year, avoid)
+            cache[key] = _assemble(cols, commodity, year, avoid)
     return cache[key]
