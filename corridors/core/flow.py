@@ -266,22 +266,16 @@ def _scipy_flow(
     reachable[breadth_first_order(residual, source, return_predecessors=False)] = True
     if not flows:
         return None, reachable
-    return _per_edge(flow, n, tail, head), reachable
+    return _per_edge(flow, tail, head), reachable
 
 
-def _per_edge(flow: Any, n: int, tail: Any, head: Any) -> npt.NDArray[np.float64]:
+def _per_edge(flow: Any, tail: Any, head: Any) -> npt.NDArray[np.float64]:
     """The entries of a sparse flow matrix at each edge (0 where it has none)."""
     import numpy as np
 
-    if not flow.has_sorted_indices:
-        flow = flow.sorted_indices()
-    rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(flow.indptr))
-    keys = rows * n + flow.indices  # ascending: by row, then column
-    if not len(keys):
-        return np.zeros(len(tail))
-    wanted = np.asarray(tail, dtype=np.int64) * n + head
-    at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
-    return np.where(keys[at] == wanted, flow.data[at], 0).astype(float)
+    if not len(tail):
+        return np.zeros(0)
+    return np.asarray(flow[tail, head], dtype=float).ravel()
 
 
 def _exact_flow(
