@@ -9,16 +9,18 @@ run in turn; medians.
   (target <= 2x);
 * next route: ``route()`` for another pair on the compiled network against one scipy Dijkstra
   on the ready matrix (target <= 2x);
-* k = 5 at ``--k-side`` (10k): ``route(k=5)`` against Yen's algorithm on scipy Dijkstra
-  (target <= 2x);
+* k = 5 at ``--k-side`` (10k) and at ``--route-side`` (``--k-runs`` runs): ``route(k=5)``
+  against Yen's algorithm on scipy Dijkstra, barring edges and nodes by setting their
+  weights to ``inf`` in a copy of the matrix's data (target <= 2x);
 * max throughput at ``--route-side``: ``max_throughput()`` on the compiled network against
   :func:`scipy.sparse.csgraph.maximum_flow` on the same flow network as a ready integer matrix
   (target <= 2x);
 * criticality at ``--k-side``: 200 links x 20 pairs, routes only, against the loop that reroutes
   with scipy only the pairs whose best path uses the link (target <= 3x).
 
-Run: ``python benchmarks/bench_core.py [--runs N] [--route-side 158] [--k-side 51]``
-(side 158 gives 99,224 directed link edges, side 500 about 1M).
+Run: ``python benchmarks/bench_core.py [--runs N] [--route-side 158] [--k-side 51]
+[--jobs route,flow,k-big,k,criticality]`` (side 158 gives 99,224 directed link edges, side
+500 about 1M; the peak RSS is printed after the route jobs: target < 4 GiB at 1M edges).
 """
 
 from __future__ import annotations
@@ -94,31 +96,47 @@ class Baseline:
         return path[::-1]
 
 
-def _cost(m: Any, path: list[int]) -> float:
-    return float(sum(m[a, b] for a, b in itertools.pairwise(path)))
+class _Entries:
+    """Row and ``row * n + column`` key of every entry of a CSR matrix with sorted indices."""
+
+    def __init__(self, m: Any) -> None:
+        self.m, self.n = m, m.shape[0]
+        self.rows = np.repeat(np.arange(self.n, dtype=np.int64), np.diff(m.indptr))
+        self.keys = self.rows * self.n + m.indices  # ascending
+
+    def at(self, edges: list[tuple[int, int]]) -> Any:
+        a, b = (np.array(c, dtype=np.int64) for c in zip(*edges, strict=True))
+        return np.searchsorted(self.keys, a * self.n + b)
+
+    def cost(self, path: list[int]) -> float:
+        return float(self.m.data[self.at(list(itertools.pairwise(path)))].sum())
+
+    def barred(self, edges: list[tuple[int, int]], nodes: list[int]) -> Any:
+        """The matrix with those edges and every edge into or out of those nodes at ``inf``."""
+        m = self.m
+        data = m.data.copy()
+        data[np.isin(self.rows, nodes) | np.isin(m.indices, nodes)] = np.inf
+        if edges:
+            data[self.at(edges)] = np.inf
+        return sp.csr_matrix((data, m.indices, m.indptr), shape=m.shape)
 
 
 def yen(base: Baseline, o: str, d: str, k: int) -> list[list[int]]:
-    """Yen's k shortest simple paths on scipy Dijkstra (edges and nodes barred by masking)."""
+    """Yen's k shortest simple paths on scipy Dijkstra (edges and nodes barred at ``inf``)."""
     m = base.matrix.tocsr()
+    m.sort_indices()
+    entries = _Entries(m)
     paths = [base.path(o, d)]
     candidates: list[tuple[float, list[int]]] = []
     while len(paths) < k and paths[-1] is not None:
         last = paths[-1]
         for i in range(len(last) - 1):
             root = last[: i + 1]
-            W = m.tolil(copy=True)
-            for p in paths:
-                if p is not None and p[: i + 1] == root:
-                    W[p[i], p[i + 1]] = 0
-            for node in root[:-1]:
-                W[node, :] = 0
-                W[:, node] = 0
-            W = W.tocsr()
-            W.eliminate_zeros()
-            _, pred = dijkstra(W, indices=root[-1], return_predecessors=True)
+            edges = [(p[i], p[i + 1]) for p in paths if p is not None and p[: i + 1] == root]
+            W = entries.barred(edges, root[:-1])
+            dist, pred = dijkstra(W, indices=root[-1], return_predecessors=True)
             node = base.index[d]
-            if pred[node] < 0 and node != root[-1]:
+            if not np.isfinite(dist[node]):
                 continue
             spur = [node]
             while node != root[-1]:
@@ -126,7 +144,7 @@ def yen(base: Baseline, o: str, d: str, k: int) -> list[list[int]]:
                 spur.append(node)
             full = root[:-1] + spur[::-1]
             if all(full != c for _, c in candidates) and full not in paths:
-                candidates.append((_cost(m, full), full))
+                candidates.append((entries.cost(full), full))
         if not candidates:
             break
         candidates.sort(key=lambda c: c[0])
@@ -158,7 +176,8 @@ def bench_k(G: nx.MultiDiGraph, pairs: list[tuple[str, str]], runs: int) -> None
     ours, theirs = _medians(
         lambda: route(G, *next(ours_cycle), k=5), lambda: yen(base, *next(base_cycle), 5), runs
     )
-    _report("k = 5 routes", ours, theirs, 2.0, "Yen on scipy Dijkstra")
+    edges = f"{G.number_of_edges() // 1000}k"
+    _report(f"k = 5 routes at {edges}", ours, theirs, 2.0, "Yen on scipy Dijkstra")
 
 
 def bench_flow(G: nx.MultiDiGraph, pairs: list[tuple[str, str]], runs: int) -> None:
@@ -221,21 +240,42 @@ def _report(job: str, ours: float, theirs: float, target: float, baseline: str) 
     )
 
 
+def _peak_rss() -> None:
+    import resource
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20  # KiB on Linux
+    print(f"peak RSS so far (network built, compiled and routed): {peak:.2f} GiB")
+
+
+JOBS = ("route", "flow", "k-big", "k", "criticality")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--k-runs", type=int, default=3, help="runs of k = 5 at --route-side")
     parser.add_argument("--route-side", type=int, default=158)
     parser.add_argument("--k-side", type=int, default=51)
+    parser.add_argument("--jobs", default=",".join(JOBS), help=f"any of {', '.join(JOBS)}")
     args = parser.parse_args()
+    jobs = set(args.jobs.split(","))
     big = grid_network(args.route_side)
     pairs = random_pairs(big, 8)
     print(f"route network: {big.number_of_edges():,} directed link edges")
-    bench_route(big, pairs, args.runs)
-    bench_flow(big, pairs, args.runs)
+    if "route" in jobs:
+        bench_route(big, pairs, args.runs)
+        _peak_rss()
+    if "flow" in jobs:
+        bench_flow(big, pairs, args.runs)
+    if "k-big" in jobs:
+        bench_k(big, pairs, args.k_runs)
+    del big
     small = grid_network(args.k_side)
     print(f"k and criticality network: {small.number_of_edges():,} directed link edges")
-    bench_k(small, random_pairs(small, 3), args.runs)
-    bench_criticality(small, args.runs)
+    if "k" in jobs:
+        bench_k(small, random_pairs(small, 3), args.runs)
+    if "criticality" in jobs:
+        bench_criticality(small, args.runs)
 
 
 if __name__ == "__main__":

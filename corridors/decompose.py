@@ -81,8 +81,9 @@ def _widest(
         order += 1
     heapq.heapify(heap)
     done: set[Hashable] = set()
+    pop, push, no_edges = heapq.heappop, heapq.heappush, ()
     while heap:
-        neg, _, _, node = heapq.heappop(heap)
+        neg, _, _, node = pop(heap)
         if node in done:
             continue
         done.add(node)
@@ -92,12 +93,14 @@ def _widest(
                 path.append(via[node])
                 node = tails[via[node]]
             return -neg, path[::-1]
-        for i in out.get(node, ()):
-            width = min(-neg, left[i])
+        reached = -neg
+        for i in out.get(node, no_edges):
+            width = left[i] if left[i] < reached else reached
             head = heads[i]
             if width > best.get(head, 0.0) and head not in done:
-                best[head], via[head] = width, i
-                heapq.heappush(heap, (-width, i, order, head))
+                best[head] = width
+                via[head] = i
+                push(heap, (-width, i, order, head))
                 order += 1
     return None
 
@@ -196,11 +199,13 @@ def cut_network_paths(
     means the place has none).
     """
     unlimited = frozenset(unlimited)
-    tails = [u for u, _ in edges]
-    heads = [v for _, v in edges]
+    number: dict[tuple[str, str], int] = {}  # the search hashes numbers faster than keys
+    tails = [number.setdefault(u, len(number)) for u, _ in edges]
+    heads = [number.setdefault(v, len(number)) for _, v in edges]
+    ends = [number.setdefault(source, len(number))], [number.setdefault(sink, len(number))]
     paths = []
-    for tonnes, path in decompose(tails, heads, flows, [source], [sink], limit=limit):
-        nodes = [tails[path[0]], *(heads[i] for i in path)]
+    for tonnes, path in decompose(tails, heads, flows, *ends, limit=limit):
+        nodes = [edges[path[0]][0], *(edges[i][1] for i in path)]
         links = [elements[i] for i in path]
         paths.append(
             FlowPath(

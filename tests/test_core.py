@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -150,3 +151,70 @@ def test_scipy_search_agrees_with_the_heap_search(
     bundled = bundled.copy()  # a graph not compiled yet: its finder searches with scipy
     assert not corridors.routing.path_finder(compile_network(bundled)).heap
     assert answers() == heap
+
+
+def test_capacities_per_commodity_and_by_year(tmp_path: Path) -> None:
+    places, links = tiny.features()
+    places[1]["properties"]["capacity_tpy"] = {"container": 700_000}  # port B, container only
+    links[0]["properties"]["capacity_tpy"] = {"general": 1_500_000}  # rail:a-b, general only
+    links[2]["properties"]["capacity_by_year"] = {"2020": 1_000_000, "2025": 4_000_000}
+    links[2]["properties"]["sources"]["capacity_by_year"] = [tiny.SOURCE]
+    G = corridors.read_network(*tiny.write(tmp_path, places, links))
+    ab = (("station:a", "rail:1520"), ("port:b", "rail:1520"))
+    ag = (("station:a", "rail:1520"), ("border:g", "rail:1520"))
+    transfer = (("port:b", "sea"), ("port:b", "rail:1520"))
+
+    def capacity(net: corridors.core.CompiledNetwork, edge: tuple[Any, Any]) -> tuple[Any, ...]:
+        e = _edge(net, *edge)
+        return float(net.capacity_tpy[e]), bool(net.capacity_known[e]), bool(net.capacity_shared[e])
+
+    container, general = compile_network(G), compile_network(G, commodity="general")
+    assert capacity(container, ab) == (math.inf, False, False)
+    assert capacity(general, ab) == (1_500_000, True, False)
+    assert capacity(container, transfer) == (700_000, True, False)
+    assert capacity(general, transfer) == (math.inf, False, False)
+    assert capacity(container, ag) == (3_000_000, True, True)  # capacity_tpy with no year
+    assert capacity(compile_network(G, year=2019), ag) == (1_000_000, True, True)  # the first
+    assert capacity(compile_network(G, year=2024), ag) == (1_000_000, True, True)
+    assert capacity(compile_network(G, year=2025), ag) == (4_000_000, True, True)
+
+
+def test_parallel_links_of_equal_weight_go_to_the_lower_edge(tmp_path: Path) -> None:
+    places, links = tiny.features()
+    twin = tiny.link(
+        "rail:a-b-twin",
+        places[0],
+        places[1],
+        "rail",
+        100.0,
+        gauge_mm=1520,
+        time_h=2.0,
+        cost_usd_per_t=9.0,
+    )
+    G = corridors.read_network(*tiny.write(tmp_path, places, [*links, twin]))
+    net = compile_network(G)
+    u, v = net.node_index[("station:a", "rail:1520")], net.node_index[("port:b", "rail:1520")]
+    by_time, by_cost = net.simple_for("time"), net.simple_for("cost")
+    assert net.link_ids[net.link[by_time.edge_between(u, v)]] == "rail:a-b"  # 2 h each
+    assert net.link_ids[net.link[by_cost.edge_between(u, v)]] == "rail:a-b-twin"  # $9 < $10
+    assert by_cost.matrix[u, v] == 9.0
+
+
+def test_every_node_knows_its_place(bundled: nx.MultiDiGraph) -> None:
+    net = compile_network(bundled, commodity="oil", year=2030)
+    places = net.node_place()
+    assert [net.place_ids[p] for p in places.tolist()] == [place for place, _ in net.nodes]
+
+
+def test_compiling_leaves_the_garbage_collector_as_it_was(tiny_graph: nx.MultiDiGraph) -> None:
+    import gc
+
+    assert gc.isenabled()
+    compile_network(tiny_graph.copy())
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        compile_network(tiny_graph.copy(), commodity="general")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

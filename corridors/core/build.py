@@ -52,17 +52,13 @@ class EdgeColumns:
     border_usd_per_t: npt.NDArray[np.float64]
     capacity_tpy: npt.NDArray[np.float64]
     capacity_shared: npt.NDArray[np.bool_]
+    node_place: npt.NDArray[np.int64] | None = None  # index into place_ids of each node
 
 
 def _floats(values: Any) -> npt.NDArray[np.float64]:
     import numpy as np
 
     return np.array([np.nan if v is None else v for v in values], dtype=float)
-
-
-def _shared(value: Any) -> bool:
-    """Whether a capacity is one figure for all commodities (not per commodity)."""
-    return value is None or type(value) in (float, int) or not isinstance(value, Mapping)
 
 
 def _place_ok(t: Tables, year: int | None, avoid: Avoid) -> npt.NDArray[np.bool_]:
@@ -179,14 +175,34 @@ def _place_edges(t: Tables, layers: _Layers, first_node: int) -> dict[str, Any]:
     }
 
 
-def _per_commodity(raw: npt.NDArray[np.object_], commodity: str) -> npt.NDArray[np.float64]:
-    """The figures of a per-commodity column for a commodity (NaN where none)."""
+def _per_commodity(
+    raw: list[Any] | npt.NDArray[np.object_], commodity: str
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
+    """The figures of a per-commodity column for a commodity (NaN where none), and whether
+    each is one figure for all commodities (not a mapping per commodity)."""
     import numpy as np
 
     try:
-        return np.array(raw, dtype=float)  # one figure for all commodities, or none
+        return np.array(raw, dtype=float), np.ones(len(raw), dtype=bool)  # numbers or None
     except (TypeError, ValueError):  # some are mappings per commodity
-        return _floats(per_commodity(v, commodity) for v in raw.tolist())
+        values = raw if isinstance(raw, list) else raw.tolist()
+        shared = np.array([not isinstance(v, Mapping) for v in values], dtype=bool)
+        return _floats(per_commodity(v, commodity) for v in values), shared
+
+
+def _capacities(
+    raw: list[Mapping[str, Any]], commodity: str, year: int | None
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
+    """:func:`~corridors.network.capacity_in` of each place or link (NaN: unbounded), and
+    whether its ``capacity_tpy`` is shared by all commodities."""
+    import numpy as np
+
+    cap, shared = _per_commodity([d.get("capacity_tpy") for d in raw], commodity)
+    if year is not None:
+        for i in [i for i, d in enumerate(raw) if d.get("capacity_by_year")]:
+            figure = capacity_in(raw[i], commodity, year)
+            cap[i] = np.nan if figure is None else figure
+    return cap, shared
 
 
 def _link_figures(
@@ -207,14 +223,15 @@ def _link_figures(
         length / np.where(np.isnan(speed), speed_default, speed),
         t.time_h[kept],
     )
-    raw = t.link_raw[kept].tolist()
-    cost = _per_commodity(t.cost_usd_per_t[kept], commodity)
+    cost, _ = _per_commodity(t.cost_usd_per_t[kept], commodity)
     cost = np.where(np.isnan(cost), rate_default * length, cost)
     co2 = t.co2_g_per_tkm[kept]
+    capacity, shared = _capacities(t.link_raw[kept].tolist(), commodity, year)
     co2 = np.where(np.isnan(co2), co2_default, co2)
     country = np.array(t.place_country, dtype=object)
     tail, head = t.tail[kept], t.head[kept]
-    eu = np.array([c in eu_members() for c in t.place_country], dtype=bool)
+    members = eu_members()
+    eu = np.array([c in members for c in t.place_country], dtype=bool)
     charged = (country[tail] != country[head]) & ~(eu[tail] & eu[head])  # see corridors.borders
     return {
         "length_km": length,
@@ -225,8 +242,8 @@ def _link_figures(
         "border_usd_per_t": np.where(
             charged, t.border_usd_per_t[tail] + t.border_usd_per_t[head], 0.0
         ),
-        "capacity_tpy": _floats(capacity_in(d, commodity, year) for d in raw),
-        "capacity_shared": np.array([_shared(d.get("capacity_tpy")) for d in raw], dtype=bool),
+        "capacity_tpy": capacity,
+        "capacity_shared": shared,
     }
 
 
@@ -245,18 +262,18 @@ def _place_figures(
     at = np.searchsorted(places, place)
 
     def figure(name: str) -> npt.NDArray[np.float64]:
-        return np.array([per_commodity(d.get(name), c) or 0.0 for d in raw], dtype=float)
+        values, _ = _per_commodity([d.get(name) for d in raw], c)
+        return np.where(np.isnan(values), 0.0, values)[at]
 
     time_h = np.select(
-        [kind == _TRANSFER, kind == _GAUGE],
-        [figure("handling_h")[at], figure("gauge_change_h")[at]],
-        0.0,
+        [kind == _TRANSFER, kind == _GAUGE], [figure("handling_h"), figure("gauge_change_h")], 0.0
     )
     cost = np.select(
         [kind == _TRANSFER, kind == _GAUGE],
-        [figure("handling_usd_per_t")[at], figure("gauge_change_usd_per_t")[at]],
+        [figure("handling_usd_per_t"), figure("gauge_change_usd_per_t")],
         0.0,
     )
+    capacity, shared = _capacities(raw, c, year)
     zero = np.zeros(len(kind))
     return {
         "length_km": zero,
@@ -265,9 +282,27 @@ def _place_figures(
         "co2_kg_per_t": zero,
         "border_h": zero,
         "border_usd_per_t": zero,
-        "capacity_tpy": _floats(capacity_in(d, c, year) for d in raw)[at],
-        "capacity_shared": np.array([_shared(d.get("capacity_tpy")) for d in raw], dtype=bool)[at],
+        "capacity_tpy": capacity[at],
+        "capacity_shared": shared[at],
     }
+
+
+def _pick(names: tuple[str, ...], codes: npt.NDArray[np.int64]) -> tuple[str, ...]:
+    """The names of those codes."""
+    return tuple(map(names.__getitem__, codes.tolist()))
+
+
+def _node_keys(
+    t: Tables, layers: _Layers, places: npt.NDArray[np.int64]
+) -> tuple[tuple[tuple[str, str], ...], npt.NDArray[np.int64]]:
+    """The ``(place, layer)`` key of every node (the layer nodes, then a source and a sink
+    node for each place with a layer) and the index into ``place_ids`` of its place."""
+    import numpy as np
+
+    L = max(len(layers.names), 1)
+    node_place = np.concatenate([layers.codes // L, np.repeat(places, 2)])
+    layer = _pick(tuple(layers.names), layers.codes % L) + (SRC, DST) * len(places)
+    return tuple(zip(_pick(t.place_ids, node_place), layer, strict=True)), node_place
 
 
 def build_edges(t: Tables, commodity: str, year: int | None, avoid: Avoid) -> EdgeColumns:
@@ -279,18 +314,15 @@ def build_edges(t: Tables, commodity: str, year: int | None, avoid: Avoid) -> Ed
     pe = _place_edges(t, layers, len(layers.codes))
     uniq, link = np.unique(t.key[kept], return_inverse=True)
     first = np.searchsorted(t.key[kept], uniq)  # kept is sorted by link id
-    link_ids = tuple(t.key_names[k] for k in uniq.tolist())
-    L = max(len(layers.names), 1)
-    nodes = [(t.place_ids[c // L], layers.names[c % L]) for c in layers.codes.tolist()]
-    for p in pe["places"].tolist():
-        nodes += [(t.place_ids[p], SRC), (t.place_ids[p], DST)]
+    link_ids = _pick(t.key_names, uniq)
+    nodes, node_place = _node_keys(t, layers, pe["places"])
     lf = _link_figures(t, kept, commodity, year)
     pf = _place_figures(t, pe["places"], pe["kind"], pe["place"], commodity, year)
     n_links, n_place = len(kept), len(pe["kind"])
     return EdgeColumns(
-        nodes=tuple(nodes),
+        nodes=nodes,
         link_ids=link_ids,
-        link_mode=tuple(t.mode_names[m] for m in t.mode[kept][first].tolist()),
+        link_mode=_pick(t.mode_names, t.mode[kept][first]),
         place_ids=t.place_ids,
         place_country=t.place_country,
         place_kind=t.place_kind,
@@ -300,4 +332,5 @@ def build_edges(t: Tables, commodity: str, year: int | None, avoid: Avoid) -> Ed
         link=np.concatenate([link.astype(np.int64), np.full(n_place, -1)]),
         place=np.concatenate([np.full(n_links, -1), pe["place"]]),
         **{name: np.concatenate([lf[name], pf[name]]) for name in lf},
+        node_place=node_place,
     )

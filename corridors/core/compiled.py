@@ -17,7 +17,7 @@ import networkx as nx
 from corridors.avoid import Avoid
 from corridors.core.build import EdgeColumns, build_edges
 from corridors.core.criteria import BORDER, Criterion, criterion_weights
-from corridors.core.tables import tables
+from corridors.core.tables import paused_gc, tables
 from corridors.exceptions import DataError
 from corridors.reference import commodities
 
@@ -153,12 +153,7 @@ class CompiledNetwork:
         import numpy as np
         import scipy.sparse as sp
 
-        finite = np.flatnonzero(np.isfinite(weights))
-        order = finite[np.lexsort((finite, weights[finite], self.head[finite], self.tail[finite]))]
-        t, h = self.tail[order], self.head[order]
-        first = np.ones(len(order), dtype=bool)
-        first[1:] = (t[1:] != t[:-1]) | (h[1:] != h[:-1])
-        edge = order[first]
+        edge = _cheapest_per_pair(self.tail, self.head, weights, self.n_nodes)
         w = weights[edge]
         data = np.where(w > 0, w, EPSILON)
         indptr = np.zeros(self.n_nodes + 1, dtype=np.int64)
@@ -246,6 +241,26 @@ class CompiledNetwork:
         return (int(e) for e in self.build_order)
 
 
+def _cheapest_per_pair(
+    tail: npt.NDArray[np.int32], head: npt.NDArray[np.int32], weights: Any, n: int
+) -> npt.NDArray[np.int64]:
+    """The edge of finite weight with the lowest weight from each node to each other (ties:
+    the lower edge id), by tail, then head."""
+    import numpy as np
+
+    ids = np.flatnonzero(np.isfinite(weights))
+    pair = tail[ids].astype(np.int64) * n + head[ids]
+    by_pair = np.argsort(pair, kind="stable")  # runs of edges by tail already: quick
+    ids, pair = ids[by_pair], pair[by_pair]
+    new = np.ones(len(ids), dtype=bool)
+    new[1:] = pair[1:] != pair[:-1]
+    if not new.all():  # order the parallel edges of each pair by weight, ties by id
+        parallel = np.flatnonzero(~new | np.append(~new[1:], False))
+        run = np.cumsum(new)[parallel]
+        ids[parallel] = ids[parallel][np.lexsort((weights[ids[parallel]], run))]
+    return ids[new]
+
+
 def _assemble(cols: EdgeColumns, commodity: str, year: int | None, avoid: Avoid) -> CompiledNetwork:
     import numpy as np
 
@@ -262,12 +277,12 @@ def _assemble(cols: EdgeColumns, commodity: str, year: int | None, avoid: Avoid)
         return out
 
     cap = cols.capacity_tpy
-    return CompiledNetwork(
+    net = CompiledNetwork(
         commodity=commodity,
         year=year,
         avoid=avoid,
         nodes=cols.nodes,
-        node_index={node: i for i, node in enumerate(cols.nodes)},
+        node_index=dict(zip(cols.nodes, range(n), strict=True)),
         link_ids=cols.link_ids,
         link_mode=cols.link_mode,
         place_ids=cols.place_ids,
@@ -290,6 +305,11 @@ def _assemble(cols: EdgeColumns, commodity: str, year: int | None, avoid: Avoid)
         capacity_shared=csr(cols.capacity_shared, bool),
         build_order=position.astype(np.int64),
     )
+    if cols.node_place is not None:
+        node_place = cols.node_place.astype(np.int32)
+        node_place.setflags(write=False)
+        net.cache["node_place"] = node_place
+    return net
 
 
 def compile_network(
@@ -318,6 +338,7 @@ def compile_network(
     cache = _CACHE.setdefault(G, {})
     key = (commodity, year, avoid)
     if key not in cache:
-        cols = build_edges(tables(G), commodity, year, avoid)
-        cache[key] = _assemble(cols, commodity, year, avoid)
+        with paused_gc():  # many small containers, no cycles: see paused_gc
+            cols = build_edges(tables(G), commodity, year, avoid)
+            cache[key] = _assemble(cols, commodity, year, avoid)
     return cache[key]

@@ -241,10 +241,10 @@ def csr(n: int, tail: Any, head: Any, data: Any) -> Any:
 
     key = np.asarray(tail, dtype=np.int64) * n + head
     if len(key) > 1 and bool((key[1:] > key[:-1]).all()):
-        indptr = np.zeros(n + 1, dtype=np.int64)
+        indptr = np.zeros(n + 1, dtype=np.int32 if len(key) <= INT32_MAX else np.int64)
         np.cumsum(np.bincount(tail, minlength=n), out=indptr[1:])
         matrix = sp.csr_array((data, np.asarray(head, dtype=np.int32), indptr), shape=(n, n))
-        matrix.has_sorted_indices = True
+        matrix.has_canonical_format = True  # sorted, no duplicates: no scan needed
         return matrix
     return sp.csr_array((data, (tail, head)), shape=(n, n))
 
@@ -266,14 +266,16 @@ def _scipy_flow(
     reachable[breadth_first_order(residual, source, return_predecessors=False)] = True
     if not flows:
         return None, reachable
-    coo = flow.tocoo()
-    keys = coo.row.astype(np.int64) * n + coo.col
-    order = np.argsort(keys)
-    wanted = np.asarray(tail, dtype=np.int64) * n + head
-    at = np.minimum(np.searchsorted(keys[order], wanted), max(len(keys) - 1, 0))
-    found = (keys[order][at] == wanted) if len(keys) else np.zeros(len(wanted), dtype=bool)
-    per_edge = np.where(found, coo.data[order][at] if len(keys) else 0, 0)
-    return per_edge.astype(float), reachable
+    return _per_edge(flow, tail, head), reachable
+
+
+def _per_edge(flow: Any, tail: Any, head: Any) -> npt.NDArray[np.float64]:
+    """The entries of a sparse flow matrix at each edge (0 where it has none)."""
+    import numpy as np
+
+    if not len(tail):
+        return np.zeros(0)
+    return np.asarray(flow[tail, head], dtype=float).ravel()
 
 
 def _exact_flow(

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import gc
 import weakref
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +22,14 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-__all__ = ["Tables", "in_service_mask", "per_commodity", "tables"]
+__all__ = [
+    "Tables",
+    "in_service_mask",
+    "object_column",
+    "paused_gc",
+    "per_commodity",
+    "tables",
+]
 
 _CACHE: weakref.WeakKeyDictionary[nx.MultiDiGraph, Tables] = weakref.WeakKeyDictionary()
 
@@ -82,27 +90,22 @@ def _numbers(values: list[Any]) -> npt.NDArray[np.float64]:
     return np.array([float(v or 0.0) for v in values], dtype=float)
 
 
-def _codes(values: Any) -> tuple[npt.NDArray[np.int64], tuple[str, ...]]:
-    """Codes into the sorted distinct values."""
+def _codes(values: list[Any]) -> tuple[npt.NDArray[np.int64], tuple[str, ...]]:
+    """Codes into the sorted distinct values (as text)."""
     import numpy as np
 
-    names, codes = np.unique(np.asarray(values, dtype=str), return_inverse=True)
-    return codes.astype(np.int64), tuple(str(n) for n in names)
+    distinct = dict.fromkeys(values)
+    if not all(type(v) is str for v in distinct):
+        values = [str(v) for v in values]
+        distinct = dict.fromkeys(values)
+    names = sorted(distinct)
+    code = dict(zip(names, range(len(names)), strict=True))
+    codes = np.fromiter(map(code.__getitem__, values), dtype=np.int64, count=len(values))
+    return codes, tuple(names)
 
 
-#: Optional edge attributes read into columns, with the value standing for "absent".
-_OPTIONAL = {
-    "gauge_mm": None,
-    "time_h": None,
-    "speed_kmh": None,
-    "wait_h": None,
-    "co2_g_per_tkm": None,
-    "status": "operational",
-    "open_year": None,
-    "close_year": None,
-    "commodities": (),
-    "cost_usd_per_t": None,
-}
+#: Optional edge attributes read as objects, with the value standing for "absent".
+_OPTIONAL = {"status": "operational", "commodities": (), "cost_usd_per_t": None}
 
 
 def _column(raw: list[dict[str, Any]], name: str, present: set[str]) -> list[Any]:
@@ -113,48 +116,73 @@ def _column(raw: list[dict[str, Any]], name: str, present: set[str]) -> list[Any
     return [d.get(name, absent) for d in raw]
 
 
+def _number_column(
+    raw: list[dict[str, Any]], name: str, present: set[str]
+) -> npt.NDArray[np.float64]:
+    """A numeric attribute of every edge (NaN where absent)."""
+    import numpy as np
+
+    if name not in present:
+        return np.full(len(raw), np.nan)
+    return np.array([d.get(name) for d in raw], dtype=float)
+
+
+def _edge_rows(
+    G: nx.MultiDiGraph, index: dict[str, int]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], list[Any], list[dict[str, Any]]]:
+    """Tail and head numbers, key and attribute dict of every edge, in adjacency order."""
+    import numpy as np
+
+    # straight over the adjacency dicts: the edge views cost several times more per edge
+    adj = G._adj
+    raw = [d for nbrs in adj.values() for keyed in nbrs.values() for d in keyed.values()]
+    keys = [k for nbrs in adj.values() for keyed in nbrs.values() for k in keyed]
+    heads = [index[v] for nbrs in adj.values() for v, keyed in nbrs.items() for _ in keyed]
+    counts = [sum(map(len, nbrs.values())) for nbrs in adj.values()]
+    tail = np.repeat(np.array([index[u] for u in adj], dtype=np.int64), counts)
+    return tail, np.array(heads, dtype=np.int64), keys, raw
+
+
+def object_column(values: list[Any]) -> npt.NDArray[np.object_]:
+    """The values as a one-dimensional object array (lists and dicts kept whole)."""
+    import numpy as np
+
+    return np.fromiter(values, dtype=object, count=len(values))
+
+
 def _edge_columns(G: nx.MultiDiGraph, index: dict[str, int]) -> dict[str, Any]:
     """Every field of the edges the core reads, as columns sorted by link id, then tail."""
     import numpy as np
 
-    # straight over the adjacency dicts: the edge views cost several times more per edge
-    rows = [
-        (index[u], index[v], k, d)
-        for u, nbrs in G._adj.items()
-        for v, keyed in nbrs.items()
-        for k, d in keyed.items()
-    ]
+    tail, head, keys, rows = _edge_rows(G, index)
     if not rows:
         return {}
-    key, key_names = _codes([r[2] for r in rows])
-    tail = np.array([r[0] for r in rows], dtype=np.int64)
+    key, key_names = _codes(keys)
     order = np.lexsort((tail, key))
-    raw = [rows[i][3] for i in order.tolist()]
+    raw = object_column(rows)[order].tolist()
     present: set[str] = set().union(*raw)  # the attribute names any edge has
     out: dict[str, Any] = {"key_names": key_names, "key": key[order], "tail": tail[order]}
-    out["head"] = np.array([r[1] for r in rows], dtype=np.int64)[order]
+    out["head"] = head[order]
     out["length_km"] = np.array([d["length_km"] for d in raw], dtype=float)
     for name in ("time_h", "co2_g_per_tkm"):
-        out[name] = np.array(_column(raw, name, present), dtype=float)
-    speed = np.array(_column(raw, "speed_kmh", present), dtype=float)
+        out[name] = _number_column(raw, name, present)
+    speed = _number_column(raw, "speed_kmh", present)
     out["speed_kmh"] = np.where(speed == 0, np.nan, speed)  # 0 or none: the mode's default
-    out["wait_h"] = np.nan_to_num(np.array(_column(raw, "wait_h", present), dtype=float))
-    out["link_open"] = np.array(_column(raw, "open_year", present), dtype=float)
-    out["link_close"] = np.array(_column(raw, "close_year", present), dtype=float)
+    out["wait_h"] = np.nan_to_num(_number_column(raw, "wait_h", present))
+    out["link_open"] = _number_column(raw, "open_year", present)
+    out["link_close"] = _number_column(raw, "close_year", present)
     for name, source in (
         ("link_status", "status"),
         ("commodities", "commodities"),
         ("cost_usd_per_t", "cost_usd_per_t"),
     ):
-        column = np.empty(len(raw), dtype=object)
-        column[:] = _column(raw, source, present)
-        out[name] = column
-    out["link_raw"] = np.empty(len(raw), dtype=object)
-    out["link_raw"][:] = raw
+        out[name] = object_column(_column(raw, source, present))
+    out["link_raw"] = object_column(raw)
     mode = [d["mode"] for d in raw]
     out["mode"], out["mode_names"] = _codes(mode)
-    gauge = _column(raw, "gauge_mm", present)
-    layers = [f"rail:{g}" if m == "rail" else m for m, g in zip(mode, gauge, strict=True)]
+    layers = [
+        f"rail:{d.get('gauge_mm')}" if m == "rail" else m for m, d in zip(mode, raw, strict=True)
+    ]
     out["layer"], out["layer_names"] = _codes(layers)
     return out
 
@@ -192,21 +220,31 @@ def _read(G: nx.MultiDiGraph) -> Tables:
     )
 
 
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector for the block (restored as it was).
+
+    Reading a graph's columns and compiling them make many small containers that hold no
+    cycles; on a large graph, collections would scan the graph again and again (a third of
+    the time at 10^5 edges).
+    """
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
 def tables(G: nx.MultiDiGraph) -> Tables:
     """The columns of ``G`` (cached per graph object: treat ``G`` as read-only afterwards).
 
-    The cyclic garbage collector is paused while they are read: the rows are many small
-    containers that hold no cycles, and on a large graph collections would scan it again and
-    again (a third of the time at 10^5 edges).
+    Read with the garbage collector paused (:func:`paused_gc`).
     """
     if G not in _CACHE:
-        paused = gc.isenabled()
-        gc.disable()
-        try:
+        with paused_gc():
             _CACHE[G] = _read(G)
-        finally:
-            if paused:
-                gc.enable()
     return _CACHE[G]
 
 
