@@ -474,13 +474,28 @@ def draw_route(
     weight: float | None = None,
 ) -> None:
     """Draw one route's legs, transfers and borders into the group ``layer``."""
-    import folium
-
     name = "Before" if css == "corridors-before" else "After" if css == "corridors-after" else ""
     name = f"{name} route {i}" if name else f"Route {i}"
+    group = get_layer(m, groups, layer)
+    look = {"colour": colour, "css": css, "dash": dash, "weight": weight or (6 if i == 1 else 4.5)}
+    _draw_legs(G, group, r, i, name, look, points)
+    _draw_stops(G, group, r, i, colour)
+
+
+def _draw_legs(
+    G: nx.MultiDiGraph,
+    group: folium.FeatureGroup,
+    r: Route,
+    i: int,
+    name: str,
+    look: Mapping[str, Any],
+    points: list[list[float]],
+) -> None:
+    """Draw the legs of route ``i`` (called ``name``) in ``look``'s colour, css, dash and
+    weight, adding their points to ``points``."""
+    import folium
 
     names, sources = place_names(G), G.graph.get("sources", {})
-    group = get_layer(m, groups, layer)
     for j, leg in enumerate(r.legs, start=1):
         d = G.edges[leg.from_, leg.to, leg.link]
         line = latlon(d["coords"])
@@ -488,11 +503,11 @@ def draw_route(
         title = f"{names.get(leg.from_, leg.from_)} → {names.get(leg.to, leg.to)}"
         folium.PolyLine(
             line,
-            color=colour,
-            weight=weight or (6 if i == 1 else 4.5),
+            color=look["colour"],
+            weight=look["weight"],
             opacity=0.9,
-            dash_array=dash,
-            class_name=f"{css} corridors-route-{i}",
+            dash_array=look["dash"],
+            class_name=f"{look['css']} corridors-route-{i}",
             tooltip=folium.Tooltip(
                 escape(
                     f"{name}, leg {j}: {title} ({leg.mode}, {fmt_number(leg.length_km)} km, "
@@ -506,6 +521,13 @@ def draw_route(
                 max_width=360,
             ),
         ).add_to(group)
+
+
+def _draw_stops(
+    G: nx.MultiDiGraph, group: folium.FeatureGroup, r: Route, i: int, colour: str
+) -> None:
+    """Draw the transfers (white circles) and border crossings (black ones) of route ``i``."""
+    names, sources = place_names(G), G.graph.get("sources", {})
     for t in r.transfers:
         node = G.nodes[t.place]
         what = "Gauge change" if t.kind == "gauge_change" else "Transfer"
