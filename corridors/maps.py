@@ -96,9 +96,9 @@ def network_map(
     places
         Whether to draw the places.
     large
-        Draw the links and places as GeoJSON layers with popups built on click (see
-        :mod:`corridors.maps_large`); by default when there are more than
-        :data:`~corridors.maps_large.LARGE_LINKS` links.
+        Draw the links and places as one layer of paths per mode drawn from arrays in the
+        page, with popups built on click (see :mod:`corridors.maps_large`); by default when
+        there are more than :data:`~corridors.maps_large.LARGE_LINKS` links.
 
     Returns
     -------
@@ -112,10 +112,10 @@ def network_map(
     >>> "Rail" in map_html(m)
     True
     """
-    from corridors.maps_large import LARGE_LINKS, draw_links_large, draw_places_large
+    from corridors.maps_large import draw_links_large, draw_places_large, is_large
 
     if large is None:
-        large = G.number_of_edges() > 2 * LARGE_LINKS
+        large = is_large(G)
     m = new_map(tiles)
     groups: dict[str, folium.FeatureGroup] = {}
     points: list[list[float]] = []

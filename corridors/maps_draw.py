@@ -62,6 +62,7 @@ __all__ = [
     "leg_rows",
     "legend_dot",
     "legend_line",
+    "lonlat",
     "network_legend",
     "new_map",
     "place_names",
@@ -152,8 +153,8 @@ def add_panel(m: folium.Map, kind: str, title: str, body: str) -> None:
     )
 
 
-def latlon(coords: Sequence[Sequence[float]]) -> list[list[float]]:
-    """(lon, lat) coordinates as folium's [lat, lon], simplified and rounded."""
+def lonlat(coords: Sequence[Sequence[float]]) -> list[list[float]]:
+    """(lon, lat) coordinates simplified and rounded, repeats dropped (at least two points)."""
     if len(coords) > 2:
         from shapely import LineString
 
@@ -161,10 +162,15 @@ def latlon(coords: Sequence[Sequence[float]]) -> list[list[float]]:
         coords = list(simple.coords) if not simple.is_empty else coords
     out: list[list[float]] = []
     for lon, lat in coords:
-        point = [round(lat, PRECISION), round(lon, PRECISION)]
+        point = [round(lon, PRECISION), round(lat, PRECISION)]
         if not out or point != out[-1]:
             out.append(point)
     return out if len(out) > 1 else [out[0], out[0]]
+
+
+def latlon(coords: Sequence[Sequence[float]]) -> list[list[float]]:
+    """(lon, lat) coordinates as folium's [lat, lon], as :func:`lonlat` simplifies them."""
+    return [[lat, lon] for lon, lat in lonlat(coords)]
 
 
 def bounds_of(points: Iterable[Sequence[float]]) -> list[list[float]] | None:
@@ -194,10 +200,16 @@ def finish(
     order: Sequence[str],
     points: list[list[float]],
 ) -> folium.Map:
-    """Add the base map (on a map without tiles), the groups in a fixed order under a layer
-    control, and fit the view to ``points``; then number the elements."""
+    """Fit the view to ``points``, add the base map (on a map without tiles) and the groups in
+    a fixed order under a layer control; then number the elements.
+
+    The view is set first, so the page draws each path once, at the zoom it opens at.
+    """
     import folium
 
+    bounds = bounds_of(points)
+    if bounds is not None:
+        fit_bounds(m, bounds)
     if not any(isinstance(child, folium.TileLayer) for child in m._children.values()):
         from corridors.maps_basemap import add_basemap
 
@@ -205,9 +217,6 @@ def finish(
     for name in sorted(groups, key=lambda n: (order.index(n) if n in order else len(order), n)):
         groups[name].add_to(m)
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
-    bounds = bounds_of(points)
-    if bounds is not None:
-        fit_bounds(m, bounds)
     renumber(m.get_root())
     return m
 
@@ -465,13 +474,28 @@ def draw_route(
     weight: float | None = None,
 ) -> None:
     """Draw one route's legs, transfers and borders into the group ``layer``."""
-    import folium
-
     name = "Before" if css == "corridors-before" else "After" if css == "corridors-after" else ""
     name = f"{name} route {i}" if name else f"Route {i}"
+    group = get_layer(m, groups, layer)
+    look = {"colour": colour, "css": css, "dash": dash, "weight": weight or (6 if i == 1 else 4.5)}
+    _draw_legs(G, group, r, i, name, look, points)
+    _draw_stops(G, group, r, i, colour)
+
+
+def _draw_legs(
+    G: nx.MultiDiGraph,
+    group: folium.FeatureGroup,
+    r: Route,
+    i: int,
+    name: str,
+    look: Mapping[str, Any],
+    points: list[list[float]],
+) -> None:
+    """Draw the legs of route ``i`` (called ``name``) in ``look``'s colour, css, dash and
+    weight, adding their points to ``points``."""
+    import folium
 
     names, sources = place_names(G), G.graph.get("sources", {})
-    group = get_layer(m, groups, layer)
     for j, leg in enumerate(r.legs, start=1):
         d = G.edges[leg.from_, leg.to, leg.link]
         line = latlon(d["coords"])
@@ -479,11 +503,11 @@ def draw_route(
         title = f"{names.get(leg.from_, leg.from_)} → {names.get(leg.to, leg.to)}"
         folium.PolyLine(
             line,
-            color=colour,
-            weight=weight or (6 if i == 1 else 4.5),
+            color=look["colour"],
+            weight=look["weight"],
             opacity=0.9,
-            dash_array=dash,
-            class_name=f"{css} corridors-route-{i}",
+            dash_array=look["dash"],
+            class_name=f"{look['css']} corridors-route-{i}",
             tooltip=folium.Tooltip(
                 escape(
                     f"{name}, leg {j}: {title} ({leg.mode}, {fmt_number(leg.length_km)} km, "
@@ -497,6 +521,13 @@ def draw_route(
                 max_width=360,
             ),
         ).add_to(group)
+
+
+def _draw_stops(
+    G: nx.MultiDiGraph, group: folium.FeatureGroup, r: Route, i: int, colour: str
+) -> None:
+    """Draw the transfers (white circles) and border crossings (black ones) of route ``i``."""
+    names, sources = place_names(G), G.graph.get("sources", {})
     for t in r.transfers:
         node = G.nodes[t.place]
         what = "Gauge change" if t.kind == "gauge_change" else "Transfer"

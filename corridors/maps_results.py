@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from corridors.maps_draw import (
@@ -128,6 +129,118 @@ def _colour_bar(title: str, what: str, ticks: Sequence[str], *, unknown: str | N
     )
 
 
+@dataclass
+class _Canvas:
+    """A result map being drawn over the faded network, and what drawing on it looks up."""
+
+    m: folium.Map
+    groups: dict[str, folium.FeatureGroup]
+    points: list[list[float]]
+    """The faded network's points: the view when nothing else is drawn."""
+    names: Mapping[str, str]
+    sources: Mapping[str, Any]
+    links: Mapping[str, tuple[str, str, dict[str, Any]]]
+
+
+def _canvas(G: nx.MultiDiGraph, tiles: str | None) -> _Canvas:
+    """A new map with ``G`` faded on it, and ``G``'s place names, sources and links by id."""
+    m = new_map(tiles)
+    groups: dict[str, folium.FeatureGroup] = {}
+    points = faded_network(G, m, groups)
+    return _Canvas(m, groups, points, place_names(G), G.graph.get("sources", {}), links_by_id(G))
+
+
+def _draw_loaded(
+    G: nx.MultiDiGraph,
+    c: _Canvas,
+    key: tuple[str, str],
+    *,
+    tonnes: float,
+    largest: float,
+    colour: str,
+    css: str,
+    summary: tuple[str, str],
+    extra: list[tuple[str, str]],
+    layers: tuple[str, str],
+) -> list[list[float]]:
+    """Draw a loaded link, as wide as the tonnes it carries, or place, a circle sized by them;
+    return its points (none when it is not in ``G``).
+
+    ``summary`` follows the title in the tooltip of a link and of a place; ``css`` is the
+    class of a link (a place's adds ``-place``); ``layers`` are the links' and the places'.
+    """
+    import folium
+
+    kind, fid = key
+    if kind == "link" and fid in c.links:
+        u, v, d = c.links[fid]
+        line = latlon(d["coords"])
+        title = link_title(c.names, u, v)
+        folium.PolyLine(
+            line,
+            color=colour,
+            weight=flow_width(tonnes, largest),
+            opacity=0.95,
+            class_name=css,
+            tooltip=folium.Tooltip(escape(f"{title}: {summary[0]}")),
+            popup=folium.Popup(link_popup(fid, title, d, c.sources, extra=extra), max_width=380),
+        ).add_to(get_layer(c.m, c.groups, layers[0]))
+        return line
+    if kind == "place" and fid in G:
+        node = G.nodes[fid]
+        circle(
+            (node["y"], node["x"]),
+            radius=round(3 + 9 * math.sqrt(min(1.0, tonnes / largest)), 1) if largest else 3,
+            colour="#333333",
+            fill=colour,
+            css=f"{css}-place",
+            tooltip=f"{c.names[fid]}: {summary[1]}",
+            popup=place_popup(fid, node, c.sources, extra=extra),
+        ).add_to(get_layer(c.m, c.groups, layers[1]))
+        return [[node["y"], node["x"]]]
+    return []
+
+
+def _carried_rows(
+    kind: str, fid: str, flows: list[dict[str, Any]], names: Mapping[str, str]
+) -> list[tuple[str, str]]:
+    """Popup rows of the flows of each commodity and direction a link or place carries."""
+    return [
+        (
+            f"flow {names.get(r['from'], r['from'])} → {names.get(r['to'], r['to'])}"
+            if kind == "link"
+            else "handled",
+            escape(f"{_tpy(r['flow_tpy'])} ({r['commodity']})"),
+        )
+        for r in flows
+        if r["kind"] == kind and r["id"] == fid
+    ]
+
+
+def _flow_panels(m: folium.Map, assignment: Assignment, largest: float) -> None:
+    add_panel(
+        m,
+        "legend",
+        "Legend",
+        _colour_bar(
+            "Utilisation", "flow / capacity", ("0 %", "50 %", "100 %"), unknown="capacity not known"
+        )
+        + f"<div>width: up to {escape(_tpy(largest))}</div>"
+        + '<div><span class="corridors-dot" style="background:#fff;border:3px solid #000;'
+        'margin-left:0"></span>binding bottleneck</div>',
+    )
+    add_panel(
+        m,
+        "totals",
+        "Assignment",
+        escape(
+            f"served {_tpy(float(assignment.unserved['served_tpy'].sum()))}, "
+            f"unserved {_tpy(assignment.unserved_tpy)}; "
+            f"cost {fmt_number(round(assignment.total_cost_usd))} USD/yr"
+        ),
+    )
+
+
 def flow_map(
     G: nx.MultiDiGraph,
     assignment: Assignment,
@@ -151,94 +264,40 @@ def flow_map(
     tiles
         A folium tile set for the base map, or None for none.
     """
-    import folium
-
-    m = new_map(tiles)
-    groups: dict[str, folium.FeatureGroup] = {}
-    points = faded_network(G, m, groups)
-    names, sources, links = place_names(G), G.graph.get("sources", {}), links_by_id(G)
+    c = _canvas(G, tiles)
     flows = _records(assignment.flows)
-    usage = _records(assignment.utilisation)
     total: dict[tuple[str, str], float] = {}
     for row in flows:
         total[(row["kind"], row["id"])] = total.get((row["kind"], row["id"]), 0.0) + row["flow_tpy"]
     largest = max(total.values(), default=0.0)
     use_of: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    for row in usage:
+    for row in _records(assignment.utilisation):
         use_of.setdefault((row["kind"], row["id"]), []).append(row)
     flow_points: list[list[float]] = []
     for (kind, fid), tonnes in sorted(total.items()):
         rows = use_of.get((kind, fid), [])
         shares = [r["utilisation"] for r in rows if r.get("utilisation") is not None]
         share = max(shares) if shares else None
-        carried = [
-            (
-                f"flow {names.get(r['from'], r['from'])} → {names.get(r['to'], r['to'])}"
-                if kind == "link"
-                else "handled",
-                escape(f"{_tpy(r['flow_tpy'])} ({r['commodity']})"),
-            )
-            for r in flows
-            if r["kind"] == kind and r["id"] == fid
-        ]
-        extra = [*carried, *_capacity_rows(rows, names)]
-        if kind == "link" and fid in links:
-            u, v, d = links[fid]
-            line = latlon(d["coords"])
-            flow_points.extend(line)
-            title = link_title(names, u, v)
-            folium.PolyLine(
-                line,
-                color=utilisation_colour(share),
-                weight=flow_width(tonnes, largest),
-                opacity=0.95,
-                class_name="corridors-flow",
-                tooltip=folium.Tooltip(
-                    escape(
-                        f"{title}: {_tpy(tonnes)}"
-                        + (f", {share:.0%} used" if share is not None else "")
-                    )
-                ),
-                popup=folium.Popup(link_popup(fid, title, d, sources, extra=extra), max_width=380),
-            ).add_to(get_layer(m, groups, "Flows on links"))
-        elif kind == "place" and fid in G:
-            node = G.nodes[fid]
-            popup = place_popup(fid, node, sources, extra=extra)
-            circle(
-                (node["y"], node["x"]),
-                radius=round(3 + 9 * math.sqrt(min(1.0, tonnes / largest)), 1) if largest else 3,
-                colour="#333333",
-                fill=utilisation_colour(share),
-                css="corridors-flow-place",
-                tooltip=f"{names[fid]}: {_tpy(tonnes)} handled"
-                + (f", {share:.0%} used" if share is not None else ""),
-                popup=popup,
-            ).add_to(get_layer(m, groups, "Places handling flow"))
-    for row in _records(assignment.shadow_prices):
-        _bottleneck(G, m, groups, row, names, links)
-    add_panel(
-        m,
-        "legend",
-        "Legend",
-        _colour_bar(
-            "Utilisation", "flow / capacity", ("0 %", "50 %", "100 %"), unknown="capacity not known"
+        used = f", {share:.0%} used" if share is not None else ""
+        drawn = _draw_loaded(
+            G,
+            c,
+            (kind, fid),
+            tonnes=tonnes,
+            largest=largest,
+            colour=utilisation_colour(share),
+            css="corridors-flow",
+            summary=(f"{_tpy(tonnes)}{used}", f"{_tpy(tonnes)} handled{used}"),
+            extra=[*_carried_rows(kind, fid, flows, c.names), *_capacity_rows(rows, c.names)],
+            layers=("Flows on links", "Places handling flow"),
         )
-        + f"<div>width: up to {escape(_tpy(largest))}</div>"
-        + '<div><span class="corridors-dot" style="background:#fff;border:3px solid #000;'
-        'margin-left:0"></span>binding bottleneck</div>',
-    )
-    add_panel(
-        m,
-        "totals",
-        "Assignment",
-        escape(
-            f"served {_tpy(float(assignment.unserved['served_tpy'].sum()))}, "
-            f"unserved {_tpy(assignment.unserved_tpy)}; "
-            f"cost {fmt_number(round(assignment.total_cost_usd))} USD/yr"
-        ),
-    )
+        if kind == "link":  # the view fits the links that carry flow
+            flow_points.extend(drawn)
+    for row in _records(assignment.shadow_prices):
+        _bottleneck(G, c.m, c.groups, row, c.names, c.links)
+    _flow_panels(c.m, assignment, largest)
     order = ["Network", "Flows on links", "Places handling flow", "Binding bottlenecks"]
-    return finish(m, groups, order, flow_points or points)
+    return finish(c.m, c.groups, order, flow_points or c.points)
 
 
 _QUEUES = {"transfer": "transfer", "gauge_change": "gauge change"}
@@ -306,50 +365,29 @@ def delay_map(
     tiles
         A folium tile set for the base map, or None for none.
     """
-    import folium
-
-    m = new_map(tiles)
-    groups: dict[str, folium.FeatureGroup] = {}
-    points = faded_network(G, m, groups)
-    names, sources, links = place_names(G), G.graph.get("sources", {}), links_by_id(G)
+    c = _canvas(G, tiles)
     elements = _loaded_elements(eq)
     tonnes = {key: sum(r["flow_tpy"] for r in rows) for key, rows in elements.items()}
     delay = {key: max(0.0, *(r["delay_h"] for r in rows)) for key, rows in elements.items()}
     largest, worst = max(tonnes.values(), default=0.0), max(delay.values(), default=0.0)
     drawn: list[list[float]] = []
-    for (kind, fid), rows in elements.items():
-        colour = colour_scale(delay[(kind, fid)] / worst if worst > 0 else 0.0)
-        summary = f"{_tpy(tonnes[(kind, fid)])}, delay {delay[(kind, fid)]:.1f} h"
-        extra = _delay_rows(rows, names)
-        if kind == "link" and fid in links:
-            u, v, d = links[fid]
-            line = latlon(d["coords"])
-            drawn.extend(line)
-            title = link_title(names, u, v)
-            folium.PolyLine(
-                line,
-                color=colour,
-                weight=flow_width(tonnes[(kind, fid)], largest),
-                opacity=0.95,
-                class_name="corridors-delay",
-                tooltip=folium.Tooltip(escape(f"{title}: {summary}")),
-                popup=folium.Popup(link_popup(fid, title, d, sources, extra=extra), max_width=380),
-            ).add_to(get_layer(m, groups, "Delay on links"))
-        elif kind == "place" and fid in G:
-            node = G.nodes[fid]
-            drawn.append([node["y"], node["x"]])
-            circle(
-                (node["y"], node["x"]),
-                radius=round(3 + 9 * math.sqrt(min(1.0, tonnes[(kind, fid)] / largest)), 1),
-                colour="#333333",
-                fill=colour,
-                css="corridors-delay-place",
-                tooltip=f"{names[fid]}: {summary}",
-                popup=place_popup(fid, node, sources, extra=extra),
-            ).add_to(get_layer(m, groups, "Delay at places"))
+    for key, rows in elements.items():
+        summary = f"{_tpy(tonnes[key])}, delay {delay[key]:.1f} h"
+        drawn += _draw_loaded(
+            G,
+            c,
+            key,
+            tonnes=tonnes[key],
+            largest=largest,
+            colour=colour_scale(delay[key] / worst if worst > 0 else 0.0),
+            css="corridors-delay",
+            summary=(summary, summary),
+            extra=_delay_rows(rows, c.names),
+            layers=("Delay on links", "Delay at places"),
+        )
     ticks = ("0 h", f"{worst / 2:.1f} h", f"{worst:.1f} h")
     add_panel(
-        m,
+        c.m,
         "legend",
         "Legend",
         _colour_bar("Delay", "loaded - free hours", ticks, unknown=None)
@@ -357,7 +395,7 @@ def delay_map(
     )
     result = eq.result
     add_panel(
-        m,
+        c.m,
         "totals",
         "Equilibrium",
         escape(
@@ -367,7 +405,7 @@ def delay_map(
         ),
     )
     order = ["Network", "Delay on links", "Delay at places"]
-    return finish(m, groups, order, drawn or points)
+    return finish(c.m, c.groups, order, drawn or c.points)
 
 
 def _bottleneck(
@@ -427,10 +465,8 @@ def throughput_map(
     """
     import folium
 
-    m = new_map(tiles)
-    groups: dict[str, folium.FeatureGroup] = {}
-    points = faded_network(G, m, groups)
-    names, links = place_names(G), links_by_id(G)
+    c = _canvas(G, tiles)
+    m, groups, names, links = c.m, c.groups, c.names, c.links
     for element in throughput.bottleneck:
         _bottleneck(
             G,
@@ -453,7 +489,7 @@ def throughput_map(
                         element.id,
                         f"In the cut: {link_title(names, u, v)}",
                         d,
-                        G.graph.get("sources", {}),
+                        c.sources,
                         extra=[("binds at", escape(_tpy(element.capacity_tpy)))],
                     ),
                     max_width=380,
@@ -469,7 +505,7 @@ def throughput_map(
                 fill="#1a9850" if role == "origin" else "#d73027",
                 css=f"corridors-end corridors-{role}",
                 tooltip=f"{names[place]} ({role})",
-                popup=place_popup(place, node, G.graph.get("sources", {})),
+                popup=place_popup(place, node, c.sources),
             ).add_to(get_layer(m, groups, "Origins and destinations"))
     value = "unbounded" if throughput.unbounded else _tpy(throughput.throughput_tpy)
     add_panel(
@@ -479,7 +515,7 @@ def throughput_map(
         escape(value),
     )
     order = ["Network", "Binding bottlenecks", "Origins and destinations"]
-    return finish(m, groups, order, points)
+    return finish(m, groups, order, c.points)
 
 
 def _comparable(d: Mapping[str, Any]) -> dict[str, Any]:
@@ -581,28 +617,50 @@ def diff_map(
     tiles
         A folium tile set for the base map, or None for none.
     """
-    import folium
-
     scenario_year = scenario_year if scenario_year is not None else scenario.graph.get("year")
     year = year if year is not None else scenario_year
-    m = new_map(tiles)
-    groups: dict[str, folium.FeatureGroup] = {}
-    points = faded_network(base, m, groups)
-    names = {**place_names(base), **place_names(scenario)}
-    sources = {**base.graph.get("sources", {}), **scenario.graph.get("sources", {})}
-    old, new = links_by_id(base), links_by_id(scenario)
+    c = _canvas(base, tiles)
+    c = replace(
+        c,
+        names={**c.names, **place_names(scenario)},
+        sources={**c.sources, **scenario.graph.get("sources", {})},
+    )
     counts: dict[str, int] = {}
-    changed_points: list[list[float]] = []
+    changed: list[list[float]] = []
+    _draw_changed_links(c, links_by_id(scenario), (year, scenario_year), counts, changed)
+    _draw_changed_places(base, scenario, c, (year, scenario_year), counts, changed)
+    lines = [legend_line(_DIFF_COLOURS[k], 4, None, f"{k}: {n}") for k, n in sorted(counts.items())]
+    order = ["Network", "Opened or added", "Closed or removed", "Changed"]
+    for i, job in enumerate(routes, start=1):
+        _draw_route_pair(
+            base, scenario, c, job, i, (year, scenario_year), by, order, lines, changed
+        )
+    add_panel(c.m, "totals", "What the scenario changes", "".join(lines))
+    return finish(c.m, c.groups, order, changed or c.points)
+
+
+def _draw_changed_links(
+    c: _Canvas,
+    new: Mapping[str, tuple[str, str, dict[str, Any]]],
+    years: tuple[int | None, int | None],
+    counts: dict[str, int],
+    points: list[list[float]],
+) -> None:
+    """Draw each link of the base (``c.links``) or the scenario (``new``) that changed, in the
+    layer of its change, counting it in ``counts`` and its points in ``points``."""
+    import folium
+
+    old = c.links
     for fid in sorted(set(old) | set(new)):
         a, b = old.get(fid), new.get(fid)
-        layer = classify_change(a and a[2], b and b[2], year, scenario_year)
+        layer = classify_change(a and a[2], b and b[2], *years)
         if layer is None:
             continue
         u, v, d = b or a  # type: ignore[misc]
         counts[layer] = counts.get(layer, 0) + 1
         line = latlon(d["coords"])
-        changed_points.extend(line)
-        title = link_title(names, u, v)
+        points.extend(line)
+        title = link_title(c.names, u, v)
         diffs = _differences(a[2], b[2]) if a and b else []
         folium.PolyLine(
             line,
@@ -612,63 +670,82 @@ def diff_map(
             class_name=f"corridors-diff corridors-{layer.split()[0].lower()}",
             tooltip=folium.Tooltip(escape(f"{layer}: {title} ({fid})")),
             popup=folium.Popup(
-                link_popup(fid, title, d, sources, extra=_change_rows(diffs)), max_width=380
+                link_popup(fid, title, d, c.sources, extra=_change_rows(diffs)), max_width=380
             ),
-        ).add_to(get_layer(m, groups, layer))
+        ).add_to(get_layer(c.m, c.groups, layer))
+
+
+def _draw_changed_places(
+    base: nx.MultiDiGraph,
+    scenario: nx.MultiDiGraph,
+    c: _Canvas,
+    years: tuple[int | None, int | None],
+    counts: dict[str, int],
+    points: list[list[float]],
+) -> None:
+    """Draw each place that changed (as :func:`_draw_changed_links` does links)."""
     for place in sorted(set(base) | set(scenario)):
         a_node = base.nodes[place] if place in base else None
         b_node = scenario.nodes[place] if place in scenario else None
-        layer = classify_change(a_node, b_node, year, scenario_year)
+        layer = classify_change(a_node, b_node, *years)
         if layer is None:
             continue
         node = b_node or a_node
         assert node is not None
         counts[layer] = counts.get(layer, 0) + 1
-        changed_points.append([node["y"], node["x"]])
+        points.append([node["y"], node["x"]])
         diffs = _differences(a_node, b_node) if a_node and b_node else []
-        popup = place_popup(place, node, sources, extra=_change_rows(diffs))
+        popup = place_popup(place, node, c.sources, extra=_change_rows(diffs))
         circle(
             (node["y"], node["x"]),
             radius=6,
             colour="#333333",
             fill=_DIFF_COLOURS[layer],
             css=f"corridors-diff-place corridors-{layer.split()[0].lower()}",
-            tooltip=f"{layer}: {names.get(place, place)}",
+            tooltip=f"{layer}: {c.names.get(place, place)}",
             popup=popup,
-        ).add_to(get_layer(m, groups, layer))
-    lines: list[str] = []
-    lines += [
-        legend_line(_DIFF_COLOURS[k], 4, None, f"{k}: {n}") for k, n in sorted(counts.items())
-    ]
-    order = ["Network", "Opened or added", "Closed or removed", "Changed"]
-    for i, job in enumerate(routes, start=1):
-        origin, destination, commodity, _ = _job(job, by)
-        label = f"{names.get(origin, origin)} → {names.get(destination, destination)}"
-        for when, G, y, colour, css, dash, weight in (
-            ("Before", base, year, BEFORE, "corridors-before", "10 7", 9.0),
-            ("After", scenario, scenario_year, AFTER, "corridors-after", None, 4.0),
-        ):
-            found = _route_or_none(G, job, y, by)
-            layer = f"{when} route {i}: {label} ({commodity})"
-            if found is None:
-                lines.append(f"<div>{escape(f'{layer}: no route')}</div>")
-                continue
-            order.append(layer)
-            draw_route(
-                G,
-                m,
-                groups,
-                found,
-                i,
-                colour=colour,
-                layer=layer,
-                points=changed_points,
-                css=css,
-                dash=dash,
-                weight=weight,
-            )
-            lines.append(
-                legend_line(colour, 4, dash, layer) + f"<div>{escape(totals_line(found))}</div>"
-            )
-    add_panel(m, "totals", "What the scenario changes", "".join(lines))
-    return finish(m, groups, order, changed_points or points)
+        ).add_to(get_layer(c.m, c.groups, layer))
+
+
+def _draw_route_pair(
+    base: nx.MultiDiGraph,
+    scenario: nx.MultiDiGraph,
+    c: _Canvas,
+    job: Any,
+    i: int,
+    years: tuple[int | None, int | None],
+    by: Criterion,
+    order: list[str],
+    lines: list[str],
+    points: list[list[float]],
+) -> None:
+    """Draw route job ``i`` as found on the base and on the scenario, each in a layer of its
+    own (appended to ``order``) with its totals (appended to the panel's ``lines``)."""
+    origin, destination, commodity, _ = _job(job, by)
+    label = f"{c.names.get(origin, origin)} → {c.names.get(destination, destination)}"
+    for when, G, y, colour, css, dash, weight in (
+        ("Before", base, years[0], BEFORE, "corridors-before", "10 7", 9.0),
+        ("After", scenario, years[1], AFTER, "corridors-after", None, 4.0),
+    ):
+        found = _route_or_none(G, job, y, by)
+        layer = f"{when} route {i}: {label} ({commodity})"
+        if found is None:
+            lines.append(f"<div>{escape(f'{layer}: no route')}</div>")
+            continue
+        order.append(layer)
+        draw_route(
+            G,
+            c.m,
+            c.groups,
+            found,
+            i,
+            colour=colour,
+            layer=layer,
+            points=points,
+            css=css,
+            dash=dash,
+            weight=weight,
+        )
+        lines.append(
+            legend_line(colour, 4, dash, layer) + f"<div>{escape(totals_line(found))}</div>"
+        )

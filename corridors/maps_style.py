@@ -122,6 +122,7 @@ _SKIP = {"id", "from", "to", "name", "aliases", "sources", "estimates", "ranges"
 _SAFE_SCHEMES = ("http://", "https://")
 
 
+_NEEDS_ESCAPE = re.compile(r"[&<>\"'`$\\{}]")
 _PAGE_TEXT = str.maketrans(
     {"`": "&#96;", "$": "&#36;", "\\": "&#92;", "{": "&#123;", "}": "&#125;"}
 )
@@ -142,7 +143,10 @@ def escape(value: Any) -> str:
     >>> escape("{{ 7*7 }} {% if 1 %}")
     '&#123;&#123; 7*7 &#125;&#125; &#123;% if 1 %&#125;'
     """
-    return html.escape(str(value), quote=True).translate(_PAGE_TEXT)
+    text = str(value)
+    if _NEEDS_ESCAPE.search(text) is None:  # most text has nothing to escape
+        return text
+    return html.escape(text, quote=True).translate(_PAGE_TEXT)
 
 
 def css_name(value: Any) -> str:

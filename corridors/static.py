@@ -111,7 +111,6 @@ def plot_map(
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    from matplotlib.lines import Line2D
 
     if ax is None:
         _, ax = plt.subplots(figsize=(10, 7), dpi=100)
@@ -121,41 +120,14 @@ def plot_map(
     if faded:
         lines.plot(ax=ax, color="#b0b0b0", linewidth=0.8, zorder=1)
     else:
-        for (group, status), part in lines.groupby(["group", "status"], sort=True):
-            part.plot(
-                ax=ax,
-                color=MODE_COLOURS[str(group)],
-                linewidth=list(part["width"]),
-                linestyle=_linestyle(str(status)),
-                zorder=2,
-            )
-        for group in sorted(set(lines["group"])):
-            handles.append(Line2D([], [], color=MODE_COLOURS[group], label=group.replace("_", " ")))
-        for status in sorted(set(lines["status"]) - {"operational"}):
-            handles.append(
-                Line2D(
-                    [],
-                    [],
-                    color="#555555",
-                    linestyle=_linestyle(status),
-                    label=status.replace("_", " "),
-                )
-            )
-        handles += _places(G, ax)
-    for i, r in enumerate(routes, start=1):
-        colour = ROUTE_COLOURS[(i - 1) % len(ROUTE_COLOURS)]
-        r.to_gdf(G).plot(ax=ax, color=colour, linewidth=3.5 if i == 1 else 2.5, zorder=5 - i / 100)
-        handles.append(Line2D([], [], color=colour, linewidth=3, label=f"route {i}"))
+        handles += _network(G, lines, ax)
+    handles += _routes(G, routes, ax)
     focus: list[tuple[float, float]] = [
         point
         for r in routes
         for leg in r.legs
         for point in G.edges[leg.from_, leg.to, leg.link]["coords"]
     ]
-    for r in routes[:1]:
-        for place, colour in ((r.origin, "#1a9850"), (r.destination, "#d73027")):
-            node = G.nodes[place]
-            ax.scatter([node["x"]], [node["y"]], s=70, c=colour, edgecolors="#222222", zorder=7)
     if assignment is not None:
         handles += _flows(G, assignment, ax, focus)
     if scenario is not None:
@@ -174,6 +146,48 @@ def plot_map(
     if title:
         ax.set_title(title, parse_math=False, usetex=False)
     return ax
+
+
+def _network(G: nx.MultiDiGraph, lines: Any, ax: Axes) -> list[Any]:
+    """Draw ``lines`` (from :func:`_lines`) by mode and status, and the places; return their
+    legend handles."""
+    from matplotlib.lines import Line2D
+
+    for (group, status), part in lines.groupby(["group", "status"], sort=True):
+        part.plot(
+            ax=ax,
+            color=MODE_COLOURS[str(group)],
+            linewidth=list(part["width"]),
+            linestyle=_linestyle(str(status)),
+            zorder=2,
+        )
+    handles = [
+        Line2D([], [], color=MODE_COLOURS[group], label=group.replace("_", " "))
+        for group in sorted(set(lines["group"]))
+    ]
+    handles += [
+        Line2D(
+            [], [], color="#555555", linestyle=_linestyle(status), label=status.replace("_", " ")
+        )
+        for status in sorted(set(lines["status"]) - {"operational"})
+    ]
+    return handles + _places(G, ax)
+
+
+def _routes(G: nx.MultiDiGraph, routes: Sequence[Route], ax: Axes) -> list[Any]:
+    """Draw the routes, best on top, and the first one's ends; return the legend handles."""
+    from matplotlib.lines import Line2D
+
+    handles = []
+    for i, r in enumerate(routes, start=1):
+        colour = ROUTE_COLOURS[(i - 1) % len(ROUTE_COLOURS)]
+        r.to_gdf(G).plot(ax=ax, color=colour, linewidth=3.5 if i == 1 else 2.5, zorder=5 - i / 100)
+        handles.append(Line2D([], [], color=colour, linewidth=3, label=f"route {i}"))
+    for r in routes[:1]:
+        for place, colour in ((r.origin, "#1a9850"), (r.destination, "#d73027")):
+            node = G.nodes[place]
+            ax.scatter([node["x"]], [node["y"]], s=70, c=colour, edgecolors="#222222", zorder=7)
+    return handles
 
 
 def _places(G: nx.MultiDiGraph, ax: Axes) -> list[Any]:

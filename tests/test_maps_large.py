@@ -12,6 +12,7 @@ import networkx as nx
 
 import corridors
 from corridors.maps import map_html, network_map, save_map
+from corridors.maps_large import _flat_lines
 from tests.browser import (
     HOSTILE_NAME,
     MapPage,
@@ -24,34 +25,50 @@ from synthetic import grid_network
 Opener = Callable[..., MapPage]
 
 
-def _features(page: str) -> list[dict]:
-    """The features of every GeoJSON layer drawn on the page (not the base map's)."""
-    decoder, found = json.JSONDecoder(), []
-    for match in re.finditer(r"= L\.geoJson\(\{", page):
-        data, _ = decoder.raw_decode(page, match.end() - 1)
-        found.extend(data["features"])
-    return found
+def _layers(page: str) -> list[dict]:
+    """The columns of every layer the page draws from arrays (not the base map)."""
+    decoder = json.JSONDecoder()
+    return [
+        decoder.raw_decode(page, match.end() - 1)[0]
+        for match in re.finditer(r"\}\)\(corridors_layer_\d+, \{", page)
+    ]
 
 
-def test_a_big_network_is_drawn_as_geojson_layers_not_a_path_each() -> None:
+def test_a_big_network_is_drawn_as_array_layers_not_a_path_each() -> None:
     G = grid_network(50)  # 4,900 links, 2,500 places
     page = map_html(network_map(G, tiles=None))
-    features = _features(page)
-    links = [f for f in features if f["geometry"]["type"] == "LineString"]
-    assert len(links) == 4900
+    layers = _layers(page)
+    lines = [layer for layer in layers if "o" in layer]
+    assert sum(len(layer["i"]) for layer in lines) == 4900
     borders = sum(d["kind"] == "border_crossing" for _, d in G.nodes(data=True))
     assert 0 < borders < 2500  # the 2,500 places less the stations
-    assert sum(f["geometry"]["type"] == "Point" for f in features) == borders
-    assert "L.polyline(" not in page and "bindPopup" in page  # no per-link statement
-    assert len(page) < 300 * 4900  # the per-link page takes about 2,100 bytes a link
-    one = next(f for f in links if f["properties"]["i"] == "rail:0-0-0-1")
+    assert sum(len(layer["i"]) for layer in layers if "o" not in layer) == borders
+    assert "L.polyline(" in page and "bindPopup" in page
+    assert page.count("L.polyline(") == len(layers)  # one statement a layer, not a link
+    assert len(page) < 120 * 4900  # the per-link page takes about 2,100 bytes a link
+    layer = next(layer for layer in lines if "rail:0-0-0-1" in layer["i"])
+    row = layer["i"].index("rail:0-0-0-1")
     capacity = G.edges["station:0-0", "station:0-1", "rail:0-0-0-1"].get("capacity_tpy")
-    assert one["properties"] == {
-        "i": "rail:0-0-0-1",
+    assert {k: layer[k][row] for k in "nkc"} == {
         "n": "S0-0 \u2013 S0-1",
         "k": "100",
         "c": f"{capacity:,} t/yr" if capacity else "not known",
     }
+    start, end = layer["o"][row : row + 2]
+    assert layer["x"][start:end] == [0.0, 0.0, 0.1, 0.0]  # S0-0 at (0, 0), S0-1 at (0.1, 0)
+
+
+def test_lines_are_simplified_rounded_and_flattened() -> None:
+    lines = [
+        [[0.0, 0.0], [0.5, 0.00001], [1.0, 0.0]],  # the middle point is 1 m off the line
+        [[2.000001, 3.0], [2.000002, 3.0]],  # one point once rounded
+        [[1.0, 1.0], [1.0, 2.0], [2.0, 2.0]],  # a corner stays
+    ]
+    x, offsets = _flat_lines(lines)
+    assert offsets == [0, 4, 8, 14]
+    assert x[0:4] == [0.0, 0.0, 1.0, 0.0]
+    assert x[4:8] == [2.0, 3.0, 2.0, 3.0]
+    assert x[8:14] == [1.0, 1.0, 1.0, 2.0, 2.0, 2.0]
 
 
 def test_large_mode_escapes_text_and_answers_on_hover_and_click(

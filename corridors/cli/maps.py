@@ -29,6 +29,8 @@ from corridors.cli.app import (
 if TYPE_CHECKING:
     import networkx as nx
 
+    from corridors.assignment import Assignment
+    from corridors.routing import Route
     from corridors.scenarios import Scenario
 
 __all__ = ["map_command", "write_scenario_maps"]
@@ -92,59 +94,86 @@ def map_command(
     scenario's network when --scenario is given too); with --route: the k best routes;
     otherwise the whole network of --year.
     """
-    from corridors import maps
-
     if flows is not None and route is not None:
         fail("--flows and --route draw different maps; give one of them")
-    G = network(places, links)
-    tiles = map_tiles(offline)
-    base, year_used = G, year
-    routes = []
-    if scenario is not None:
-        from corridors.scenarios import apply_scenario, load_scenario
-
-        sc = load_scenario(scenario, G)
-        G = apply_scenario(G, sc)
-        year_used = year if year is not None else sc.year
-    if route is not None and scenario is None:
-        from corridors.routing import route as find_routes
-
-        routes = find_routes(
-            G, route[0], route[1], commodity=commodity, by=parse_criterion(by), year=year_used, k=k
-        )
-    assignment = None
-    if flows is not None:
-        from corridors.assignment import assign
-
-        assignment = assign(G, flows, year=year_used)
-        m = maps.flow_map(G, assignment, tiles=tiles)
-    elif scenario is not None:
-        jobs = [(route[0], route[1], commodity)] if route is not None else list(sc.routes)
-        m = maps.diff_map(
-            base,
-            G,
-            routes=jobs,
-            year=year,
-            scenario_year=year_used,
-            by=parse_criterion(by),
-            tiles=tiles,
-        )
-    elif routes:
-        m = maps.route_map(G, routes, tiles=tiles)
-    else:
-        m = maps.network_map(G, year=year_used, tiles=tiles)
+    base = network(places, links)
+    G, sc, year_used = _with_scenario(base, scenario, year)
+    jobs = [(route[0], route[1], commodity)] if route is not None else None
+    m, routes, assignment = _draw(
+        base, G, sc, jobs, year=year, year_used=year_used, k=k, by=by, flows=flows, offline=offline
+    )
     write_map(m, out, offline=offline)
     if png is not None:
         from corridors.static import save_png
 
         size = _png_size(png_size)
-        if scenario is not None and flows is None:
+        if sc is not None and flows is None:  # what the scenario changes
             save_png(base, png, year=year, scenario=G, size=size, dpi=dpi)
         else:
             save_png(
                 G, png, year=year_used, routes=routes, assignment=assignment, size=size, dpi=dpi
             )
         note(f"wrote image {png}")
+
+
+def _with_scenario(
+    base: nx.MultiDiGraph, scenario: Path | None, year: int | None
+) -> tuple[nx.MultiDiGraph, Scenario | None, int | None]:
+    """The network to draw, the scenario applied to it and the year of the map: the
+    scenario's unless ``year`` is given."""
+    if scenario is None:
+        return base, None, year
+    from corridors.scenarios import apply_scenario, load_scenario
+
+    sc = load_scenario(scenario, base)
+    return apply_scenario(base, sc), sc, year if year is not None else sc.year
+
+
+def _draw(
+    base: nx.MultiDiGraph,
+    G: nx.MultiDiGraph,
+    sc: Scenario | None,
+    jobs: list[tuple[str, str, str]] | None,
+    *,
+    year: int | None,
+    year_used: int | None,
+    k: int,
+    by: str,
+    flows: Path | None,
+    offline: bool,
+) -> tuple[Any, list[Route], Assignment | None]:
+    """The map ``corridors map`` draws (see there), with the routes and the assignment it
+    drew; ``G`` is ``base`` with the scenario ``sc`` applied, ``jobs`` the --route one."""
+    from corridors import maps
+
+    tiles = map_tiles(offline)
+    routes: list[Route] = []
+    if jobs is not None and sc is None:
+        from corridors.routing import route as find_routes
+
+        origin, destination, commodity = jobs[0]
+        routes = find_routes(
+            G, origin, destination, commodity=commodity, by=parse_criterion(by), year=year_used, k=k
+        )
+    if flows is not None:
+        from corridors.assignment import assign
+
+        assignment = assign(G, flows, year=year_used)
+        return maps.flow_map(G, assignment, tiles=tiles), routes, assignment
+    if sc is not None:
+        m = maps.diff_map(
+            base,
+            G,
+            routes=jobs if jobs is not None else list(sc.routes),
+            year=year,
+            scenario_year=year_used,
+            by=parse_criterion(by),
+            tiles=tiles,
+        )
+        return m, routes, None
+    if routes:
+        return maps.route_map(G, routes, tiles=tiles), routes, None
+    return maps.network_map(G, year=year_used, tiles=tiles), routes, None
 
 
 def _png_size(text: str) -> tuple[float, float]:
