@@ -32,6 +32,13 @@ from corridors.sweep import (
 )
 from tests import tiny
 
+#: A Dask cluster in this process, its HTTP server on a free port (8787 may be taken).
+DASK_CLUSTER = {
+    "n_workers": 1,
+    "threads_per_worker": 2,
+    "processes": False,
+    "dashboard_address": ":0",
+}
 JOBS = {
     "routes": [("station:a", "station:d")],
     "capacity": [(("station:a",), ("station:d",))],
@@ -128,9 +135,7 @@ def test_the_same_seed_gives_the_same_numbers_on_any_pool(uncertain: nx.MultiDiG
 def test_a_dask_local_cluster_gives_the_pools_numbers(uncertain: nx.MultiDiGraph) -> None:
     distributed = pytest.importorskip("dask.distributed")
     pooled = sweep(uncertain, samples=16, seed=9, workers=2, **JOBS)
-    with distributed.LocalCluster(
-        n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
-    ) as cluster:
+    with distributed.LocalCluster(**DASK_CLUSTER) as cluster:
         done: list[int] = []
         on_dask = sweep(
             uncertain,
@@ -157,9 +162,7 @@ def test_serial_pool_and_dask_agree_on_the_bundled_network() -> None:
     assert serial.draws.equals(pooled.draws) and sweep_json(serial) == sweep_json(pooled)
     assert serial.draws["value"].nunique() > len(serial.draws) / 3  # the draws differ
     distributed = pytest.importorskip("dask.distributed")
-    with distributed.LocalCluster(
-        n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
-    ) as cluster:
+    with distributed.LocalCluster(**DASK_CLUSTER) as cluster:
         on_dask = sweep(G, samples=6, seed=3, scheduler=cluster.scheduler_address, **jobs)
     assert on_dask.draws.equals(serial.draws) and sweep_json(on_dask) == sweep_json(serial)
 
