@@ -246,6 +246,7 @@ def test_cli_route_says_each_corridor_and_its_border_crossings(
     assert run(["route", "Xi'an", "Duisburg", "--k", "4", "--free-flow"]) == 0
     lines = [line.strip() for line in capsys.readouterr().out.splitlines()]
     kinds = [line.split(" (links on")[0] for line in lines if line.startswith("corridor: ")]
+    assert "(links on northern, shared_trunk)" in next(x for x in lines if x.startswith("corridor"))
     assert kinds[0] == "corridor: Northern, through Russia to BY"
     assert kinds[1].startswith("corridor: Middle Corridor, by sea ")
     assert kinds[2:] == ["corridor: Southern, through Iran to TR", "corridor: by sea via Suez"]

@@ -81,9 +81,9 @@ def _route_table(G: nx.MultiDiGraph, r: Route, title: str) -> None:
             f"  border {b.from_country} -> {b.to_country} on {b.link}: "
             f"{b.time_h:,.1f} h, {b.cost_usd_per_t:,.2f} USD/t"
         )
-    names = ", ".join(r.corridors) or "none named"
+    names = f" (links on {', '.join(r.corridors)})" if r.corridors else ""
     crossings = ", ".join(f"{b.from_country}->{b.to_country} on {b.link}" for b in r.borders)
-    out.print(f"  corridor: {r.kind} (links on {names}); countries {' > '.join(r.countries)}")
+    out.print(f"  corridor: {r.kind}{names}; countries {' > '.join(r.countries)}")
     out.print(f"  border crossings: {crossings or 'none'}")
     total = r.total
     out.print(
