@@ -1,20 +1,27 @@
-"""The tables of an assignment, from tonnes on the edges of compiled networks.
+"""The result of an assignment and its tables, from tonnes on the edges of compiled networks.
 
 Both forms of the assignment programme (the path form :func:`corridors.assignment.assign` solves
-and the arc form planning stacks) end in a :class:`Part` per commodity: tonnes a year on each
-compiled edge. The tables read those the same way whichever form found them.
+and the arc form of :mod:`corridors.assignment_arcs` that planning stacks) end in a :class:`Part`
+per commodity: tonnes a year on each compiled edge, gathered in a :class:`Solved` that
+:func:`assemble` turns into an :class:`Assignment`, the same way whichever form found them.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import networkx as nx
+
 from corridors.capacity_rows import CapacityRows, handled, networkx_order
 from corridors.core.compiled import LINK, CompiledNetwork
+from corridors.demand import demand_ends
+from corridors.routing import Criterion
 
 if TYPE_CHECKING:
+    import geopandas as gpd
     import numpy as np
     import numpy.typing as npt
     import pandas as pd
@@ -22,8 +29,13 @@ if TYPE_CHECKING:
     from corridors.decompose import FlowPath
 
 __all__ = [
+    "TIE_BREAK",
     "TOL",
+    "Assignment",
     "Part",
+    "Solved",
+    "assemble",
+    "end_labels",
     "flow_table",
     "key_paths",
     "shadow_price_table",
@@ -31,6 +43,9 @@ __all__ = [
     "utilisation_table",
 ]
 
+#: Extra cost per tonne of an edge at a place: of routes of equal cost, the one that handles
+#: each tonne fewer times wins (reported costs leave it out).
+TIE_BREAK = 1e-6
 TOL = 1e-6
 _KEY = ["kind", "id", "from", "to", "commodity"]
 
@@ -185,3 +200,156 @@ def key_paths(
     )
     paths = [p for d in destinations for p in found.get(d, [])]
     return sorted(paths, key=lambda p: -p.tonnes_tpy)
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """The result of :func:`assign`.
+
+    Attributes
+    ----------
+    flows
+        One row per link direction or place and commodity that carries flow: ``kind`` (link
+        or place), ``id``, ``from``, ``to`` (links), ``mode``, ``commodity``, ``flow_tpy``.
+    utilisation
+        One row per capacity: ``kind``, ``id``, ``from``, ``to``, ``commodity`` (``*`` when
+        shared by all), ``capacity_tpy``, ``flow_tpy``, ``utilisation`` (flow / capacity),
+        ``shadow_price_usd_per_t``.
+    unserved
+        One row per demand row: ``origin``, ``destination``, ``commodity``,
+        ``demand_tpy``, ``served_tpy``, ``unserved_tpy``, ``row``.
+    shadow_prices
+        The capacities with a positive shadow price, most valuable first.
+    total_cost_usd
+        USD a year for the tonnes served (tariffs, handling and border costs).
+    total_time_th
+        Thousand tonne-hours a year spent travelling by the tonnes served.
+    objective
+        The programme's optimum: the criterion summed over the flows, plus the penalty for
+        unserved tonnes.
+    pairs
+        One row per (origin, destination, commodity): demand, served and unserved t/yr, the
+        mean ``cost_usd_per_t`` and ``time_h`` of the tonnes served, the number of ``paths``,
+        the ``main_path`` (places) and its ``main_share``, and the links of unknown capacity
+        used (see :func:`corridors.decompose.pair_tables`).
+    routes
+        One row per path of each pair: ``tonnes_tpy``, ``cost_usd_per_t``, ``time_h``, the
+        ``places`` and ``links`` it takes.
+    """
+
+    flows: pd.DataFrame
+    utilisation: pd.DataFrame
+    unserved: pd.DataFrame
+    shadow_prices: pd.DataFrame
+    total_cost_usd: float
+    total_time_th: float
+    objective: float
+    by: Criterion
+    year: int | None
+    unserved_penalty_usd_per_t: float
+    pairs: pd.DataFrame
+    routes: pd.DataFrame
+
+    @property
+    def unserved_tpy(self) -> float:
+        """Tonnes a year of demand left unserved, in all."""
+        return float(self.unserved["unserved_tpy"].sum())
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict of the totals and of every table (lists of records)."""
+
+        def records(df: pd.DataFrame) -> list[dict[str, Any]]:
+            out = df.astype(object).where(df.notna(), None).to_dict(orient="records")
+            return [{str(k): _plain(v) for k, v in row.items()} for row in out]
+
+        return {
+            "by": self.by if isinstance(self.by, str) else dict(self.by),
+            "year": self.year,
+            "unserved_penalty_usd_per_t": self.unserved_penalty_usd_per_t,
+            "total_cost_usd": self.total_cost_usd,
+            "total_time_th": self.total_time_th,
+            "objective": self.objective,
+            "unserved_tpy": self.unserved_tpy,
+            "flows": records(self.flows),
+            "utilisation": records(self.utilisation),
+            "unserved": records(self.unserved),
+            "shadow_prices": records(self.shadow_prices),
+            "pairs": records(self.pairs),
+            "routes": records(self.routes),
+        }
+
+    def to_frame(self) -> pd.DataFrame:
+        """The pairs: how each was served and routed (a copy of :attr:`pairs`)."""
+        return self.pairs.copy()
+
+    def to_gdf(self, G: nx.MultiDiGraph) -> gpd.GeoDataFrame:
+        """The flows with their geometry from ``G``: a line per link direction, a point per
+        place (EPSG:4326)."""
+        from corridors.display import element_gdf
+
+        return element_gdf(G, self.flows)
+
+    def _repr_html_(self) -> str:
+        from corridors.display import assignment_html
+
+        return assignment_html(self)
+
+
+def _plain(value: Any) -> Any:
+    import numpy as np
+
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def end_labels(G: nx.MultiDiGraph, table: pd.DataFrame) -> list[tuple[str, str]]:
+    """What the tables call each row's ends: the place id, or the city of several terminals."""
+
+    def label(places: tuple[str, ...], given: str) -> str:
+        return str(G.nodes[places[0]].get("city") or given) if len(places) > 1 else places[0]
+
+    return [
+        (label(o, str(r["origin"])), label(d, str(r["destination"])))
+        for (o, d), r in zip(demand_ends(table), table.to_dict(orient="records"), strict=True)
+    ]
+
+
+@dataclass(frozen=True)
+class Solved:
+    """What both forms hand to :func:`assemble`: the flows on compiled edges, the capacity
+    rows' activity, capacity and prices, the unserved tonnes and the pair tables."""
+
+    parts: list[Part]
+    rows: CapacityRows
+    capacity: np.ndarray
+    activity: np.ndarray
+    prices: np.ndarray
+    unserved: pd.DataFrame
+    pairs: tuple[pd.DataFrame, pd.DataFrame]
+
+
+def assemble(
+    solved: Solved, *, objective: float, by: Criterion, year: int | None, penalty: float
+) -> Assignment:
+    """The :class:`Assignment` of a solved programme (``objective`` with the tie-break in;
+    the result leaves it out)."""
+    parts = solved.parts
+    utilisation = utilisation_table(solved.rows, solved.capacity, solved.activity, solved.prices)
+    at_place = sum(p.total((p.net.kind != LINK).astype(float)) for p in parts)
+    return Assignment(
+        flows=flow_table(parts),
+        utilisation=utilisation,
+        unserved=solved.unserved,
+        shadow_prices=shadow_price_table(utilisation),
+        total_cost_usd=float(sum(p.total(p.usd) for p in parts)),
+        total_time_th=float(sum(p.total(p.hours) for p in parts)) / 1e3,
+        objective=objective - TIE_BREAK * float(at_place),
+        by=by,
+        year=year,
+        unserved_penalty_usd_per_t=penalty,
+        pairs=solved.pairs[0],
+        routes=solved.pairs[1],
+    )
