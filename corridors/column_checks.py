@@ -42,14 +42,17 @@ if TYPE_CHECKING:
 __all__ = [
     "ABSENT",
     "JSON_TYPES",
+    "Factor",
     "FeatureColumns",
     "Screened",
+    "combinations",
     "decode_cell",
     "feature_columns",
     "frame_columns",
     "frame_feature",
     "plain",
     "screen",
+    "typed_value",
 ]
 
 #: Attribute types a table (GeoPackage, GeoParquet) holds as JSON text.
@@ -279,6 +282,23 @@ def _verbatim(attr: Attribute | None) -> bool:
     return attr is None or attr.type not in JSON_TYPES
 
 
+def typed_value(value: Any, kind: str) -> Any:
+    """A valid value in the Python type its schema type names (whole floats stay floats)."""
+    if value is None:
+        return None
+    if kind == "float":
+        return float(value)
+    if kind == "per_commodity":
+        if isinstance(value, dict):
+            return {k: float(v) for k, v in value.items()}
+        return float(value)
+    if kind == "int":
+        return int(value)
+    if kind == "list[int]":
+        return [int(v) for v in value]
+    return value
+
+
 def _frame_factor(series: Any, attr: Attribute | None) -> Factor:
     """A table column factorised, each distinct cell decoded once (an empty cell: absent)."""
     import pandas as pd
@@ -429,7 +449,7 @@ def _plain_texts(values: list[Any]) -> bool:
     return all(map(str.strip, values)) and _CONTROL.search("".join(values)) is None
 
 
-def _combinations(columns: list[Any]) -> tuple[Any, Any]:
+def combinations(columns: list[Any]) -> tuple[Any, Any]:
     """The distinct rows of integer columns (as rows of a 2-D array) and the code of each."""
     import numpy as np
 
@@ -456,7 +476,7 @@ def _bad_provenance(columns: FeatureColumns, feature: str, check: _Checker) -> A
     ]
     if not len(columns):
         return np.zeros(0, dtype=bool)
-    combos, inverse = _combinations([p.codes for p in parts] + given)
+    combos, inverse = combinations([p.codes for p in parts] + given)
     flags = np.zeros(len(combos), dtype=bool)
     for j, combo in enumerate(combos.tolist()):
         props = {
