@@ -1,7 +1,9 @@
-"""Read, write and validate networks: GeoJSON and GeoPackage files, and GeoDataFrames.
+"""Read, write and validate networks: GeoJSON, GeoPackage and GeoParquet files, GeoDataFrames.
 
-Reading GeoJSON needs only the standard library, so a route query starts fast; geopandas is
-imported only for GeoPackage files and GeoDataFrames.
+Reading GeoJSON needs only the standard library and numpy, so a route query starts fast;
+geopandas is imported only for tables (GeoPackage, GeoParquet) and GeoDataFrames. Features are
+validated over columns (:mod:`corridors.column_checks`); :func:`load_core` reads a network too
+big for a graph straight into the core's columns.
 """
 
 from __future__ import annotations
