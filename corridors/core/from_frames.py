@@ -95,11 +95,31 @@ def _shared_mappings(
     return out
 
 
-def _codes(values: Any) -> tuple[npt.NDArray[np.int64], tuple[str, ...]]:
+def _sorted_codes(codes: Any, names: list[str]) -> tuple[npt.NDArray[np.int64], tuple[str, ...]]:
+    """Codes into distinct ``names`` renumbered into the sorted names (as ``np.unique``)."""
     import numpy as np
 
-    names, codes = np.unique(np.asarray(values, dtype=str), return_inverse=True)
-    return codes.astype(np.int64).ravel(), tuple(str(n) for n in names)
+    order = sorted(range(len(names)), key=names.__getitem__)
+    remap = np.empty(len(names), dtype=np.int64)
+    remap[order] = np.arange(len(names))
+    return remap[codes], tuple(names[i] for i in order)
+
+
+def _layers(links: FeatureColumns) -> tuple[Any, list[str]]:
+    """The layer of each link (``rail:<gauge>`` or the mode) as codes into layer names."""
+    import numpy as np
+
+    from corridors.column_checks import combinations
+
+    mode, gauge = links.attr("mode"), _typed(links, "gauge_mm", "links")
+    combos, code = combinations([mode.codes, gauge.codes])
+    layers = [
+        f"rail:{gauge.values[g]}" if mode.values[m] == "rail" else mode.values[m]
+        for m, g in combos.tolist()
+    ]
+    distinct = sorted(set(layers))
+    at = {name: i for i, name in enumerate(distinct)}
+    return np.array([at[n] for n in layers], dtype=np.int64)[code], distinct
 
 
 def _place_columns(places: FeatureColumns) -> dict[str, Any]:
@@ -115,7 +135,7 @@ def _place_columns(places: FeatureColumns) -> dict[str, Any]:
     place_ids = tuple(ids[order].tolist())
     return {
         "place_ids": place_ids,
-        "place_index": {p: i for i, p in enumerate(place_ids)},
+        "place_index": dict(zip(place_ids, range(len(place_ids)), strict=True)),
         "place_country": tuple(_objects(places.attr("country"), None, order).tolist()),
         "place_kind": tuple(_objects(places.attr("kind"), None, order).tolist()),
         "place_status": tuple(_objects(places.attr("status"), "operational", order).tolist()),
@@ -127,13 +147,14 @@ def _place_columns(places: FeatureColumns) -> dict[str, Any]:
     }
 
 
-def _directed(links: FeatureColumns, index: dict[str, int]) -> tuple[Any, Any, Any]:
-    """Link row, tail and head place of each directed edge, sorted by link id then tail."""
+def _directed(links: FeatureColumns, index: dict[str, int]) -> tuple[Any, ...]:
+    """Link row, tail and head place of each directed edge, sorted by link id then tail,
+    and the rank of each link's id."""
     import numpy as np
 
     def place(end: str) -> npt.NDArray[np.int64]:
         factor = links.attr(end)
-        return np.array([index[v] for v in factor.values], dtype=np.int64)[factor.codes]
+        return np.array(list(map(index.__getitem__, factor.values)), dtype=np.int64)[factor.codes]
 
     start, end = place("from"), place("to")
     oneway = _objects(links.attr("oneway"), False).astype(bool)
@@ -144,34 +165,30 @@ def _directed(links: FeatureColumns, index: dict[str, int]) -> tuple[Any, Any, A
     rank = np.empty(len(links), dtype=np.int64)
     rank[np.argsort(np.array(links.ids, dtype=object), kind="stable")] = np.arange(len(links))
     order = np.lexsort((tail, rank[row]))
-    return row[order], tail[order], head[order]
+    return row[order], tail[order], head[order], rank
 
 
 def _link_columns(links: FeatureColumns, index: dict[str, int]) -> dict[str, Any]:
     """The edge fields of :class:`Tables`: one entry per directed edge."""
     import numpy as np
 
-    row, tail, head = _directed(links, index)
+    row, tail, head, rank = _directed(links, index)
     key_names = tuple(sorted(links.ids))
-    key = np.searchsorted(np.array(key_names, dtype=object), np.array(links.ids, dtype=object)[row])
+    key = rank[row]
     figure = {
         n: _floats(_typed(links, n, "links"), row)
         for n in ("length_km", "time_h", "speed_kmh", "wait_h", "co2_g_per_tkm")
     }
-    mode = _objects(links.attr("mode"), None, row)
-    gauge = _objects(_typed(links, "gauge_mm", "links"), None, row)
-    layers = [
-        f"rail:{g}" if m == "rail" else m
-        for m, g in zip(mode.tolist(), gauge.tolist(), strict=True)
-    ]
+    mode = links.attr("mode")
+    layer, layer_names = _layers(links)
     out: dict[str, Any] = {
         "tail": tail,
         "head": head,
         "key": key.astype(np.int64),
         "key_names": key_names,
     }
-    out["mode"], out["mode_names"] = _codes(mode)
-    out["layer"], out["layer_names"] = _codes(layers)
+    out["mode"], out["mode_names"] = _sorted_codes(mode.codes[row], mode.values)
+    out["layer"], out["layer_names"] = _sorted_codes(layer[row], layer_names)
     out.update(
         length_km=figure["length_km"],
         time_h=figure["time_h"],
