@@ -8,7 +8,7 @@ networkx graph as well) is timed too, for reference. Each reader runs in a fresh
 peaks do not mix, interleaved with the baseline so load on a shared machine affects both
 alike; times are medians of the repeats, peaks the highest.
 
-Run: `python benchmarks/bench_io.py [--links 500000] [--repeat 3] [--graph]`.
+Run: `python benchmarks/bench_io.py [--links 500000] [--repeat 3] [--graph] [--only parquet]`.
 """
 
 from __future__ import annotations
@@ -141,6 +141,7 @@ def main() -> None:
     parser.add_argument("--links", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--graph", action="store_true", help="Also time read_network.")
+    parser.add_argument("--only", choices=("geojson", "parquet"), help="Time one format only.")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         stem_places, stem_links, end = write_files(Path(tmp), args.links)
@@ -149,6 +150,8 @@ def main() -> None:
             ("GeoJSON", ".geojson", GEOJSON),
             ("GeoParquet", ".parquet", PARQUET),
         ):
+            if args.only and args.only not in suffix:
+                continue
             extra = GRAPH if args.graph else {}
             files = (stem_places.with_suffix(suffix), stem_links.with_suffix(suffix), end)
             compare({**readers, **extra}, files, args.repeat, label)
