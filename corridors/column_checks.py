@@ -42,14 +42,17 @@ if TYPE_CHECKING:
 __all__ = [
     "ABSENT",
     "JSON_TYPES",
+    "Factor",
     "FeatureColumns",
     "Screened",
+    "combinations",
     "decode_cell",
     "feature_columns",
     "frame_columns",
     "frame_feature",
     "plain",
     "screen",
+    "typed_value",
 ]
 
 #: Attribute types a table (GeoPackage, GeoParquet) holds as JSON text.
@@ -279,6 +282,23 @@ def _verbatim(attr: Attribute | None) -> bool:
     return attr is None or attr.type not in JSON_TYPES
 
 
+def typed_value(value: Any, kind: str) -> Any:
+    """A valid value in the Python type its schema type names (whole floats stay floats)."""
+    if value is None:
+        return None
+    if kind == "float":
+        return float(value)
+    if kind == "per_commodity":
+        if isinstance(value, dict):
+            return {k: float(v) for k, v in value.items()}
+        return float(value)
+    if kind == "int":
+        return int(value)
+    if kind == "list[int]":
+        return [int(v) for v in value]
+    return value
+
+
 def _frame_factor(series: Any, attr: Attribute | None) -> Factor:
     """A table column factorised, each distinct cell decoded once (an empty cell: absent)."""
     import pandas as pd
@@ -287,10 +307,15 @@ def _frame_factor(series: Any, attr: Attribute | None) -> Factor:
         value = plain(cell)
         return ABSENT if value is None else decode_cell(value, attr)
 
+    texts = pd.api.types.is_string_dtype(series)
+    if texts and attr is not None and attr.type == "str" and not series.hasnans:
+        import numpy as np  # texts checked all at once: no need to find the distinct ones
+
+        return Factor(np.arange(len(series), dtype=np.int64), series.tolist())
     if series.dtype != object:  # numbers, flags or texts: one type per column
         codes, uniques = pd.factorize(series, use_na_sentinel=True)
         values = uniques.tolist()
-        if not (pd.api.types.is_string_dtype(series) and _verbatim(attr)):
+        if not (texts and _verbatim(attr)):
             values = [decoded(v) for v in values]
         if (codes < 0).any():
             codes = codes.copy()
@@ -392,13 +417,20 @@ def frame_columns(gdf: gpd.GeoDataFrame, feature: str) -> FeatureColumns:
 
 @dataclass(frozen=True)
 class Screened:
-    """What :func:`screen` found: the rows to check one by one (in order), the valid place
-    points by id (as a check of every feature collects them) and the places links reach."""
+    """What :func:`screen` found: the rows to check one by one (in order), the row of each
+    valid place point by id (as a check of every feature collects them, ``xy`` their
+    coordinates) and the places links reach."""
 
     places: list[int]
     links: list[int]
-    points: dict[str, Any]
+    point_rows: dict[str, int]
+    xy: npt.NDArray[np.float64]
     used: set[str]
+
+    def points(self) -> dict[str, Any]:
+        """The valid points by id, as (lon, lat)."""
+        coords = self.xy[list(self.point_rows.values())].tolist()
+        return dict(zip(self.point_rows, coords, strict=True))
 
 
 def _bad_values(
@@ -429,7 +461,7 @@ def _plain_texts(values: list[Any]) -> bool:
     return all(map(str.strip, values)) and _CONTROL.search("".join(values)) is None
 
 
-def _combinations(columns: list[Any]) -> tuple[Any, Any]:
+def combinations(columns: list[Any]) -> tuple[Any, Any]:
     """The distinct rows of integer columns (as rows of a 2-D array) and the code of each."""
     import numpy as np
 
@@ -456,7 +488,7 @@ def _bad_provenance(columns: FeatureColumns, feature: str, check: _Checker) -> A
     ]
     if not len(columns):
         return np.zeros(0, dtype=bool)
-    combos, inverse = _combinations([p.codes for p in parts] + given)
+    combos, inverse = combinations([p.codes for p in parts] + given)
     flags = np.zeros(len(combos), dtype=bool)
     for j, combo in enumerate(combos.tolist()):
         props = {
@@ -487,19 +519,25 @@ def _bad_attributes(
     return bad | _bad_provenance(columns, feature, check)
 
 
-def _points(places: FeatureColumns) -> dict[str, Any]:
-    """The valid points of places by id (the last of a repeated id), in the order of a check
-    of every feature."""
-    rows = (places.shaped & places.ok).nonzero()[0]
-    points: dict[str, Any] = {}
-    for fid, xy in zip(
-        [places.ids[i] for i in rows.tolist()], places.first[rows].tolist(), strict=True
-    ):
-        points[fid] = xy
-    return points
+def _point_rows(places: FeatureColumns) -> dict[str, int]:
+    """The row of each place with a valid point (the last of a repeated id), in the order a
+    check of every feature meets them."""
+    rows = (places.shaped & places.ok).nonzero()[0].tolist()
+    return dict(zip([places.ids[i] for i in rows], rows, strict=True))
 
 
-def _bad_ends(links: FeatureColumns, points: Mapping[str, Any]) -> tuple[Any, set[str]]:
+def _rows_of(values: list[Any], rows: Mapping[str, int]) -> Any:
+    """The place row each value names (-1: a text that names none, or not a text)."""
+    import numpy as np
+
+    if set(map(type, values)) == {str}:
+        return np.array(list(map(rows.get, values, itertools.repeat(-1))), dtype=np.int64)
+    return np.array([rows.get(v, -1) if isinstance(v, str) else -1 for v in values], dtype=np.int64)
+
+
+def _bad_ends(
+    links: FeatureColumns, places: FeatureColumns, rows: Mapping[str, int]
+) -> tuple[Any, set[str]]:
     """Links with an unknown or distant end, and the places links reach."""
     import numpy as np
 
@@ -509,21 +547,13 @@ def _bad_ends(links: FeatureColumns, points: Mapping[str, Any]) -> tuple[Any, se
     used: set[str] = set()
     for end, at in (("from", links.first), ("to", links.last)):
         factor = links.attr(end)
-        named = [v for v in factor.values if isinstance(v, str)]
-        used.update(named)
-        nowhere = (np.nan, np.nan)  # no valid point is NaN
-        xy = np.array(
-            [points.get(v, nowhere) if isinstance(v, str) else nowhere for v in factor.values]
-            if len(named) < len(factor.values)
-            else list(map(points.get, named, itertools.repeat(nowhere))),
-            dtype=float,
-        ).reshape(-1, 2)
         text = np.array([isinstance(v, str) for v in factor.values], dtype=bool)
-        unknown = text & np.isnan(xy[:, 0])
-        where = xy[factor.codes]
+        used.update(v for v, t in zip(factor.values, text.tolist(), strict=True) if t)
+        row = _rows_of(factor.values, rows)
+        xy = np.where((row >= 0)[:, None], places.first[np.maximum(row, 0)], np.nan)
         with np.errstate(invalid="ignore"):
-            far = haversine_rows(at, where) > ENDPOINT_TOLERANCE_KM * (1 - _SLACK)
-        bad |= unknown[factor.codes] | (far & links.ok)
+            far = haversine_rows(at, xy[factor.codes]) > ENDPOINT_TOLERANCE_KM * (1 - _SLACK)
+        bad |= (text & (row < 0))[factor.codes] | (far & links.ok)
     return bad, used
 
 
@@ -565,15 +595,16 @@ def screen(
     options: dict[str, Any] = {"draft": draft}
     check = _Checker(Report(), "", commodities, sources, **options)
     place_bad = _bad_attributes(places, "places", commodities, check) | ~places.ok
-    points = _points(places)
+    rows = _point_rows(places)
     link_bad = _bad_attributes(links, "links", commodities, check) | ~links.ok
-    ends, used = _bad_ends(links, points)
+    ends, used = _bad_ends(links, places, rows)
     link_bad |= ends | _bad_consistency(links)
-    if not points.keys().isdisjoint(links.ids):
-        link_bad |= np.array([fid in points for fid in links.ids], dtype=bool)
+    if not rows.keys().isdisjoint(links.ids):
+        link_bad |= np.array([fid in rows for fid in links.ids], dtype=bool)
     return Screened(
         places=(place_bad & places.shaped).nonzero()[0].tolist(),
         links=(link_bad & links.shaped).nonzero()[0].tolist(),
-        points=points,
+        point_rows=rows,
+        xy=places.first,
         used=used,
     )

@@ -1,7 +1,9 @@
-"""Read, write and validate networks: GeoJSON and GeoPackage files, and GeoDataFrames.
+"""Read, write and validate networks: GeoJSON, GeoPackage and GeoParquet files, GeoDataFrames.
 
-Reading GeoJSON needs only the standard library, so a route query starts fast; geopandas is
-imported only for GeoPackage files and GeoDataFrames.
+Reading GeoJSON needs only the standard library and numpy, so a route query starts fast;
+geopandas is imported only for tables (GeoPackage, GeoParquet) and GeoDataFrames. Features are
+validated over columns (:mod:`corridors.column_checks`); :func:`load_core` reads a network too
+big for a graph straight into the core's columns.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 
 from corridors.brief import brief
-from corridors.column_checks import JSON_TYPES
+from corridors.column_checks import JSON_TYPES, typed_value
 from corridors.exceptions import DataError, OutputError
 from corridors.inputs import check_input, read_csv_rows, read_input_text
 from corridors.network import build_graph, link_edges
@@ -31,12 +33,14 @@ if TYPE_CHECKING:
     import geopandas as gpd
 
     from corridors.column_checks import FeatureColumns
+    from corridors.core.from_frames import CoreNetwork
 
 __all__ = [
     "TEMP_TAG",
     "atomic_folder",
     "atomic_path",
     "check_output",
+    "load_core",
     "load_network",
     "network_features",
     "network_from_gdfs",
@@ -133,23 +137,6 @@ def _is_finite_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and abs(value) < 1e300
 
 
-def _typed(value: Any, kind: str) -> Any:
-    """A valid value in the Python type its schema type names (whole floats stay floats)."""
-    if value is None:
-        return None
-    if kind == "float":
-        return float(value)
-    if kind == "per_commodity":
-        if isinstance(value, dict):
-            return {k: float(v) for k, v in value.items()}
-        return float(value)
-    if kind == "int":
-        return int(value)
-    if kind == "list[int]":
-        return [int(v) for v in value]
-    return value
-
-
 def _typed_features(features: list[Any], feature: str) -> list[Any]:
     """Validated features with every attribute in its schema type, so that a network reads
     the same from GeoJSON (``6``), GeoPackage (``6.0``) and GeoDataFrames."""
@@ -157,7 +144,8 @@ def _typed_features(features: list[Any], feature: str) -> list[Any]:
     out = []
     for f in features:
         props = {
-            k: _typed(v, attrs[k].type) if k in attrs else v for k, v in f["properties"].items()
+            k: typed_value(v, attrs[k].type) if k in attrs else v
+            for k, v in f["properties"].items()
         }
         out.append({**f, "properties": props})
     return out
@@ -346,6 +334,38 @@ def read_network(
         sources=table,
         files={"places": str(places), "links": str(links)},
     )
+
+
+def load_core(
+    places: str | os.PathLike[str],
+    links: str | os.PathLike[str],
+    *,
+    sources: str | os.PathLike[str] | None = None,
+    draft: bool = False,
+) -> CoreNetwork:
+    """Read and validate places and links straight into the core's columns, with no graph.
+
+    For networks too big for a networkx graph: GeoParquet (or GeoPackage, GeoJSON) files are
+    read and checked as :func:`read_network` reads and checks them, and held as the arrays
+    every solver shares (:class:`~corridors.core.from_frames.CoreNetwork`);
+    :func:`~corridors.core.from_frames.core_route` finds routes on it.
+
+    Raises
+    ------
+    DataError
+        As :func:`read_network`.
+    """
+    from corridors.core.from_frames import CoreNetwork, frame_tables
+
+    places, links = Path(places), Path(links)
+    place_columns, link_columns, _, report = _load(
+        places, links, _sources_beside(links, sources), draft=draft
+    )
+    if not report.ok:
+        raise DataError(f"{len(report.errors)} error(s) in the network:\n{report.summary()}")
+    name = place_columns.attr("name")
+    names = dict(zip(place_columns.ids, (name.values[c] for c in name.codes.tolist()), strict=True))
+    return CoreNetwork(frame_tables(place_columns, link_columns), names)
 
 
 def load_network() -> nx.MultiDiGraph:

@@ -403,9 +403,10 @@ def validate_columns(
     for i in found.places:
         _check_place(pcheck, places.ids[i], places.row(i))
     _id_issues(lcheck, links)
+    points = found.points() if found.links else {}
     for i in found.links:
-        _check_link(lcheck, links.ids[i], links.row(i), found.points)
-    for fid in sorted(set(found.points) - found.used):
+        _check_link(lcheck, links.ids[i], links.row(i), points)
+    for fid in sorted(set(found.point_rows) - found.used):
         pcheck.warn(fid, "", "no link reaches this place")
     return report
 

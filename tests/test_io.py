@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 import corridors
 from corridors import CorridorsError, DataError
-from corridors.io import TEMP_TAG
+from corridors.io import TEMP_TAG, read_geojson_features
 from tests import tiny
 
 
@@ -297,3 +297,42 @@ def test_network_from_gdfs_reads_geopackages_read_by_geopandas(
         sources=corridors.io.read_sources(tmp_path / "sources.csv"),
     )
     assert _attributes(G) == _attributes(bundled)
+
+
+def test_only_the_features_the_column_screen_cannot_clear_are_checked_one_by_one() -> None:
+    from corridors.column_checks import feature_columns, screen
+    from corridors.reference import commodities
+    from corridors.validation import validate_features
+
+    geodata = Path(corridors.__file__).parent.parent / "geodata"
+    places = read_geojson_features(geodata / "places.geojson")
+    links = read_geojson_features(geodata / "links.geojson")
+    known = {s for f in places + links for ids in f["properties"]["sources"].values() for s in ids}
+
+    def suspects() -> tuple[list[str], list[str]]:
+        found = screen(
+            feature_columns(places, "places"),
+            feature_columns(links, "links"),
+            commodities=set(commodities()),
+            sources=known,
+            draft=False,
+        )
+        ids = [
+            [f[i]["properties"]["id"] for i in rows]
+            for f, rows in ((places, found.places), (links, found.links))
+        ]
+        return ids[0], ids[1]
+
+    clean_places, clean_links = suspects()  # those with warnings: a length off its line
+    p = next(i for i, f in enumerate(places) if f["properties"]["id"] not in clean_places)
+    a, b = [i for i, f in enumerate(links) if f["properties"]["id"] not in clean_links][:2]
+    places[p]["properties"]["kind"] = "harbour"
+    links[a]["properties"]["to"] = "port:nowhere"
+    links[b]["geometry"]["coordinates"] = [[0.0, 0.0]]
+    bad_places, bad_links = suspects()
+    assert set(bad_places) - set(clean_places) == {places[p]["properties"]["id"]}
+    assert set(bad_links) - set(clean_links) == {links[i]["properties"]["id"] for i in (a, b)}
+    report = validate_features(places, links, commodities=commodities(), sources=known)
+    flagged = {(i.file, i.feature) for i in report.errors + report.warnings}
+    assert flagged >= {("links", fid) for fid in clean_links}  # each has a warning
+    assert len(clean_links) < len(links) // 4  # the rest are cleared over columns

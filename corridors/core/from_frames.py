@@ -1,0 +1,292 @@
+"""The core's columns straight from validated feature columns, without a networkx graph.
+
+:func:`frame_tables` builds the :class:`~corridors.core.tables.Tables` that
+:func:`corridors.core.tables.tables` reads from a graph, from the
+:class:`~corridors.column_checks.FeatureColumns` of a places and a links file, with numpy:
+every attribute is typed once per distinct value (as :func:`corridors.read_network` types it),
+and the few figures the core reads from a place's or link's attributes go into small mappings
+shared by all the places (links) that have the same figures. A :class:`CoreNetwork` holds those
+tables and compiles them per commodity, year and avoid set (:meth:`CoreNetwork.compile`), to
+the same :class:`~corridors.core.CompiledNetwork` that :func:`~corridors.core.compile_network`
+makes of the graph; :func:`core_route` finds the best route on it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from corridors.avoid import Avoid
+from corridors.column_checks import ABSENT, Factor, FeatureColumns, combinations, typed_value
+from corridors.core.build import build_edges
+from corridors.core.compiled import CompiledNetwork, _assemble  # the one assembler of arrays
+from corridors.core.criteria import Criterion
+from corridors.core.tables import Tables
+from corridors.exceptions import DataError, NoRouteError, UnknownPlaceError
+from corridors.reference import commodities
+from corridors.schema import schema
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+__all__ = ["CoreNetwork", "CoreRoute", "core_route", "frame_tables"]
+
+#: Attributes of a place and of a link that the core reads from its mapping of attributes.
+PLACE_FIGURES = (
+    "handling_h",
+    "handling_usd_per_t",
+    "gauge_change_h",
+    "gauge_change_usd_per_t",
+    "capacity_tpy",
+    "capacity_by_year",
+    "sources",
+)
+LINK_FIGURES = ("capacity_tpy", "capacity_by_year", "sources", "corridors")
+
+
+def _typed(columns: FeatureColumns, name: str, feature: str) -> Factor:
+    """An attribute with each distinct value typed (``ABSENT`` kept)."""
+    factor = columns.attr(name)
+    kind = schema(feature)[name].type
+    values = [v if v is ABSENT else typed_value(v, kind) for v in factor.values]
+    return Factor(factor.codes, values)
+
+
+def _objects(factor: Factor, default: Any, rows: Any = None) -> npt.NDArray[np.object_]:
+    """The values of an attribute as an object array (``default`` where absent)."""
+    import numpy as np
+
+    table = np.empty(len(factor.values), dtype=object)
+    table[:] = [default if v is ABSENT else v for v in factor.values]
+    codes = factor.codes if rows is None else factor.codes[rows]
+    out: npt.NDArray[np.object_] = table[codes]
+    return out
+
+
+def _floats(factor: Factor, rows: Any = None) -> npt.NDArray[np.float64]:
+    """The values of a numeric attribute as floats (NaN where absent)."""
+    import numpy as np
+
+    table = np.array([np.nan if v is ABSENT else float(v) for v in factor.values], dtype=float)
+    return table[factor.codes if rows is None else factor.codes[rows]]
+
+
+def _shared_mappings(
+    columns: FeatureColumns, names: tuple[str, ...], feature: str, rows: Any
+) -> npt.NDArray[np.object_]:
+    """Per row, a mapping of those attributes it has; one object per distinct combination."""
+    import numpy as np
+
+    factors = [
+        _typed(columns, n, feature) if n in schema(feature) else columns.attr(n) for n in names
+    ]
+    combos, code = combinations([f.codes for f in factors])
+    table = np.empty(len(combos), dtype=object)
+    table[:] = [
+        {
+            n: f.values[c]
+            for n, f, c in zip(names, factors, combo, strict=True)
+            if f.values[c] is not ABSENT
+        }
+        for combo in combos.tolist()
+    ]
+    out: npt.NDArray[np.object_] = table[code[rows]]
+    return out
+
+
+def _sorted_codes(codes: Any, names: list[str]) -> tuple[npt.NDArray[np.int64], tuple[str, ...]]:
+    """Codes into distinct ``names`` renumbered into the sorted names (as ``np.unique``)."""
+    import numpy as np
+
+    order = sorted(range(len(names)), key=names.__getitem__)
+    remap = np.empty(len(names), dtype=np.int64)
+    remap[order] = np.arange(len(names))
+    return remap[codes], tuple(names[i] for i in order)
+
+
+def _layers(links: FeatureColumns) -> tuple[Any, list[str]]:
+    """The layer of each link (``rail:<gauge>`` or the mode) as codes into layer names."""
+    import numpy as np
+
+    from corridors.column_checks import combinations
+
+    mode, gauge = links.attr("mode"), _typed(links, "gauge_mm", "links")
+    combos, code = combinations([mode.codes, gauge.codes])
+    layers = [
+        f"rail:{gauge.values[g]}" if mode.values[m] == "rail" else mode.values[m]
+        for m, g in combos.tolist()
+    ]
+    distinct = sorted(set(layers))
+    at = {name: i for i, name in enumerate(distinct)}
+    return np.array([at[n] for n in layers], dtype=np.int64)[code], distinct
+
+
+def _place_columns(places: FeatureColumns) -> dict[str, Any]:
+    """The place fields of :class:`Tables`, sorted by place id."""
+    import numpy as np
+
+    ids = np.array(places.ids, dtype=object)
+    order = np.argsort(ids, kind="stable")
+    border = [
+        np.nan_to_num(_floats(_typed(places, n, "places"), order))
+        for n in ("border_h", "border_usd_per_t")
+    ]
+    place_ids = tuple(ids[order].tolist())
+    return {
+        "place_ids": place_ids,
+        "place_index": dict(zip(place_ids, range(len(place_ids)), strict=True)),
+        "place_country": tuple(_objects(places.attr("country"), None, order).tolist()),
+        "place_kind": tuple(_objects(places.attr("kind"), None, order).tolist()),
+        "place_status": tuple(_objects(places.attr("status"), "operational", order).tolist()),
+        "place_open": _floats(places.attr("open_year"), order),
+        "place_close": _floats(places.attr("close_year"), order),
+        "border_h": border[0],
+        "border_usd_per_t": border[1],
+        "place_raw": tuple(_shared_mappings(places, PLACE_FIGURES, "places", order).tolist()),
+    }
+
+
+def _directed(links: FeatureColumns, index: dict[str, int]) -> tuple[Any, ...]:
+    """Link row, tail and head place of each directed edge, sorted by link id then tail,
+    and the rank of each link's id."""
+    import numpy as np
+
+    def place(end: str) -> npt.NDArray[np.int64]:
+        factor = links.attr(end)
+        return np.array(list(map(index.__getitem__, factor.values)), dtype=np.int64)[factor.codes]
+
+    start, end = place("from"), place("to")
+    oneway = _objects(links.attr("oneway"), False).astype(bool)
+    back = np.flatnonzero(~oneway)
+    row = np.concatenate([np.arange(len(links)), back])
+    tail = np.concatenate([start, end[back]])
+    head = np.concatenate([end, start[back]])
+    rank = np.empty(len(links), dtype=np.int64)
+    rank[np.argsort(np.array(links.ids, dtype=object), kind="stable")] = np.arange(len(links))
+    order = np.lexsort((tail, rank[row]))
+    return row[order], tail[order], head[order], rank
+
+
+def _link_columns(links: FeatureColumns, index: dict[str, int]) -> dict[str, Any]:
+    """The edge fields of :class:`Tables`: one entry per directed edge."""
+    import numpy as np
+
+    row, tail, head, rank = _directed(links, index)
+    key_names = tuple(sorted(links.ids))
+    key = rank[row]
+    figure = {
+        n: _floats(_typed(links, n, "links"), row)
+        for n in ("length_km", "time_h", "speed_kmh", "wait_h", "co2_g_per_tkm")
+    }
+    mode = links.attr("mode")
+    layer, layer_names = _layers(links)
+    out: dict[str, Any] = {
+        "tail": tail,
+        "head": head,
+        "key": key.astype(np.int64),
+        "key_names": key_names,
+    }
+    out["mode"], out["mode_names"] = _sorted_codes(mode.codes[row], mode.values)
+    out["layer"], out["layer_names"] = _sorted_codes(layer[row], layer_names)
+    out.update(
+        length_km=figure["length_km"],
+        time_h=figure["time_h"],
+        co2_g_per_tkm=figure["co2_g_per_tkm"],
+    )
+    out["speed_kmh"] = np.where(figure["speed_kmh"] == 0, np.nan, figure["speed_kmh"])
+    out["wait_h"] = np.nan_to_num(figure["wait_h"])
+    out["link_status"] = _objects(links.attr("status"), "operational", row)
+    out["link_open"] = _floats(links.attr("open_year"), row)
+    out["link_close"] = _floats(links.attr("close_year"), row)
+    out["commodities"] = _objects(links.attr("commodities"), (), row)
+    out["cost_usd_per_t"] = _objects(_typed(links, "cost_usd_per_t", "links"), None, row)
+    out["link_raw"] = _shared_mappings(links, LINK_FIGURES, "links", row)
+    return out
+
+
+def frame_tables(places: FeatureColumns, links: FeatureColumns) -> Tables:
+    """The core's :class:`Tables` of validated place and link columns (see the module)."""
+    columns = _place_columns(places)
+    return Tables(**columns, **_link_columns(links, columns["place_index"]))
+
+
+@dataclass(frozen=True, eq=False)
+class CoreNetwork:
+    """A network held only in the core's columns; ``names`` maps a place id to its name."""
+
+    tables: Tables
+    names: dict[str, str]
+    cache: dict[Any, CompiledNetwork] = field(default_factory=dict, repr=False)
+
+    def compile(
+        self, *, commodity: str = "container", year: int | None = None, avoid: Avoid | None = None
+    ) -> CompiledNetwork:
+        """The compiled network of a commodity, year and avoid set (cached), as
+        :func:`~corridors.core.compile_network` gives it for the graph of the same files."""
+        if commodity not in commodities():
+            known = ", ".join(sorted(commodities()))
+            raise DataError(f"unknown commodity '{commodity}'; expected one of {known}")
+        avoid = avoid or Avoid()
+        key = (commodity, year, avoid)
+        if key not in self.cache:
+            self.cache[key] = _assemble(
+                build_edges(self.tables, commodity, year, avoid), commodity, year, avoid
+            )
+        return self.cache[key]
+
+
+@dataclass(frozen=True)
+class CoreRoute:
+    """The best route on a :class:`CoreNetwork`: its links in order and its totals."""
+
+    origin: str
+    destination: str
+    links: tuple[str, ...]
+    length_km: float
+    time_h: float
+    cost_usd_per_t: float
+    co2_kg_per_t: float
+
+
+def core_route(
+    network: CoreNetwork,
+    origin: str,
+    destination: str,
+    *,
+    commodity: str = "container",
+    by: Criterion = "time",
+    year: int | None = None,
+    avoid: Avoid | None = None,
+) -> CoreRoute:
+    """The best route between two place ids, found as :func:`corridors.route` finds its
+    first route (the same path, the same totals), on the core's columns alone.
+
+    Raises
+    ------
+    UnknownPlaceError
+        An end is not a place id of the network.
+    NoRouteError
+        No route exists under the given conditions.
+    """
+    from corridors.core.compiled import LINK
+    from corridors.routing import _Search
+
+    for place in (origin, destination):
+        if place not in network.names:
+            raise UnknownPlaceError(f"unknown place id '{place}'")
+    net = network.compile(commodity=commodity, year=year, avoid=avoid)
+    search = _Search(None, net, by, [origin], [destination])  # no graph: no Route built
+    path = search.path() if search.source and search.target else None
+    if path is None:
+        raise NoRouteError(f"no route from '{origin}' to '{destination}' for {commodity}")
+    links = tuple(net.link_ids[int(net.link[e])] for e in path if net.kind[e] == LINK)
+    return CoreRoute(
+        origin,
+        destination,
+        links,
+        length_km=float(sum(net.length_km[e] for e in path)),
+        time_h=float(sum(net.time_h[e] + net.border_h[e] for e in path)),
+        cost_usd_per_t=float(sum(net.cost_usd_per_t[e] + net.border_usd_per_t[e] for e in path)),
+        co2_kg_per_t=float(sum(net.co2_kg_per_t[e] for e in path)),
+    )
