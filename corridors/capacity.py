@@ -428,8 +428,11 @@ class FlowProblem:
         if self.source is None or self.sink is None:
             return 0.0, [], set()
         keep = self.cap > 0 if drop is None else (self.cap > 0) & ~drop
-        tail, head, cap = self.tail[keep], self.head[keep], self.cap[keep]
-        kept = np.flatnonzero(keep)
+        if keep.all():  # no copies
+            tail, head, cap, kept = self.tail, self.head, self.cap, np.arange(len(keep))
+        else:
+            tail, head, cap = self.tail[keep], self.head[keep], self.cap[keep]
+            kept = np.flatnonzero(keep)
         path = self._unbounded_path(tail, head, cap, kept)
         if path is not None:
             if carriers or flows:

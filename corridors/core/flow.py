@@ -253,7 +253,51 @@ def _scipy_flow(
     n: int, tail: Any, head: Any, units: Any, source: int, sink: int, *, flows: bool = True
 ) -> tuple[Any, Any]:
     """Flow per edge (None unless ``flows``) and the nodes the residual network reaches from
-    the source."""
+    the source.
+
+    Nodes that no edge enters, or that no edge leaves (the source and sink nodes of the places
+    that are not terminals, say), carry nothing: SciPy solves the network without them,
+    numbered in the same order, so it searches the same edges in the same order and finds
+    the same flow. A node that only receives is reached through any edge from a reached node.
+    """
+    import numpy as np
+
+    live = (np.bincount(tail, minlength=n) > 0) & (np.bincount(head, minlength=n) > 0)
+    live[[source, sink]] = True
+    kept = live[tail] & live[head]
+    if kept.all():
+        return _dinic(n, tail, head, units, source, sink, flows=flows)
+    number = np.cumsum(live) - 1
+    flow, reached = _dinic(
+        int(number[-1]) + 1,
+        number[tail[kept]],
+        number[head[kept]],
+        np.asarray(units)[kept],
+        int(number[source]),
+        int(number[sink]),
+        flows=flows,
+    )
+    reachable = np.zeros(n, dtype=bool)
+    reachable[live] = reached
+    into = ~kept & reachable[tail] & (np.asarray(units) > 0)
+    reachable[head[into]] = True
+    if flow is not None:
+        flow = _spread(flow, kept)
+    return flow, reachable
+
+
+def _spread(values: npt.NDArray[np.float64], where: npt.NDArray[np.bool_]) -> Any:
+    import numpy as np
+
+    out = np.zeros(len(where))
+    out[where] = values
+    return out
+
+
+def _dinic(
+    n: int, tail: Any, head: Any, units: Any, source: int, sink: int, *, flows: bool = True
+) -> tuple[Any, Any]:
+    """:func:`_scipy_flow` on all the nodes (SciPy's Dinic)."""
     import numpy as np
     from scipy.sparse.csgraph import breadth_first_order, maximum_flow
 
