@@ -58,6 +58,7 @@ __all__ = [
     "Throughput",
     "flow_network",
     "handled_edges",
+    "least_cost_paths",
     "max_throughput",
     "resolve_places",
     "solve_max_flow",
@@ -303,7 +304,56 @@ def max_throughput(
     net = compile_network(G, commodity=commodity, year=year, avoid=avoid)
     problem = FlowProblem(flow_arrays(net, o, d))
     value, cut, _ = problem.solve(carriers=False, flows=True)
-    return Throughput(o, d, commodity, year, value, cut, problem.paths(G))
+    if math.isfinite(value) and value > 0:
+        paths = least_cost_paths(G, o, d, value, commodity=commodity, year=year, avoid=avoid)
+    else:
+        paths = problem.paths(G)
+    return Throughput(o, d, commodity, year, value, cut, paths)
+
+
+def least_cost_paths(
+    G: nx.MultiDiGraph,
+    origins: list[str],
+    destinations: list[str],
+    tonnes: float,
+    *,
+    commodity: str,
+    year: int | None,
+    avoid: Avoid | None,
+) -> list[FlowPath]:
+    """``tonnes`` a year from any of ``origins`` to any of ``destinations`` sent at least cost
+    within every capacity (the assignment programme), as paths, most tonnes first.
+
+    A maximum flow is one of many ways to move that much; this is the one a forwarder would
+    choose, so it leaves out detours that a maximum flow is free to take.
+    """
+    import pandas as pd
+
+    from corridors.assignment import assign
+
+    table = pd.DataFrame(
+        {
+            "origin": [origins[0]],
+            "destination": [destinations[0]],
+            "commodity": [commodity],
+            "tonnes_per_year": [tonnes],
+            "origin_places": [tuple(origins)],
+            "destination_places": [tuple(destinations)],
+        }
+    )
+    routes = assign(G, table, year=year, avoid=avoid, by="cost").routes
+    paths = [
+        FlowPath(
+            float(r["tonnes_tpy"]),
+            tuple(r["places"].split(" > ")),
+            tuple(r["links"].split()),
+            r["cost_usd_per_t"],
+            r["time_h"],
+            tuple(r["unknown_capacity"].split()),
+        )
+        for r in routes.to_dict(orient="records")
+    ]
+    return sorted(paths, key=lambda p: -p.tonnes_tpy)
 
 
 class FlowProblem:

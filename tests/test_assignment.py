@@ -379,3 +379,18 @@ def test_demand_to_istanbul_arrives_where_a_forwarder_would(bundled) -> None:
     assert ends["port:aktau"].split(" > ")[-1] == "port:ambarli"  # by sea from Poti
     assert not any("port:constanta" in p for p in result.routes["places"])
     assert result.pairs["destination"].tolist() == ["Istanbul", "Istanbul"]
+
+
+def test_a_demand_of_billions_of_tonnes_is_solved(tiny_graph) -> None:
+    # 1.3 Mt/yr get through (0.8 by sea, 0.5 through G); the rest of 3e9 t is unserved
+    table = pd.DataFrame(
+        {
+            "origin": ["station:a"],
+            "destination": ["station:d"],
+            "commodity": ["container"],
+            "tonnes_per_year": [3e9],
+        }
+    )
+    result = assign(tiny_graph, table)
+    assert result.unserved_tpy == pytest.approx(3e9 - 1_300_000)
+    assert result.total_cost_usd == pytest.approx(800_000 * 28 + 500_000 * 50)

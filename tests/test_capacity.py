@@ -275,3 +275,21 @@ def test_flows_beyond_32_bits_are_exact(tmp_path) -> None:
 def test_fractions_of_a_tonne_are_exact(tmp_path) -> None:
     G = _tiny_with(tmp_path, sea_b_c=0.5, border_g=0.25)
     assert max_throughput(G, "station:a", "station:d").throughput_tpy == 0.75
+
+
+def test_the_flow_is_shown_as_sent_at_least_cost(tmp_path) -> None:
+    # D takes 1 Mt/yr: the sea route ($28/t, up to 0.8 Mt) fills first, the land route
+    # through G ($50/t, up to 0.5 Mt) takes the remaining 0.2 Mt; any other split of the
+    # same maximum flow costs more.
+    places, links = tiny.modified("place", "station:d", capacity_tpy=1_000_000)
+    G = build_graph(places, links)
+    result = max_throughput(G, "station:a", "station:d")
+    assert result.throughput_tpy == pytest.approx(1_000_000)
+    assert [(p.places, p.tonnes_tpy, p.cost_usd_per_t) for p in result.paths] == [
+        (("station:a", "port:b", "port:c", "station:d"), pytest.approx(800_000), pytest.approx(28)),
+        (
+            ("station:a", "border:g", "port:c", "station:d"),
+            pytest.approx(200_000),
+            pytest.approx(50),
+        ),
+    ]

@@ -18,6 +18,7 @@ exceeds cannot bind at the optimum, so its price is 0, and the master stays smal
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -112,13 +113,18 @@ class _Master:
         from highspy import _core  # the bindings, without highspy.Highs's banner
 
         self.capacity, self.tonnes, self.fixed = capacity, tonnes, fixed
+        # HiGHS works in units of `unit` tonnes, so that demands are of order 1,000 whatever
+        # their size (costs stay per tonne, so the duals are unchanged)
+        biggest = float(tonnes.max()) if len(tonnes) else 1.0
+        self.unit = max(1.0, 10.0 ** math.floor(math.log10(max(biggest, 1.0))) / 1e3)
         self.highs = h = _core._Highs()
         h.setOptionValue("output_flag", False)
         n = len(tonnes)
         none = np.zeros(0, dtype=np.int32)
-        h.addCols(n, np.full(n, penalty), np.where(fixed, tonnes, 0.0), tonnes, 0, none, none, [])
+        scaled = tonnes / self.unit
+        h.addCols(n, np.full(n, penalty), np.where(fixed, scaled, 0.0), scaled, 0, none, none, [])
         span = np.arange(n, dtype=np.int32)
-        h.addRows(n, tonnes, tonnes, n, span, span, np.ones(n))
+        h.addRows(n, scaled, scaled, n, span, span, np.ones(n))
         self.row_of = np.full(len(capacity), -1, dtype=np.int64)
         self.n_rows = n
         self.demand: list[int] = []
@@ -178,7 +184,7 @@ class _Master:
         self.highs.addRows(
             len(new),
             np.full(len(new), -np.inf),
-            self.capacity[new],
+            self.capacity[new] / self.unit,
             int(keep.sum()),
             starts.astype(np.int32),
             (cols[keep][order] + n_dem).astype(np.int32),
@@ -205,7 +211,7 @@ class _Master:
                 f"the assignment programme was not solved: {h.modelStatusToString(status)}"
             )
         solution = h.getSolution()
-        x = np.asarray(solution.col_value, dtype=float)
+        x = np.asarray(solution.col_value, dtype=float) * self.unit
         duals = np.asarray(solution.row_dual, dtype=float)
         n = len(self.tonnes)
         prices = np.zeros(len(self.capacity))
