@@ -4,8 +4,10 @@ Run: ``python examples/middle_corridor_criticality.py``
 
 Container pairs from the Chinese border and Kazakhstan to the Black Sea, Türkiye and Europe, on
 the network operational now without Russia and Iran (the Northern and southern rivals) and the
-sea route round Suez: what is left is the Middle Corridor. Each link is removed in turn; links are
-ranked by the pairs they cut off, then the throughput lost, then the cost and time added.
+sea route round Suez: what is left is the Middle Corridor. Each link and place is removed in turn
+and ranked as :func:`corridors.criticality.rank_elements` ranks them: the share of each pair's
+throughput lost, then the pairs cut off, the pairs whose flow fills it, the tonnes lost and the
+time added. The links and stations of one line share a rank.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ PAIRS = [
 def main() -> dict[str, Any]:
     G = load_network()
     result = criticality(G, PAIRS, commodity="container", by="time", avoid=MIDDLE_CORRIDOR)
-    print(f"{len(PAIRS)} pairs, {len(result.table)} links; the ten most critical:")
+    print(f"{len(PAIRS)} pairs, {len(result.table)} links and places; the ten most critical:")
     for r in result.table.head(10).itertuples(index=False):
         print(
             f"{r.rank:3} {r.id:32} cuts {r.pairs_cut} pair(s), loses "
