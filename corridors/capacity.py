@@ -265,6 +265,7 @@ def max_throughput(
     commodity: str = "container",
     year: int | None = None,
     avoid: Avoid | None = None,
+    paths: bool = True,
 ) -> Throughput:
     """The most tonnes a year of ``commodity`` that can go from ``origins`` to ``destinations``.
 
@@ -277,12 +278,17 @@ def max_throughput(
         or one comma-separated string. The two sets must not overlap.
     commodity, year, avoid
         As for :func:`~corridors.route`.
+    paths
+        Also say where the flow goes: the maximum flow sent at least cost, as paths
+        (:func:`least_cost_paths`; one unbounded path when unbounded). False leaves
+        ``paths`` empty and saves solving the assignment programme.
 
     Returns
     -------
     Throughput
         ``throughput_tpy`` (``inf`` when unbounded), the ``bottleneck``: the links (one
-        direction each) and places of a minimum cut with their capacities, largest first.
+        direction each) and places of a minimum cut with their capacities, largest first,
+        and the ``paths``.
 
     Raises
     ------
@@ -303,12 +309,14 @@ def max_throughput(
     _check_sets(o, d)
     net = compile_network(G, commodity=commodity, year=year, avoid=avoid)
     problem = FlowProblem(flow_arrays(net, o, d))
-    value, cut, _ = problem.solve(carriers=False, flows=True)
+    value, cut, _ = problem.solve(carriers=False, flows=paths)
+    if not paths:
+        return Throughput(o, d, commodity, year, value, cut)
     if math.isfinite(value) and value > 0:
-        paths = least_cost_paths(G, o, d, value, commodity=commodity, year=year, avoid=avoid)
+        sent = least_cost_paths(G, o, d, value, commodity=commodity, year=year, avoid=avoid)
     else:
-        paths = problem.paths(G)
-    return Throughput(o, d, commodity, year, value, cut, paths)
+        sent = problem.paths(G)
+    return Throughput(o, d, commodity, year, value, cut, sent)
 
 
 def least_cost_paths(

@@ -164,7 +164,12 @@ def _throughput_rows(run: _Run, job: ThroughputJob) -> list[Row]:
     from corridors.capacity import max_throughput
 
     result = max_throughput(
-        run.graph, job.origins, job.destinations, commodity=job.commodity, year=run.year
+        run.graph,
+        job.origins,
+        job.destinations,
+        commodity=job.commodity,
+        year=run.year,
+        paths=False,
     )
     cut = "; ".join(f"{c.id} ({c.capacity_tpy:,.0f})" for c in result.bottleneck)
     value = float(result.throughput_tpy)

@@ -251,7 +251,9 @@ def _throughput_rows(
 ) -> list[tuple]:
     from corridors.capacity import max_throughput
 
-    result = max_throughput(H, job.origins, job.destinations, commodity=job.commodity, year=year)
+    result = max_throughput(
+        H, job.origins, job.destinations, commodity=job.commodity, year=year, paths=False
+    )
     cut = "; ".join(c.id for c in result.bottleneck)
     return [
         (draw, "throughput_tpy", job.label, job.commodity, float(result.throughput_tpy), ""),
