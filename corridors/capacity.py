@@ -385,7 +385,7 @@ class FlowProblem:
 
         n = len(self.nodes)
         unbounded = np.isinf(cap)
-        ones = np.ones(int(unbounded.sum()), dtype=np.int8)
+        ones = np.ones(int(unbounded.sum()))  # float64: what scipy would convert to
         _, pred = breadth_first_order(csr(n, tail[unbounded], head[unbounded], ones), self.source)
         sink, source = int(self.sink), int(self.source)  # type: ignore[arg-type]
         if pred[sink] < 0:

@@ -304,7 +304,7 @@ def _dinic(
     C = csr(n, tail, head, np.asarray(units, dtype=np.int32))
     flow = maximum_flow(C, source, sink).flow
     residual = (C - flow).tocsr()
-    residual.data = (residual.data > 0).astype(np.int8)
+    residual.data = (residual.data > 0).astype(float)  # float64: what scipy would convert to
     residual.eliminate_zeros()
     reachable = np.zeros(n, dtype=bool)
     reachable[breadth_first_order(residual, source, return_predecessors=False)] = True
