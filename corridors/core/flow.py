@@ -288,6 +288,7 @@ def _scipy_flow(
 
 
 def _spread(values: npt.NDArray[np.float64], where: npt.NDArray[np.bool_]) -> Any:
+    """``values`` at the True places of ``where``, zeros elsewhere."""
     import numpy as np
 
     out = np.zeros(len(where))
