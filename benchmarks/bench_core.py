@@ -12,9 +12,12 @@ run in turn; medians.
 * k = 5 at ``--k-side`` (10k) and at ``--route-side`` (``--k-runs`` runs): ``route(k=5)``
   against Yen's algorithm on scipy Dijkstra, barring edges and nodes by setting their
   weights to ``inf`` in a copy of the matrix's data (target <= 2x);
-* max throughput at ``--route-side``: ``max_throughput()`` on the compiled network against
-  :func:`scipy.sparse.csgraph.maximum_flow` on the same flow network as a ready integer matrix
-  (target <= 2x);
+* max throughput at ``--route-side``: ``max_throughput()`` on the compiled network (joining
+  the terminals, the check for an unbounded path, the maximum flow, the minimum cut and the
+  widest-first paths of the flow) against :func:`scipy.sparse.csgraph.maximum_flow` alone on
+  the same flow network as :func:`~corridors.core.flow.flow_arrays` builds it (every place's
+  source and sink nodes included; the solver leaves out those that carry nothing) as a ready
+  integer matrix (target <= 2x);
 * criticality at ``--k-side``: 200 links x 20 pairs, routes only, against the loop that reroutes
   with scipy only the pairs whose best path uses the link (target <= 3x).
 

@@ -42,7 +42,14 @@ import networkx as nx
 
 from corridors.avoid import Avoid
 from corridors.core import DST, SRC, compile_network
-from corridors.core.flow import SINK, SOURCE, FlowArrays, csr, flow_arrays, max_flow
+from corridors.core.flow import (
+    SINK,
+    SOURCE,
+    FlowArrays,
+    flow_arrays,
+    max_flow,
+    unbounded_reach,
+)
 from corridors.decompose import FlowPath, cut_network_paths
 from corridors.exceptions import DataError, UnknownPlaceError
 from corridors.lookup import find_places
@@ -436,18 +443,10 @@ class FlowProblem:
             mask = nodes[self.tail] | nodes[self.head]
         return mask
 
-    def _unbounded_path(self, tail: Any, head: Any, cap: Any, kept: Any) -> list[int] | None:
-        """The edges of a path of unbounded edges from source to sink, or None."""
-        import numpy as np
-        from scipy.sparse.csgraph import breadth_first_order
-
-        n = len(self.nodes)
-        unbounded = np.isinf(cap)
-        ones = np.ones(int(unbounded.sum()), dtype=np.int8)
-        _, pred = breadth_first_order(csr(n, tail[unbounded], head[unbounded], ones), self.source)
+    def _unbounded_path(self, tail: Any, head: Any, cap: Any, kept: Any) -> list[int]:
+        """The edges of a path of unbounded edges from source to sink (there is one)."""
         sink, source = int(self.sink), int(self.source)  # type: ignore[arg-type]
-        if pred[sink] < 0:
-            return None
+        pred = unbounded_reach(len(self.nodes), tail, head, cap, source)
         edge_of = {(int(a), int(b)): int(i) for a, b, i in zip(tail, head, kept, strict=True)}
         path: list[int] = []
         node = sink
@@ -491,15 +490,16 @@ class FlowProblem:
         else:
             tail, head, cap = self.tail[keep], self.head[keep], self.cap[keep]
             kept = np.flatnonzero(keep)
-        path = self._unbounded_path(tail, head, cap, kept)
-        if path is not None:
+        solved = max_flow(
+            len(self.nodes), tail, head, cap, self.source, self.sink, flows=carriers or flows
+        )
+        if solved is None:
+            path = self._unbounded_path(tail, head, cap, kept)
             if carriers or flows:
                 self.flow_tpy = np.zeros(len(self.cap))
                 self.flow_tpy[path] = math.inf
             return math.inf, [], self._elements_of(path)
-        flow, reachable = max_flow(
-            len(self.nodes), tail, head, cap, self.source, self.sink, flows=carriers or flows
-        )
+        flow, reachable = solved
         if flow is not None:
             self.flow_tpy = np.zeros(len(self.cap))
             self.flow_tpy[kept] = flow

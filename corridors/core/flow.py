@@ -37,6 +37,7 @@ __all__ = [
     "flow_arrays",
     "joined",
     "max_flow",
+    "unbounded_reach",
 ]
 
 SOURCE, SINK = ("", "source"), ("", "sink")
@@ -287,6 +288,7 @@ def _scipy_flow(
 
 
 def _spread(values: npt.NDArray[np.float64], where: npt.NDArray[np.bool_]) -> Any:
+    """``values`` at the True places of ``where``, zeros elsewhere."""
     import numpy as np
 
     out = np.zeros(len(where))
@@ -304,7 +306,7 @@ def _dinic(
     C = csr(n, tail, head, np.asarray(units, dtype=np.int32))
     flow = maximum_flow(C, source, sink).flow
     residual = (C - flow).tocsr()
-    residual.data = (residual.data > 0).astype(np.int8)
+    residual.data = (residual.data > 0).astype(float)  # float64: what scipy would convert to
     residual.eliminate_zeros()
     reachable = np.zeros(n, dtype=bool)
     reachable[breadth_first_order(residual, source, return_predecessors=False)] = True
@@ -344,28 +346,73 @@ def _exact_flow(
     return flow, reachable
 
 
+def _direct_units(cap: Any) -> tuple[npt.NDArray[np.int64], float] | None:
+    """Capacities as whole units over their greatest common divisor (unbounded edges one unit
+    above the sum of all the others) and the t/yr of a unit, or None when they do not fit in
+    SciPy's 32 bits as they are."""
+    import numpy as np
+
+    finite = np.isfinite(cap)
+    scaled = _whole(cap[finite])
+    if scaled is None:
+        return None
+    whole, factor = scaled
+    g = (int(np.gcd.reduce(whole)) if len(whole) else 1) or 1
+    if float(whole.astype(float).sum()) / g + 1 > INT32_MAX:
+        return None
+    units = np.full(len(cap), int(whole.sum()) // g + 1, dtype=np.int64)
+    units[finite] = whole // g
+    return units, g / factor
+
+
+def unbounded_reach(n: int, tail: Any, head: Any, cap: Any, source: int) -> Any:
+    """Predecessors of a breadth-first search from ``source`` over the unbounded edges, as
+    :func:`scipy.sparse.csgraph.breadth_first_order` gives them (negative: not reached)."""
+    import numpy as np
+    from scipy.sparse.csgraph import breadth_first_order
+
+    unbounded = np.isinf(cap)
+    ones = np.ones(int(unbounded.sum()))  # float64: what scipy would convert to
+    _, pred = breadth_first_order(csr(n, tail[unbounded], head[unbounded], ones), source)
+    return pred
+
+
 def max_flow(
     n: int, tail: Any, head: Any, cap: Any, source: int, sink: int, *, flows: bool = True
-) -> tuple[npt.NDArray[np.float64] | None, npt.NDArray[np.bool_]]:
+) -> tuple[npt.NDArray[np.float64] | None, npt.NDArray[np.bool_]] | None:
     """A maximum flow (t/yr per edge; None unless ``flows``) and the source side of the
-    minimum cut nearest the source.
+    minimum cut nearest the source, or None when a path of unbounded edges (``cap`` ``inf``)
+    joins ``source`` to ``sink``.
 
-    ``cap`` is ``inf`` on unbounded edges; no path of unbounded edges may join ``source`` to
-    ``sink`` (check first). Exact for any finite capacities (see the module docstring).
+    Exact for any finite capacities (see the module docstring). Where they fit SciPy as they
+    are, the flow itself tells an unbounded network: an unbounded edge is one unit above the
+    sum of all the others, so a minimum cut crosses one only if every cut does.
     """
+    import numpy as np
+
+    direct = _direct_units(cap)
+    if direct is None:
+        if unbounded_reach(n, tail, head, cap, source)[sink] >= 0:
+            return None
+        return _large_flow(n, tail, head, cap, source, sink, flows=flows)
+    units, unit = direct
+    flow, reachable = _scipy_flow(n, tail, head, units, source, sink, flows=flows)
+    if np.isinf(cap[reachable[tail] & ~reachable[head]]).any():
+        return None
+    return (None if flow is None else flow * unit), reachable
+
+
+def _large_flow(
+    n: int, tail: Any, head: Any, cap: Any, source: int, sink: int, *, flows: bool
+) -> tuple[npt.NDArray[np.float64] | None, npt.NDArray[np.bool_]]:
+    """:func:`max_flow` of capacities too large for SciPy as they are (none unbounded on a
+    path from ``source`` to ``sink``): capped at a bound on the flow, or else in Python."""
     import numpy as np
 
     finite = np.isfinite(cap)
     scaled = _whole(cap[finite])
     if scaled is not None:
         whole, factor = scaled
-        g = int(np.gcd.reduce(whole)) if len(whole) else 1
-        g = g or 1
-        if float(whole.astype(float).sum()) / g + 1 <= INT32_MAX:
-            units = np.full(len(cap), int(whole.sum()) // g + 1, dtype=np.int64)
-            units[finite] = whole // g
-            flow, reachable = _scipy_flow(n, tail, head, units, source, sink, flows=flows)
-            return None if flow is None else flow * (g / factor), reachable
         top = math.ceil(_cut_bound(n, tail, head, cap, source, sink) * factor)
         small = whole[whole <= top]
         g = (int(np.gcd.reduce(small)) if len(small) else 1) or 1
