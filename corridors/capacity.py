@@ -106,7 +106,7 @@ class Throughput:
     year: int | None
     throughput_tpy: float
     bottleneck: list[CutElement]
-    paths: list[FlowPath] = field(default_factory=list)  # where the flow goes, widest first
+    paths: list[FlowPath] = field(default_factory=list)  # the flow sent at least cost
 
     @property
     def unknown_capacity(self) -> list[str]:

@@ -80,14 +80,15 @@ def capacity(
     links: LinksOpt = None,
 ) -> None:
     """Most tonnes a year from ORIGINS to DESTINATIONS, the cut that binds it, and the paths
-    the flow takes (a warning names the links of unknown capacity it rests on)."""
+    that much takes when sent at least cost (a warning names the links of unknown capacity it
+    rests on)."""
     from rich.table import Table
     from rich.text import Text
 
     from corridors.capacity import max_throughput
 
     G = network(places, links)
-    with working("solving the maximum flow"):
+    with working("solving the maximum flow and sending it at least cost"):
         result = max_throughput(
             G, origins, destinations, commodity=commodity, year=year, avoid=_avoid(avoid_country)
         )
