@@ -34,12 +34,16 @@ ROUTE = {
     "read+route": "from corridors.io import load_core; from corridors.core.from_frames import "
     "core_route; r = core_route(load_core(P, L), 'station:0-0', END, by='distance')",
 }
+#: Peak RSS from the process's own high-water mark (``ru_maxrss`` would carry the parent's
+#: peak over ``exec``).
 _TIMED = """
-import resource, time
+import re, time
+from pathlib import Path
 P, L, END = {places!r}, {links!r}, {end!r}
 t = time.perf_counter()
 {code}
-print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20)
+kib = int(re.search(r"VmHWM:\\s+(\\d+)", Path("/proc/self/status").read_text()).group(1))
+print(time.perf_counter() - t, kib / 2**20)
 """
 _SOURCES = {"length_km": ["bench"], "geometry": ["bench"]}
 

@@ -20,19 +20,19 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from corridors.schema import Attribute, schema
-from corridors.validation import (
-    _CONTROL,
-    _FIGURES,
+from corridors.field_checks import (
+    CONTROL,
     ENDPOINT_TOLERANCE_KM,
+    FIGURES,
     LENGTH_TOLERANCE,
     RESERVED,
+    FieldChecker,
     Report,
-    _Checker,
-    _finite,
     check_value,
+    finite,
     geometry_coords,
 )
+from corridors.schema import Attribute, schema
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -458,7 +458,7 @@ def _plain_texts(values: list[Any]) -> bool:
     control character), checked at once."""
     if set(map(type, values)) != {str}:
         return False
-    return all(map(str.strip, values)) and _CONTROL.search("".join(values)) is None
+    return all(map(str.strip, values)) and CONTROL.search("".join(values)) is None
 
 
 def combinations(columns: list[Any]) -> tuple[Any, Any]:
@@ -472,13 +472,13 @@ def combinations(columns: list[Any]) -> tuple[Any, Any]:
     return np.stack(columns, axis=1)[first], code.ravel()
 
 
-def _bad_provenance(columns: FeatureColumns, feature: str, check: _Checker) -> Any:
+def _bad_provenance(columns: FeatureColumns, feature: str, check: FieldChecker) -> Any:
     """Rows whose sources, estimates and ranges, given the figures they have, raise an issue:
     each distinct combination is checked once by the one-by-one check."""
     import numpy as np
 
     attrs = schema(feature)
-    figures = [n for n, a in attrs.items() if a.type in _FIGURES and n in columns.attrs]
+    figures = [n for n, a in attrs.items() if a.type in FIGURES and n in columns.attrs]
     parts = [columns.attr(n) for n in ("sources", "estimates", "ranges")]
     given = [
         np.array([v is not ABSENT and v is not None for v in columns.attrs[n].values])[
@@ -507,7 +507,7 @@ def _bad_provenance(columns: FeatureColumns, feature: str, check: _Checker) -> A
 
 
 def _bad_attributes(
-    columns: FeatureColumns, feature: str, commodities: set[str], check: _Checker
+    columns: FeatureColumns, feature: str, commodities: set[str], check: FieldChecker
 ) -> Any:
     import numpy as np
 
@@ -570,7 +570,7 @@ def _bad_consistency(links: FeatureColumns) -> Any:
     given = links.attr("length_km")
     length = np.array(
         [
-            float(v) if v is not ABSENT and v is not None and _finite(v) else np.nan
+            float(v) if v is not ABSENT and v is not None and finite(v) else np.nan
             for v in given.values
         ]
     )[given.codes]
@@ -593,7 +593,7 @@ def screen(
     import numpy as np
 
     options: dict[str, Any] = {"draft": draft}
-    check = _Checker(Report(), "", commodities, sources, **options)
+    check = FieldChecker(Report(), "", commodities, sources, **options)
     place_bad = _bad_attributes(places, "places", commodities, check) | ~places.ok
     rows = _point_rows(places)
     link_bad = _bad_attributes(links, "links", commodities, check) | ~links.ok

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
-from corridors.validation import Issue, Report
+from corridors.field_checks import Issue, Report
 
 if TYPE_CHECKING:
     import numpy as np
