@@ -1,13 +1,13 @@
 """Assignment: column generation against HiGHS alone on the arc-form programme, and at scale.
 
 Targets (issues 4 and 13): with 50 origin-destination pairs on a synthetic network of about
-1,000 edges, :func:`corridors.assignment.assign` (column generation) within 1.5x of the time
-HiGHS takes to solve the arc-form programme of :func:`corridors.assignment.build_programme`
-on its own (the baseline, measured in the same run; the same optimum is asserted); on 10,000
-edges with 50 pairs under 10 s; and the time and peak memory on 100,000 edges with 10 pairs.
-Times are medians of repeated runs, each ``assign`` on a freshly built graph (so compiling it
-is counted too); the large runs each go in a fresh process, for its peak RSS. CPU seconds are
-printed beside wall seconds, since the machine may be shared.
+1,000 edges, :func:`corridors.analysis.assignment.assign` (column generation) within 1.5x of the
+time HiGHS takes to solve the arc-form programme of
+:func:`corridors.analysis.assignment.build_programme` on its own (the baseline, measured in the same
+run; the same optimum is asserted); on 10,000 edges with 50 pairs under 10 s; and the time and peak
+memory on 100,000 edges with 10 pairs. Times are medians of repeated runs, each ``assign`` on a
+freshly built graph (so compiling it is counted too); the large runs each go in a fresh process, for
+its peak RSS. CPU seconds are printed beside wall seconds, since the machine may be shared.
 
 Run: ``python benchmarks/bench_assignment.py [--runs N] [--large-runs N] [--skip-100k]``
 """
@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from synthetic import grid_network, random_pairs
 
-from corridors.assignment import assign, build_programme
+from corridors.analysis.assignment import assign, build_programme
 
 
 def demand(G: Any, n: int) -> pd.DataFrame:

@@ -18,7 +18,7 @@ from typing import Any
 
 from synthetic import grid_network
 
-from corridors.network import link_edges
+from corridors.network.model import link_edges
 
 _DRAWN = "n => document.querySelectorAll('path.leaflet-interactive').length >= n"
 
@@ -44,7 +44,7 @@ def baseline(G: Any, path: Path) -> float:
 
 def ours(G: Any, path: Path) -> float:
     """Seconds to build and save corridors' network map (links, places, legend, base map)."""
-    from corridors.maps import network_map, save_map
+    from corridors.maps.interactive import network_map, save_map
 
     start = time.perf_counter()
     save_map(network_map(G, tiles=None), path)
@@ -53,7 +53,7 @@ def ours(G: Any, path: Path) -> float:
 
 def open_seconds(browser: Any, path: Path, links: int) -> float:
     """Seconds from navigation until Leaflet has drawn a path per link."""
-    from corridors.offline import asset_file
+    from corridors.maps.offline import asset_file
 
     context = browser.new_context(viewport={"width": 1200, "height": 800})
     page = context.new_page()

@@ -19,10 +19,10 @@ import time
 import pandas as pd
 
 from corridors import Avoid, load_network
-from corridors.assignment import assign
-from corridors.capacity import TERMINAL_KINDS, max_throughput
-from corridors.corridor_pairs import corridor_pairs
-from corridors.criticality import criticality
+from corridors.analysis.assignment import assign
+from corridors.analysis.capacity import TERMINAL_KINDS, max_throughput
+from corridors.analysis.corridor_pairs import corridor_pairs
+from corridors.analysis.criticality import criticality
 
 BUDGET_S = 2.0
 

@@ -1,9 +1,9 @@
 """Network checks on 10^5 links: time against the field checks of the same features.
 
-Target (issue 10): :func:`corridors.network_checks.check_network` on a grid of about 100,000
+Target (issue 10): :func:`corridors.network.checks.check_network` on a grid of about 100,000
 rail links laid over the Black Sea, Anatolia, the Caucasus and the Caspian (half of them
 partly over water, so the land check has real work) takes at most 3x the time of
-:func:`corridors.validation.validate_features` on the same features. Both are medians of
+:func:`corridors.network.validation.validate_features` on the same features. Both are medians of
 repeated runs, interleaved; the land file is read once before timing (it is cached per process).
 
 Run: ``python benchmarks/bench_checks.py [--runs N] [--side N]``
@@ -16,9 +16,9 @@ import statistics
 import time
 from typing import Any
 
-from corridors.network_checks import caspian_basin, check_network
-from corridors.reference import commodities
-from corridors.validation import Report, validate_features
+from corridors.network.checks import caspian_basin, check_network
+from corridors.network.reference import commodities
+from corridors.network.validation import Report, validate_features
 
 WEST, SOUTH, EAST, NORTH = 26.0, 36.0, 54.0, 46.0
 

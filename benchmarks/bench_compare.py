@@ -21,12 +21,12 @@ import pandas as pd
 
 import corridors
 from corridors import NoRouteError
-from corridors.assignment import assign
-from corridors.capacity import max_throughput
-from corridors.compare import compare
-from corridors.demand import read_demand
-from corridors.expand import _CACHE
-from corridors.scenarios import DemandRow, Scenario, apply_scenario, load_scenario
+from corridors.analysis.assignment import assign
+from corridors.analysis.capacity import max_throughput
+from corridors.analysis.demand import read_demand
+from corridors.core.expand import _CACHE
+from corridors.scenarios.apply import DemandRow, Scenario, apply_scenario, load_scenario
+from corridors.scenarios.compare import compare
 
 EXAMPLES = Path(__file__).parent.parent / "examples" / "scenarios"
 FILES = [

@@ -47,10 +47,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synthetic import grid_network, random_pairs
 
 from corridors import route
-from corridors.capacity import max_throughput
+from corridors.analysis.capacity import max_throughput
+from corridors.analysis.criticality import criticality
 from corridors.core import compile_network, compiled, tables
 from corridors.core.flow import flow_arrays
-from corridors.criticality import criticality
 
 
 def _medians(

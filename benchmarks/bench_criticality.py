@@ -25,8 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from synthetic import grid_network, random_pairs
 
-from corridors import expand
-from corridors.criticality import criticality
+from corridors.analysis.criticality import criticality
+from corridors.core import expand
 
 
 def main() -> None:

@@ -26,7 +26,7 @@ import numpy as np
 
 from corridors.core.equilibrium import AssignmentProblem, assign
 from corridors.core.vdf import delay_functions
-from corridors.tntp import read_tntp
+from corridors.network.tntp import read_tntp
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -2,7 +2,7 @@
 
 Target (issue 13): a 1M-edge network (500,000 two-way links) read and validated within 1.5x of
 `geopandas.read_file` on the same GeoJSON, and of `geopandas.read_parquet` on GeoParquet, and
-read and routed in under 4 GB of RSS. corridors reads with `corridors.io.load_core` (read,
+read and routed in under 4 GB of RSS. corridors reads with `corridors.network.io.load_core` (read,
 validate every feature, build the core's columns: no networkx graph); `read_network` (the
 networkx graph as well) is timed too, for reference. Each reader runs in a fresh process so
 peaks do not mix, interleaved with the baseline so load on a shared machine affects both
@@ -23,16 +23,17 @@ from pathlib import Path
 
 GEOJSON = {
     "geopandas": "import geopandas as g; g.read_file(P); g.read_file(L)",
-    "load_core": "from corridors.io import load_core; load_core(P, L)",
+    "load_core": "from corridors.network.io import load_core; load_core(P, L)",
 }
 PARQUET = {
     "geopandas": "import geopandas as g; g.read_parquet(P); g.read_parquet(L)",
-    "load_core": "from corridors.io import load_core; load_core(P, L)",
+    "load_core": "from corridors.network.io import load_core; load_core(P, L)",
 }
 GRAPH = {"read_network": "import corridors; corridors.read_network(P, L)"}
 ROUTE = {
-    "read+route": "from corridors.io import load_core; from corridors.core.from_frames import "
-    "core_route; r = core_route(load_core(P, L), 'station:0-0', END, by='distance')",
+    "read+route": "from corridors.network.io import load_core; "
+    "from corridors.core.from_frames import core_route; "
+    "r = core_route(load_core(P, L), 'station:0-0', END, by='distance')",
 }
 #: Peak RSS from the process's own high-water mark (``ru_maxrss`` would carry the parent's
 #: peak over ``exec``).

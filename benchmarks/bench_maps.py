@@ -36,8 +36,8 @@ from typing import Any
 import networkx as nx
 
 import corridors
-from corridors.maps import network_map, route_map, save_map
-from corridors.network import link_edges
+from corridors.maps.interactive import network_map, route_map, save_map
+from corridors.network.model import link_edges
 
 
 def baseline(G: nx.MultiDiGraph, path: Path) -> None:

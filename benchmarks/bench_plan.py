@@ -1,10 +1,10 @@
 """Planning: MILP solve time as candidates (10, 30, 100) and periods (1, 3) grow, with the gap.
 
-Target (issue 14): report how the solve time of :func:`corridors.planning.plan` grows with the
+Target (issue 14): report how the solve time of :func:`corridors.planning.plan.plan` grows with the
 number of candidates and periods on a synthetic network of about 10,000 directed link edges,
 and the MILP gap HiGHS proves. The baseline, measured in the same run, is the assignment LP of
-one period with no candidates (:func:`corridors.assignment.assign`, the programme each period of
-the plan contains); each case prints its median time and its ratio to that baseline.
+one period with no candidates (:func:`corridors.analysis.assignment.assign`, the programme each
+period of the plan contains); each case prints its median time and its ratio to that baseline.
 
 The demand: ``--pairs`` origin-destination pairs across the grid, growing 5 % a year. The
 candidates: links on those pairs' shortest paths by cost, each doubled in capacity for a random
@@ -30,10 +30,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from synthetic import grid_network, random_pairs
 
-from corridors.assignment import assign
-from corridors.planning import Candidate, Plan, PlanDemand, plan
-from corridors.routing import route
-from corridors.scenarios import DemandRow, Scenario
+from corridors.analysis.assignment import assign
+from corridors.analysis.routing import route
+from corridors.planning.plan import Candidate, Plan, PlanDemand, plan
+from corridors.scenarios.apply import DemandRow, Scenario
 
 YEARS = {1: (2030,), 3: (2026, 2030, 2035)}
 

@@ -22,7 +22,7 @@ import time
 from dataclasses import dataclass
 
 import corridors
-from corridors.sweep import SweepResult, sweep
+from corridors.scenarios.sweep import SweepResult, sweep
 
 ROUTES = [("Khorgos", "Kars"), ("Aktau", "Poti"), ("Tashkent", "Constanța")]
 THROUGHPUT = [(("Aktau", "Kuryk", "Turkmenbashi"), ("Kars",), "general")]

@@ -7,7 +7,7 @@ from typing import Any
 
 import networkx as nx
 
-from corridors.network import build_graph
+from corridors.network.model import build_graph
 
 
 def grid_network(

@@ -12,7 +12,9 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from corridors.avoid import Avoid
+from corridors.analysis.avoid import Avoid
+from corridors.analysis.routing import Route, route
+from corridors.core.expand import expand
 from corridors.exceptions import (
     CorridorsError,
     DataError,
@@ -22,8 +24,7 @@ from corridors.exceptions import (
     ScenarioError,
     UnknownPlaceError,
 )
-from corridors.expand import expand
-from corridors.io import (
+from corridors.network.io import (
     load_network,
     network_from_gdfs,
     network_to_gdfs,
@@ -31,28 +32,27 @@ from corridors.io import (
     validate_network,
     write_network,
 )
-from corridors.lookup import find_place
-from corridors.routing import Route, route
+from corridors.network.lookup import find_place
 
 if TYPE_CHECKING:
-    from corridors.assignment import Assignment, assign
-    from corridors.capacity import Throughput, max_throughput
-    from corridors.compare import compare
-    from corridors.criticality import Criticality, criticality
-    from corridors.demand import read_demand
-    from corridors.maps import diff_map, flow_map, network_map, route_map, save_map
-    from corridors.scenarios import Scenario, apply_scenario, load_scenario
-    from corridors.sweep import sweep
+    from corridors.analysis.assignment import Assignment, assign
+    from corridors.analysis.capacity import Throughput, max_throughput
+    from corridors.analysis.criticality import Criticality, criticality
+    from corridors.analysis.demand import read_demand
+    from corridors.maps.interactive import diff_map, flow_map, network_map, route_map, save_map
+    from corridors.scenarios.apply import Scenario, apply_scenario, load_scenario
+    from corridors.scenarios.compare import compare
+    from corridors.scenarios.sweep import sweep
 
 _LAZY = {
-    "assignment": ["Assignment", "assign"],
-    "capacity": ["Throughput", "max_throughput"],
-    "compare": ["compare"],
-    "criticality": ["Criticality", "criticality"],
-    "demand": ["read_demand"],
-    "maps": ["diff_map", "flow_map", "network_map", "route_map", "save_map"],
-    "scenarios": ["Scenario", "apply_scenario", "load_scenario"],
-    "sweep": ["sweep"],
+    "analysis.assignment": ["Assignment", "assign"],
+    "analysis.capacity": ["Throughput", "max_throughput"],
+    "scenarios.compare": ["compare"],
+    "analysis.criticality": ["Criticality", "criticality"],
+    "analysis.demand": ["read_demand"],
+    "maps.interactive": ["diff_map", "flow_map", "network_map", "route_map", "save_map"],
+    "scenarios.apply": ["Scenario", "apply_scenario", "load_scenario"],
+    "scenarios.sweep": ["sweep"],
 }
 _MODULE_OF = {name: module for module, names in _LAZY.items() for name in names}
 

@@ -1,10 +1,12 @@
 """Results as tables: pandas frames and GeoDataFrames, and HTML for Jupyter (``_repr_html_``).
 
 Every text from the data (names, ids, notes) is HTML-escaped: a name is never markup. The result
-classes (:class:`~corridors.routing.Route`, :class:`~corridors.capacity.Throughput`,
-:class:`~corridors.assignment.Assignment`, :class:`~corridors.criticality.Criticality`) call
-these functions from their ``to_frame``, ``to_gdf`` and ``_repr_html_`` methods; a comparison
-(:func:`corridors.compare.compare`) is a DataFrame already.
+classes (:class:`~corridors.analysis.routing.Route`,
+:class:`~corridors.analysis.capacity.Throughput`,
+:class:`~corridors.analysis.assignment.Assignment`,
+:class:`~corridors.analysis.criticality.Criticality`) call these functions from their ``to_frame``,
+``to_gdf`` and ``_repr_html_`` methods; a comparison (:func:`corridors.compare.compare`) is a
+DataFrame already.
 """
 
 from __future__ import annotations
@@ -19,10 +21,10 @@ if TYPE_CHECKING:
     import networkx as nx
     import pandas as pd
 
-    from corridors.assignment import Assignment
-    from corridors.capacity import Throughput
-    from corridors.criticality import Criticality
-    from corridors.routing import Route
+    from corridors.analysis.assignment import Assignment
+    from corridors.analysis.capacity import Throughput
+    from corridors.analysis.criticality import Criticality
+    from corridors.analysis.routing import Route
 
 __all__ = [
     "assignment_html",

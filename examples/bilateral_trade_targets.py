@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import corridors
-from corridors.compare import compare
-from corridors.scenarios import load_scenario
+from corridors.scenarios.apply import load_scenario
+from corridors.scenarios.compare import compare
 
 SCENARIO = Path(__file__).parent / "scenarios" / "bilateral_trade_targets.yaml"
 

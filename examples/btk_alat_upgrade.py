@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import corridors
-from corridors.capacity import max_throughput
-from corridors.compare import compare
-from corridors.compare_report import scenario_summary
-from corridors.lookup import find_place
-from corridors.scenarios import apply_scenario, load_scenario
+from corridors.analysis.capacity import max_throughput
+from corridors.network.lookup import find_place
+from corridors.scenarios.apply import apply_scenario, load_scenario
+from corridors.scenarios.compare import compare
+from corridors.scenarios.report import scenario_summary
 
 HERE = Path(__file__).parent / "scenarios"
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from corridors import Avoid, load_network
-from corridors.capacity import max_throughput
+from corridors.analysis.capacity import max_throughput
 
 CASES = {
     "all routes": None,

@@ -18,10 +18,10 @@ from typing import Any
 import pandas as pd
 
 from corridors import load_network
-from corridors.assignment import assign
-from corridors.capacity import max_throughput
-from corridors.lookup import find_place
-from corridors.scenarios import apply_scenario, load_scenario
+from corridors.analysis.assignment import assign
+from corridors.analysis.capacity import max_throughput
+from corridors.network.lookup import find_place
+from corridors.scenarios.apply import apply_scenario, load_scenario
 
 HERE = Path(__file__).parent / "scenarios"
 LEVELS = {

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from corridors import Avoid, load_network
-from corridors.criticality import criticality
+from corridors.analysis.criticality import criticality
 
 MIDDLE_CORRIDOR = Avoid.of(countries=["RU", "IR"], corridors=["suez", "cape"])
 PAIRS = [

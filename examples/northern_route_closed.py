@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import corridors
-from corridors.compare import compare
-from corridors.scenarios import apply_scenario, load_scenario
+from corridors.scenarios.apply import apply_scenario, load_scenario
+from corridors.scenarios.compare import compare
 
 HERE = Path(__file__).parent / "scenarios"
 

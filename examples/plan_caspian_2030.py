@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import corridors
-from corridors.planning import PlanResult, load_plan, plan
+from corridors.planning.plan import PlanResult, load_plan, plan
 
 PLAN = Path(__file__).parent / "plans" / "caspian_2030.yaml"
 

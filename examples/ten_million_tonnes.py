@@ -24,9 +24,9 @@ from typing import Any
 import networkx as nx
 
 import corridors
-from corridors.congestion import TITR_AVOIDS, corridor_equilibrium
-from corridors.expand import Avoid
-from corridors.lookup import find_place
+from corridors.analysis.congestion import TITR_AVOIDS, corridor_equilibrium
+from corridors.core.expand import Avoid
+from corridors.network.lookup import find_place
 
 PAIRS = (("Altynkol", "Baku"), ("Altynkol", "Poti"), ("Altynkol", "Constanta"))
 TARGET_TPY = 10_000_000

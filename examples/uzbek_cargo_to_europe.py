@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import corridors
-from corridors.compare import compare
+from corridors.scenarios.compare import compare
 
 HERE = Path(__file__).parent / "scenarios"
 WAYS = {

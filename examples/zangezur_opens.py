@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import corridors
-from corridors.compare import compare
-from corridors.compare_report import headlines
+from corridors.scenarios.compare import compare
+from corridors.scenarios.report import headlines
 
 SCENARIO = Path(__file__).parent / "scenarios" / "zangezur_opens.yaml"
 

@@ -1,7 +1,7 @@
 """Playwright fixtures: map pages opened in Debian's headless chromium, with no network at all.
 
 Every request the page makes is intercepted. A CDN address of a pinned npm package is answered
-from the copies shipped in ``corridors/assets`` (see :mod:`corridors.offline`); every other
+from the copies shipped in ``corridors/assets`` (see :mod:`corridors.maps.offline`); every other
 request (tiles, anything a map should not load) is aborted and recorded in ``MapPage.blocked``.
 With ``serve_assets=False`` nothing is served, which is how an offline page is checked.
 
@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from corridors.offline import asset_file
+from corridors.maps.offline import asset_file
 
 __all__ = [
     "CHROMIUM_ARGS",

@@ -22,10 +22,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from corridors import read_network
-from corridors.assignment import Assignment, assign, build_programme
-from corridors.avoid import Avoid
-from corridors.network import build_graph
-from corridors.routing import route
+from corridors.analysis.assignment import Assignment, assign, build_programme
+from corridors.analysis.avoid import Avoid
+from corridors.analysis.routing import route
+from corridors.network.model import build_graph
 from tests import tiny
 
 

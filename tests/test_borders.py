@@ -7,8 +7,8 @@ from pathlib import Path
 import networkx as nx
 
 import corridors
-from corridors.borders import eu_members
-from corridors.reference import data_dir
+from corridors.network.borders import eu_members
+from corridors.network.reference import data_dir
 from tests import tiny
 
 
@@ -16,7 +16,7 @@ def test_eu_table_is_the_27_members_and_cites_its_source() -> None:
     assert len(eu_members()) == 27
     assert {"NL", "DE", "BG", "RO", "PL"} <= eu_members()
     assert not {"GB", "TR", "GE", "RU", "BY", "UA"} & eu_members()
-    sources = corridors.io.read_sources(data_dir() / "sources.csv")
+    sources = corridors.network.io.read_sources(data_dir() / "sources.csv")
     assert "european-union.europa.eu" in sources["eu-countries"]["url"]
 
 

@@ -7,12 +7,12 @@ import pytest
 from shapely.geometry import Point, Polygon
 
 import corridors
-from corridors.expand import DST, SRC, Avoid, expand
-from corridors.geometry import haversine_km, line_length_km
-from corridors.network import capacity_in, link_edges
-from corridors.reference import format_capacity
-from corridors.schema import schema
-from corridors.validation import check_value
+from corridors.core.expand import DST, SRC, Avoid, expand
+from corridors.network.geometry import haversine_km, line_length_km
+from corridors.network.model import capacity_in, link_edges
+from corridors.network.reference import format_capacity
+from corridors.network.schema import schema
+from corridors.network.validation import check_value
 
 # A coarse outline of the Caspian shore (lon, lat), drawn by hand through coastal towns from the
 # Volga delta clockwise: Atyrau, Tengiz, Mangyshlak, Aktau, Kuryk, Kara-Bogaz-Gol, Turkmenbashi,
@@ -76,7 +76,7 @@ def _links(G: nx.MultiDiGraph, corridor: str) -> list[dict]:
 
 
 def test_bundled_network_validates_without_errors() -> None:
-    folder = corridors.reference.data_dir()
+    folder = corridors.network.reference.data_dir()
     report = corridors.validate_network(folder / "places.geojson", folder / "links.geojson")
     assert report.ok, report.summary()
 
@@ -288,7 +288,7 @@ def test_caspian_crossing_carries_the_2024_volumes(bundled: nx.MultiDiGraph) -> 
 
 
 def test_conversions_have_sources_and_ranges() -> None:
-    table = corridors.reference.commodities()
+    table = corridors.network.reference.commodities()
     container, oil = table["container"], table["oil"]
     assert container.tonnes_per_unit_range == (7.0, 14.0)  # ~13.6 t/TEU on the Caspian
     assert "worldbank-2023-mtc" in container.sources

@@ -15,8 +15,8 @@ import networkx as nx
 import pytest
 
 from corridors import Avoid, DataError, UnknownPlaceError, read_network
-from corridors.capacity import max_throughput, resolve_places
-from corridors.network import build_graph
+from corridors.analysis.capacity import max_throughput, resolve_places
+from corridors.network.model import build_graph
 from tests import tiny
 
 

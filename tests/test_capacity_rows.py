@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from corridors.avoid import Avoid
-from corridors.capacity import handled_edges
-from corridors.capacity_rows import CapacityRows, handled, networkx_nodes, networkx_order
+from corridors.analysis.avoid import Avoid
+from corridors.analysis.capacity import handled_edges
+from corridors.analysis.capacity_rows import CapacityRows, handled, networkx_nodes, networkx_order
 from corridors.core import compile_network
-from corridors.expand import expand
+from corridors.core.expand import expand
 
 
 @pytest.mark.parametrize("commodity", ["container", "oil"])

@@ -17,10 +17,10 @@ import shapely
 
 import corridors
 from corridors.cli import run
-from corridors.geometry import haversine_km, line_length_km
-from corridors.io import read_sources
-from corridors.network_checks import WATER_ERROR_KM, followable, off_land
-from corridors.reference import data_dir
+from corridors.network.checks import WATER_ERROR_KM, followable, off_land
+from corridors.network.geometry import haversine_km, line_length_km
+from corridors.network.io import read_sources
+from corridors.network.reference import data_dir
 from tests import tiny
 
 AKTAU = tiny.place("port:aktau", 51.1667, 43.6500, "KZ", "port")

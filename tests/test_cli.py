@@ -234,6 +234,6 @@ def test_quiet_and_verbose(
     assert capsys.readouterr().err == "" and target.exists()
     assert run(["-v", "info", *_tiny_args(tiny_files)]) == 0
     err = capsys.readouterr().err
-    assert f"INFO corridors.io: read 7 places from {tiny_files[0]}" in err
+    assert f"INFO corridors.network.io: read 7 places from {tiny_files[0]}" in err
     assert run(["info", *_tiny_args(tiny_files)]) == 0
     assert "INFO" not in capsys.readouterr().err  # warnings and errors only by default

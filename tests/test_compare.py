@@ -15,9 +15,9 @@ import pandas as pd
 import pytest
 
 from corridors import DataError, ScenarioError
-from corridors.compare import compare
-from corridors.compare_report import COLUMNS, headlines, to_markdown, write_report
-from corridors.scenarios import DemandRow, RouteJob, Scenario, ThroughputJob
+from corridors.scenarios.apply import DemandRow, RouteJob, Scenario, ThroughputJob
+from corridors.scenarios.compare import compare
+from corridors.scenarios.report import COLUMNS, headlines, to_markdown, write_report
 
 AD = "station:a -> station:d"
 
@@ -308,7 +308,7 @@ def test_a_comparison_with_no_jobs_is_an_error(tiny_graph: nx.MultiDiGraph) -> N
 
 def test_each_scenario_says_what_it_changes(tiny_graph: nx.MultiDiGraph) -> None:
     from corridors import Avoid
-    from corridors.compare_report import scenario_summary
+    from corridors.scenarios.report import scenario_summary
 
     s = Scenario(
         "btk-only",

@@ -11,12 +11,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from corridors.analysis.congestion import DelayParameters, corridor_equilibrium, parameter_ranges
 from corridors.cli.app import run
-from corridors.compare import compare
-from corridors.congestion import DelayParameters, corridor_equilibrium, parameter_ranges
-from corridors.expand import Avoid
-from corridors.scenarios import RouteJob, Scenario
-from corridors.sweep import draw_delay_parameters, sweep
+from corridors.core.expand import Avoid
+from corridors.scenarios.apply import RouteJob, Scenario
+from corridors.scenarios.compare import compare
+from corridors.scenarios.sweep import draw_delay_parameters, sweep
 
 ROOT = Path(__file__).resolve().parent.parent
 ZANGEZUR = ROOT / "examples" / "scenarios" / "zangezur_opens.yaml"

@@ -21,7 +21,7 @@ from corridors.core import (
     TRANSFER,
     compile_network,
 )
-from corridors.expand import Avoid, expand
+from corridors.core.expand import Avoid, expand
 from tests import tiny
 
 
@@ -149,7 +149,7 @@ def test_scipy_search_agrees_with_the_heap_search(
     heap = answers()
     monkeypatch.setattr(paths, "HEAP_EDGES", 0)
     bundled = bundled.copy()  # a graph not compiled yet: its finder searches with scipy
-    assert not corridors.routing.path_finder(compile_network(bundled)).heap
+    assert not corridors.analysis.routing.path_finder(compile_network(bundled)).heap
     assert answers() == heap
 
 

@@ -10,12 +10,12 @@ import numpy as np
 import pytest
 
 import corridors
-from corridors.avoid import Avoid
+from corridors.analysis.avoid import Avoid
+from corridors.analysis.routing import route
 from corridors.core import CompiledNetwork, compile_network
 from corridors.core.from_frames import CoreNetwork, core_route
 from corridors.exceptions import DataError, NoRouteError, UnknownPlaceError
-from corridors.io import load_core
-from corridors.routing import route
+from corridors.network.io import load_core
 from tests import tiny
 
 GEODATA = Path(corridors.__file__).parent.parent / "geodata"

@@ -14,9 +14,9 @@ import pandas as pd
 import pytest
 
 from corridors import DataError
-from corridors.corridor_pairs import corridor_pairs
-from corridors.criticality import criticality
-from corridors.network import build_graph
+from corridors.analysis.corridor_pairs import corridor_pairs
+from corridors.analysis.criticality import criticality
+from corridors.network.model import build_graph
 from tests import tiny
 
 PAIRS = [("station:a", "station:d")]

@@ -10,9 +10,9 @@ import pytest
 
 import corridors
 from corridors import read_network
-from corridors.assignment import assign
-from corridors.capacity import max_throughput
-from corridors.decompose import decompose
+from corridors.analysis.assignment import assign
+from corridors.analysis.capacity import max_throughput
+from corridors.analysis.decompose import decompose
 from tests import tiny
 
 

@@ -10,11 +10,11 @@ import pandas as pd
 import pytest
 
 import corridors
+from corridors.analysis.congestion import CorridorEquilibrium, corridor_equilibrium
 from corridors.cli.app import run
-from corridors.congestion import CorridorEquilibrium, corridor_equilibrium
-from corridors.expand import Avoid
-from corridors.maps import delay_map, map_html
-from corridors.maps_style import escape
+from corridors.core.expand import Avoid
+from corridors.maps.interactive import delay_map, map_html
+from corridors.maps.style import escape
 from tests.browser import HOSTILE_NAME, hostile_files
 
 CASPIAN = {"port:aktau", "port:kuryk", "port:alat", "port:turkmenbashi", "port:baku"}

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from corridors import DataError
-from corridors.demand import read_demand, read_pairs
+from corridors.analysis.demand import read_demand, read_pairs
 
 HEADER = "origin,destination,commodity,tonnes_per_year\n"
 

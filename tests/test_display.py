@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 import corridors
-from corridors.assignment import assign
-from corridors.capacity import max_throughput
-from corridors.criticality import criticality
+from corridors.analysis.assignment import assign
+from corridors.analysis.capacity import max_throughput
+from corridors.analysis.criticality import criticality
 from corridors.display import html_table
 from tests.browser import HOSTILE_NAME, hostile_files
 

@@ -14,7 +14,7 @@ import networkx as nx
 import pytest
 
 import corridors
-from corridors.scenarios import load_scenario
+from corridors.scenarios.apply import load_scenario
 
 DOC = Path(__file__).parent.parent / "docs" / "scenarios.md"
 BLOCK = re.compile(r"(?:<!-- (invalid|file: \S+) -->\n)?```(\w+)\n(.*?)^```", re.S | re.M)

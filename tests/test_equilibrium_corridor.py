@@ -10,8 +10,7 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from corridors.cli.app import run
-from corridors.congestion import (
+from corridors.analysis.congestion import (
     CorridorEquilibrium,
     DelayParameters,
     corridor_equilibrium,
@@ -19,10 +18,11 @@ from corridors.congestion import (
     observed_times,
     parameter_ranges,
 )
-from corridors.expand import Avoid
-from corridors.lookup import find_place
-from corridors.reference import data_dir
-from corridors.routing import route
+from corridors.analysis.routing import route
+from corridors.cli.app import run
+from corridors.core.expand import Avoid
+from corridors.network.lookup import find_place
+from corridors.network.reference import data_dir
 
 TITR = Avoid.of(countries=["RU", "IR"])
 
@@ -90,7 +90,7 @@ def test_cli_corridor_form_json_and_tables(tmp_path, capsys) -> None:
 
 
 def test_the_stored_2024_loaded_times_are_current(bundled: nx.MultiDiGraph) -> None:
-    from corridors.congestion import LOADED_2024, loaded_times
+    from corridors.analysis.congestion import LOADED_2024, loaded_times
 
     with (data_dir() / LOADED_2024).open(encoding="utf-8") as f:
         stored = [(r["element"], r["from"], r["to"], r["field"], float(r["hours"]))

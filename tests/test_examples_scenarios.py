@@ -17,7 +17,7 @@ from types import ModuleType
 import networkx as nx
 import pytest
 
-from corridors.scenarios import load_scenario
+from corridors.scenarios.apply import load_scenario
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 SCRIPTS = (

@@ -11,7 +11,7 @@ import networkx as nx
 import pytest
 
 import corridors
-from corridors.io import write_graphml
+from corridors.network.io import write_graphml
 
 
 def test_geoparquet_round_trip_keeps_every_attribute(

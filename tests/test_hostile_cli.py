@@ -107,7 +107,7 @@ def test_the_input_cap_option(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from corridors.inputs import LIMIT_ENV
+    from corridors.network.inputs import LIMIT_ENV
 
     monkeypatch.setenv(LIMIT_ENV, "256")  # restored after the test: the option sets it
     assert run(["--max-input-mb", "0.0001", "info", *_tiny(tiny_files)]) == 1

@@ -14,11 +14,11 @@ import pytest
 
 import corridors
 from corridors import CorridorsError, DataError, ScenarioError
-from corridors.demand import read_demand, read_pairs
-from corridors.expand import Avoid
-from corridors.inputs import LIMIT_ENV, check_input
-from corridors.io import read_sources
-from corridors.scenarios import read_scenario
+from corridors.analysis.demand import read_demand, read_pairs
+from corridors.core.expand import Avoid
+from corridors.network.inputs import LIMIT_ENV, check_input
+from corridors.network.io import read_sources
+from corridors.scenarios.apply import read_scenario
 from tests import tiny
 
 
@@ -238,7 +238,7 @@ def test_values_that_would_mislead_are_errors(
 
 
 def test_bounds_and_gauges_live_in_the_schema() -> None:
-    from corridors.schema import schema
+    from corridors.network.schema import schema
 
     assert schema("links")["length_km"].bounds == (0.0, 40_000.0)
     gauges = ("1520", "1435", "1668", "1524", "1000", "1067", "1600", "1676")
@@ -396,7 +396,7 @@ def test_a_scenario_names_the_line_of_a_bad_country(tmp_path: Path) -> None:
 def test_scenario_values_that_would_mislead(
     tmp_path: Path, tiny_graph: nx.MultiDiGraph, text: str, expected: str | None
 ) -> None:
-    from corridors.scenarios import load_scenario
+    from corridors.scenarios.apply import load_scenario
 
     path = tmp_path / "s.yaml"
     path.write_text(text)
@@ -419,7 +419,7 @@ def test_frames_and_pairs_of_the_wrong_shape(tiny_graph: nx.MultiDiGraph) -> Non
 
 
 def test_a_huge_scenario_is_refused_before_it_is_built(tmp_path: Path) -> None:
-    from corridors.scenario_files import VALUE_BUDGET
+    from corridors.scenarios.files import VALUE_BUDGET
 
     path = tmp_path / "s.yaml"
     path.write_text("demand: [" + "0, " * VALUE_BUDGET + "0]\n")

@@ -20,7 +20,13 @@ import pytest
 import corridors
 from corridors.cli.app import run
 from corridors.exceptions import OutputError
-from corridors.io import TEMP_TAG, atomic_folder, atomic_path, check_output, write_text_atomic
+from corridors.network.io import (
+    TEMP_TAG,
+    atomic_folder,
+    atomic_path,
+    check_output,
+    write_text_atomic,
+)
 
 
 def _temporaries(folder: Path) -> list[str]:
@@ -77,7 +83,7 @@ def test_two_runs_writing_one_folder_never_mix(tmp_path: Path) -> None:
 KILLED = """
 import os, signal, sys
 from pathlib import Path
-from corridors.io import atomic_folder, atomic_path
+from corridors.network.io import atomic_folder, atomic_path
 target = Path(sys.argv[1])
 with atomic_path(target / "single.txt") as tmp:
     tmp.write_text("half")
@@ -203,9 +209,9 @@ def test_outputs_are_checked_before_the_job_runs(
         raise AssertionError("the job ran before its outputs were checked")
 
     for module, name in (
-        ("corridors.io", "load_network"),
-        ("corridors.io", "read_network"),
-        ("corridors.compare", "compare"),
+        ("corridors.network.io", "load_network"),
+        ("corridors.network.io", "read_network"),
+        ("corridors.scenarios.compare", "compare"),
     ):
         monkeypatch.setattr(importlib.import_module(module), name, never)
     (tmp_path / "FILE").write_text("")
@@ -228,11 +234,11 @@ def test_outputs_are_checked_before_the_job_runs(
 def test_assign_out_appears_whole_or_not_at_all(
     tmp_path: Path, tiny_files: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import corridors.io
+    import corridors.network.io
 
     demand = tmp_path / "d.csv"
     demand.write_text("origin,destination,commodity,tonnes_per_year\nA,D,container,1000\n")
-    real = corridors.io.write_text_atomic
+    real = corridors.network.io.write_text_atomic
     calls = []
 
     def third_fails(path: Path, text: str) -> None:
@@ -241,12 +247,12 @@ def test_assign_out_appears_whole_or_not_at_all(
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         real(path, text)
 
-    monkeypatch.setattr(corridors.io, "write_text_atomic", third_fails)
+    monkeypatch.setattr(corridors.network.io, "write_text_atomic", third_fails)
     out = tmp_path / "out"
     assert run(["assign", str(demand), "--out", str(out), *_tiny(tiny_files)]) == 1
     assert not out.exists()
     assert _temporaries(tmp_path) == []
-    monkeypatch.setattr(corridors.io, "write_text_atomic", real)
+    monkeypatch.setattr(corridors.network.io, "write_text_atomic", real)
     assert run(["assign", str(demand), "--out", str(out), *_tiny(tiny_files)]) == 0
     assert sorted(p.name for p in out.iterdir()) == [
         "assignment.json",

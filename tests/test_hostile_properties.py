@@ -16,10 +16,10 @@ from hypothesis import strategies as st
 
 import corridors
 from corridors import CorridorsError
+from corridors.analysis.demand import read_demand, read_pairs
 from corridors.cli.app import run
-from corridors.demand import read_demand, read_pairs
-from corridors.scenarios import KEYS, load_scenario
-from corridors.schema import schema
+from corridors.network.schema import schema
+from corridors.scenarios.apply import KEYS, load_scenario
 from tests import tiny
 
 FAST = settings(

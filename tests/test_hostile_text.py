@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from corridors.cli.app import run
-from corridors.compare_report import markdown_text
-from corridors.maps_style import escape
+from corridors.maps.style import escape
+from corridors.scenarios.report import markdown_text
 from tests.hostile import MAP_COMMANDS, draw, hostile_network, net_args, payload
 
 
@@ -205,7 +205,7 @@ def test_validate_prints_issues_as_text(
 
 def test_a_dollar_in_a_png_title_is_text_not_mathtext(tmp_path: Path) -> None:
     import corridors
-    from corridors.static import plot_map, save_png
+    from corridors.maps.static import plot_map, save_png
     from tests import tiny
 
     G = corridors.read_network(*tiny.write(tmp_path))

@@ -74,12 +74,12 @@ def import_graph(root: Path = ROOT) -> nx.DiGraph:
 def test_the_graph_sees_function_level_imports() -> None:
     graph = import_graph()
     # planning reads a plan through plan_files inside read_plan; plan_files reads plan_model
-    assert graph.has_edge("corridors.planning", "corridors.plan_files")
-    assert graph.has_edge("corridors.plan_files", "corridors.plan_model")
+    assert graph.has_edge("corridors.planning.plan", "corridors.planning.files")
+    assert graph.has_edge("corridors.planning.files", "corridors.planning.model")
     # "from corridors import plan_programme as pp" names the module
-    assert graph.has_edge("corridors.planning", "corridors.plan_programme")
+    assert graph.has_edge("corridors.planning.plan", "corridors.planning.programme")
     # type-only imports are left out: display names result classes only for annotations
-    assert not graph.has_edge("corridors.display", "corridors.routing")
+    assert not graph.has_edge("corridors.display", "corridors.analysis.routing")
 
 
 def test_a_new_cycle_is_found(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 import corridors
 from corridors import CorridorsError, DataError
-from corridors.io import TEMP_TAG, read_geojson_features
+from corridors.network.io import TEMP_TAG, read_geojson_features
 from tests import tiny
 
 
@@ -189,12 +189,12 @@ def test_malformed_geojson_only_raises_corridors_errors(tmp_path: Path, data: An
 def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path: Path) -> None:
     target = tmp_path / "links.gpkg"
     target.write_text("old", encoding="utf-8")
-    with pytest.raises(RuntimeError), corridors.io.atomic_path(target) as tmp:
+    with pytest.raises(RuntimeError), corridors.network.io.atomic_path(target) as tmp:
         tmp.write_text("half", encoding="utf-8")
         raise RuntimeError("disk full")
     assert target.read_text(encoding="utf-8") == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["links.gpkg"]
-    corridors.io.write_text_atomic(target, "new")
+    corridors.network.io.write_text_atomic(target, "new")
     assert target.read_text(encoding="utf-8") == "new" and target.stat().st_mode & 0o777 == 0o644
 
 
@@ -273,12 +273,12 @@ def test_network_from_gdfs_reads_what_geopandas_read_file_makes_of_geojson(
 ) -> None:
     import geopandas as gpd
 
-    folder = corridors.reference.data_dir()
+    folder = corridors.network.reference.data_dir()
     places = gpd.read_file(folder / "places.geojson")
     links = gpd.read_file(folder / "links.geojson")
     assert type(links["commodities"].iloc[0]).__module__ == "numpy"  # arrays, not lists
     G = corridors.network_from_gdfs(
-        places, links, sources=corridors.io.read_sources(folder / "sources.csv")
+        places, links, sources=corridors.network.io.read_sources(folder / "sources.csv")
     )
     assert _attributes(G) == _attributes(bundled)
     with pytest.raises(DataError, match="is not in the sources table"):
@@ -294,15 +294,15 @@ def test_network_from_gdfs_reads_geopackages_read_by_geopandas(
     G = corridors.network_from_gdfs(
         gpd.read_file(tmp_path / "p.gpkg"),
         gpd.read_file(tmp_path / "l.gpkg"),
-        sources=corridors.io.read_sources(tmp_path / "sources.csv"),
+        sources=corridors.network.io.read_sources(tmp_path / "sources.csv"),
     )
     assert _attributes(G) == _attributes(bundled)
 
 
 def test_only_the_features_the_column_screen_cannot_clear_are_checked_one_by_one() -> None:
-    from corridors.column_checks import feature_columns, screen
-    from corridors.reference import commodities
-    from corridors.validation import validate_features
+    from corridors.network.column_checks import feature_columns, screen
+    from corridors.network.reference import commodities
+    from corridors.network.validation import validate_features
 
     geodata = Path(corridors.__file__).parent.parent / "geodata"
     places = read_geojson_features(geodata / "places.geojson")

@@ -9,8 +9,8 @@ import pytest
 
 import corridors
 from corridors import UnknownPlaceError
-from corridors.capacity import max_throughput, resolve_places
-from corridors.lookup import city_places, find_place, find_places, modes_at, search_places
+from corridors.analysis.capacity import max_throughput, resolve_places
+from corridors.network.lookup import city_places, find_place, find_places, modes_at, search_places
 from tests import tiny
 
 

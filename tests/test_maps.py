@@ -13,11 +13,25 @@ import pandas as pd
 import pytest
 
 import corridors
-from corridors.assignment import assign
+from corridors.analysis.assignment import assign
 from corridors.exceptions import DataError
-from corridors.maps import diff_map, flow_map, map_html, network_map, route_map, save_map
-from corridors.maps_results import classify_change
-from corridors.maps_style import (
+from corridors.maps.interactive import (
+    diff_map,
+    flow_map,
+    map_html,
+    network_map,
+    route_map,
+    save_map,
+)
+from corridors.maps.offline import (
+    PACKAGED,
+    asset_file,
+    find_assets,
+    inline_assets,
+    installed_version,
+)
+from corridors.maps.results import classify_change
+from corridors.maps.style import (
     capacity_width,
     escape,
     link_group,
@@ -25,8 +39,7 @@ from corridors.maps_style import (
     sources_html,
     utilisation_colour,
 )
-from corridors.offline import PACKAGED, asset_file, find_assets, inline_assets, installed_version
-from corridors.scenarios import Scenario, apply_scenario
+from corridors.scenarios.apply import Scenario, apply_scenario
 from tests.browser import HOSTILE_NAME, HOSTILE_NOTE, HOSTILE_TITLE, hostile_files
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -210,7 +223,7 @@ def test_diff_map_classifies_changes(tiny_graph: nx.MultiDiGraph) -> None:
 
 def test_bundled_network_map_has_every_link(bundled: nx.MultiDiGraph) -> None:
     page = map_html(network_map(bundled, year=2030, tiles=None))
-    links = sum(1 for _ in corridors.network.link_edges(bundled))
+    links = sum(1 for _ in corridors.network.model.link_edges(bundled))
     assert _classes(page, "corridors-link") == links
     assert _classes(page, "corridors-place") == bundled.number_of_nodes()
     assert '"Gas pipelines" : feature_group_' in page

@@ -14,9 +14,9 @@ import pandas as pd
 import pytest
 
 import corridors
-from corridors.assignment import assign
-from corridors.capacity import max_throughput
-from corridors.maps import (
+from corridors.analysis.assignment import assign
+from corridors.analysis.capacity import max_throughput
+from corridors.maps.interactive import (
     diff_map,
     flow_map,
     network_map,
@@ -24,7 +24,7 @@ from corridors.maps import (
     save_map,
     throughput_map,
 )
-from corridors.scenarios import Scenario, apply_scenario
+from corridors.scenarios.apply import Scenario, apply_scenario
 from tests.browser import (
     HOSTILE_NAME,
     HOSTILE_NOTE,
@@ -286,7 +286,7 @@ def test_bundled_network_map_draws_every_link_and_place(
 ) -> None:
     page = _open(open_map, network_map(bundled, tiles=None), tmp_path / "bundled.html")
     assert page.errors == [] and page.blocked == []
-    links = sum(1 for _ in corridors.network.link_edges(bundled))
+    links = sum(1 for _ in corridors.network.model.link_edges(bundled))
     assert page.count("path.corridors-link") == links
     assert page.count("path.corridors-place") == bundled.number_of_nodes()
     assert page.hover("path.corridors-pipeline")

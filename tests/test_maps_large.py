@@ -11,8 +11,8 @@ from pathlib import Path
 import networkx as nx
 
 import corridors
-from corridors.maps import map_html, network_map, save_map
-from corridors.maps_large import _flat_lines
+from corridors.maps.interactive import map_html, network_map, save_map
+from corridors.maps.large import _flat_lines
 from tests.browser import (
     HOSTILE_NAME,
     MapPage,

@@ -12,7 +12,7 @@ import pytest
 
 import corridors
 from corridors.exceptions import DataError
-from corridors.osm import import_osm, write_osm_network
+from corridors.network.osm import import_osm, write_osm_network
 
 osmium = pytest.importorskip("osmium")
 
@@ -63,17 +63,17 @@ def write_extract(path: Path, nodes: dict = NODES, ways: dict = WAYS) -> Path:
 
 
 def _km(*nodes: int, at: dict = NODES) -> float:
-    from corridors.osm import _haversine_m
+    from corridors.network.osm import _haversine_m
 
     return float(_haversine_m(np.array([at[n][:2] for n in nodes])).sum()) / 1000
 
 
 @pytest.fixture(scope="module")
-def imported(tmp_path_factory: pytest.TempPathFactory) -> corridors.osm.OsmNetwork:
+def imported(tmp_path_factory: pytest.TempPathFactory) -> corridors.network.osm.OsmNetwork:
     return import_osm(write_extract(tmp_path_factory.mktemp("osm") / "caucasus.osm.pbf"))
 
 
-def _links(net: corridors.osm.OsmNetwork) -> dict[tuple[str, str], dict]:
+def _links(net: corridors.network.osm.OsmNetwork) -> dict[tuple[str, str], dict]:
     return {
         tuple(sorted((f["properties"]["from"], f["properties"]["to"]))): f["properties"]
         for f in net.links

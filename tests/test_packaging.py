@@ -50,8 +50,8 @@ def test_wheel_contains_the_bundled_network_and_the_map_assets(wheel: Path) -> N
     for name in ("places.geojson", "links.geojson", "sources.csv", "modes.csv", "commodities.csv"):
         assert f"corridors/geodata/{name}" in names
     assert {
-        "corridors/schema/places.csv",
-        "corridors/schema/links.csv",
+        "corridors/network/contract/places.csv",
+        "corridors/network/contract/links.csv",
         "corridors/py.typed",
         *ASSETS,
     } <= names
@@ -91,7 +91,7 @@ def test_installed_wheel_draws_an_offline_map_and_a_png_outside_the_checkout(
 ) -> None:
     from PIL import Image
 
-    from corridors.maps_basemap import LAND
+    from corridors.maps.basemap import LAND
 
     venv = _venv_with(wheel, tmp_path)
     work = tmp_path / "elsewhere"

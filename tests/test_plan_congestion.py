@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 import corridors
-from corridors.plan_congestion import period_network, plan_delays
-from corridors.planning import capacities, load_plan, plan, plan_demand
+from corridors.planning.congestion import period_network, plan_delays
+from corridors.planning.plan import capacities, load_plan, plan, plan_demand
 from tests.test_planning import X, write_network, write_plan
 
 

@@ -14,7 +14,7 @@ import networkx as nx
 import pytest
 
 from corridors.exceptions import PlanError
-from corridors.planning import load_plan, plan
+from corridors.planning.plan import load_plan, plan
 from tests.test_docs import BLOCK, write_blocks
 
 DOC = Path(__file__).parent.parent / "docs" / "plans.md"

@@ -13,7 +13,7 @@ from typing import Any
 import networkx as nx
 import pytest
 
-from corridors.planning import load_plan, plan_demand
+from corridors.planning.plan import load_plan, plan_demand
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 PLAN = EXAMPLES / "plans" / "caspian_2030.yaml"

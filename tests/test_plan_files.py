@@ -13,7 +13,7 @@ import networkx as nx
 import pytest
 
 from corridors.exceptions import PlanError, ScenarioError
-from corridors.planning import load_plan, plan, plan_demand, read_plan
+from corridors.planning.plan import load_plan, plan, plan_demand, read_plan
 from tests.test_planning import graph, write_plan  # noqa: F401  # the fixture and the writer
 
 HEAD = """\

@@ -14,7 +14,7 @@ from typing import Any
 import networkx as nx
 import pytest
 
-from corridors.planning import PlanResult, load_plan, plan
+from corridors.planning.plan import PlanResult, load_plan, plan
 from tests.test_planning import X, Y, graph, write_plan  # noqa: F401  # the fixture
 
 UNCERTAIN_X = X.replace(

@@ -28,7 +28,7 @@ import networkx as nx
 import pytest
 
 import corridors
-from corridors.planning import capital_recovery_factor, load_plan, plan
+from corridors.planning.plan import capital_recovery_factor, load_plan, plan
 from tests import tiny
 
 X = """

@@ -33,9 +33,9 @@ import networkx as nx
 import pytest
 
 import corridors
+from corridors.analysis.routing import Leg, Route, Totals
 from corridors.exceptions import NoRouteError
-from corridors.geometry import haversine_km
-from corridors.routing import Leg, Route, Totals
+from corridors.network.geometry import haversine_km
 
 NEAR_KM = 500.0
 LAND_FACTOR = 2.75

@@ -9,8 +9,8 @@ import pytest
 
 import corridors
 from corridors import Avoid, DataError, NoRouteError, UnknownPlaceError, route
-from corridors.network import build_graph
-from corridors.routing import Route
+from corridors.analysis.routing import Route
+from corridors.network.model import build_graph
 from tests import tiny
 
 

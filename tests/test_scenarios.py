@@ -16,7 +16,7 @@ import pytest
 
 import corridors
 from corridors import ScenarioError, route
-from corridors.scenarios import (
+from corridors.scenarios.apply import (
     DemandRow,
     RouteJob,
     Scenario,

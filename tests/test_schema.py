@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from corridors.schema import contract_markdown, schema
+from corridors.network.schema import contract_markdown, schema
 
 KNOWN_TYPES = {
     "str",

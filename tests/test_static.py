@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 import corridors
-from corridors.assignment import assign
-from corridors.scenarios import Scenario, apply_scenario
-from corridors.static import plot_map, save_png
+from corridors.analysis.assignment import assign
+from corridors.maps.static import plot_map, save_png
+from corridors.scenarios.apply import Scenario, apply_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,7 +38,7 @@ def test_network_png_is_a_real_image_with_the_mode_colours(
     assert _has_colour(pixels, "#2166ac") > 100  # sea (and the port markers)
     assert _has_colour(pixels, "#1a1a1a") > 50  # the oil pipeline
     assert [p.name for p in out.parent.iterdir()] == ["network.png"]
-    from corridors.maps_basemap import LAND, WATER
+    from corridors.maps.basemap import LAND, WATER
 
     assert _has_colour(pixels, WATER, tolerance=2) > 100_000  # the Gulf of Guinea
     assert _has_colour(pixels, LAND, tolerance=2) == 0  # no land within a degree of it
@@ -105,7 +105,7 @@ def test_failed_write_leaves_nothing(
 def test_bundled_png_shows_the_network_over_land_and_sea(
     bundled: nx.MultiDiGraph, tmp_path: Path
 ) -> None:
-    from corridors.maps_basemap import LAND, WATER
+    from corridors.maps.basemap import LAND, WATER
 
     pixels = _pixels(save_png(bundled, tmp_path / "bundled.png", year=2030))
     assert _has_colour(pixels, "#b2182b") > 1000  # rail

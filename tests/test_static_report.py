@@ -12,7 +12,7 @@ import pytest
 import corridors
 from corridors import DataError
 from corridors.cli.app import run
-from corridors.static import default_title, plot_map, save_png
+from corridors.maps.static import default_title, plot_map, save_png
 from tests import tiny
 
 

@@ -19,9 +19,9 @@ import pytest
 
 import corridors
 from corridors import DataError
-from corridors.reference import modes
-from corridors.scenarios import RouteJob, Scenario, ThroughputJob
-from corridors.sweep import (
+from corridors.network.reference import modes
+from corridors.scenarios.apply import RouteJob, Scenario, ThroughputJob
+from corridors.scenarios.sweep import (
     UncertainFigures,
     _tri_ppf,
     perturb,

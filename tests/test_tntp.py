@@ -9,7 +9,7 @@ import pytest
 
 from corridors.core.equilibrium import AssignmentProblem, assign
 from corridors.exceptions import DataError
-from corridors.tntp import read_tntp, read_tntp_flow
+from corridors.network.tntp import read_tntp, read_tntp_flow
 
 ROOT = Path(__file__).resolve().parents[1]
 SIOUX_FALLS_OBJECTIVE = 4_231_335.29  # SiouxFalls-README.md: 42.31335287107440, in 1e5 units

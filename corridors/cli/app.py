@@ -82,7 +82,7 @@ def _root(
     ] = None,
 ) -> None:
     if max_input_mb is not None:
-        from corridors.inputs import LIMIT_ENV
+        from corridors.network.inputs import LIMIT_ENV
 
         if not 0 < max_input_mb <= 1 << 40:  # also refuses nan
             fail(f"--max-input-mb is {max_input_mb}; expected a size in MiB > 0")
@@ -156,27 +156,27 @@ def fail(message: str) -> None:
 
 def checked_file(value: Path | None) -> Path | None:
     """Option callback: an output file that can be written, checked before the job runs."""
-    from corridors.io import check_output
+    from corridors.network.io import check_output
 
     return None if value is None else check_output(value)
 
 
 def checked_folder(value: Path | None) -> Path | None:
     """Option callback: an output folder that can be written, checked before the job runs."""
-    from corridors.io import check_output
+    from corridors.network.io import check_output
 
     return None if value is None else check_output(value, folder=True)
 
 
 def _commodity(value: str) -> str:
-    from corridors.lookup import find_commodity
+    from corridors.network.lookup import find_commodity
 
     return find_commodity(value)
 
 
 def network(places: Path | None, links: Path | None) -> nx.MultiDiGraph:
     """The network the command works on: the bundled one, or the given pair of files."""
-    from corridors.io import load_network, read_network
+    from corridors.network.io import load_network, read_network
 
     if places is None and links is None:
         with working("loading the network"):
@@ -231,7 +231,7 @@ OfflineOpt = Annotated[
 
 def map_tiles(offline: bool) -> str | None:
     """The base tiles of a map: none offline (tiles always come from the network)."""
-    from corridors.maps import DEFAULT_TILES
+    from corridors.maps.interactive import DEFAULT_TILES
 
     return None if offline else DEFAULT_TILES
 
@@ -239,7 +239,7 @@ def map_tiles(offline: bool) -> str | None:
 def write_map(m: folium.Map, path: Path, *, offline: bool = False) -> None:
     """Write a map and say so on standard error (standard output may carry JSON); a map
     that needs the network says so too."""
-    from corridors.maps import save_map
+    from corridors.maps.interactive import save_map
 
     with working(f"writing map {path}"):
         save_map(m, path, offline=offline)
@@ -291,7 +291,7 @@ def split_list(values: list[str] | None) -> list[str]:
 def parse_criterion(by: str) -> str | dict[str, float]:
     """``--by``: a criterion name, or weights such as ``cost=1,time=5`` (finite, >= 0, not
     all zero)."""
-    from corridors.lookup import did_you_mean
+    from corridors.network.lookup import did_you_mean
 
     criteria = ("time", "cost", "distance", "co2")
     if "=" not in by:

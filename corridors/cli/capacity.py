@@ -41,7 +41,7 @@ __all__ = ["assign", "capacity", "criticality"]
 
 
 def _avoid(countries: list[str] | None) -> Any:
-    from corridors.avoid import Avoid
+    from corridors.analysis.avoid import Avoid
 
     codes = split_list(countries)
     return Avoid.of(countries=codes) if codes else None
@@ -85,7 +85,7 @@ def capacity(
     from rich.table import Table
     from rich.text import Text
 
-    from corridors.capacity import max_throughput
+    from corridors.analysis.capacity import max_throughput
 
     G = network(places, links)
     with working("solving the maximum flow and sending it at least cost"):
@@ -93,7 +93,7 @@ def capacity(
             G, origins, destinations, commodity=commodity, year=year, avoid=_avoid(avoid_country)
         )
     if map_file is not None:
-        from corridors.maps import throughput_map
+        from corridors.maps.interactive import throughput_map
 
         write_map(throughput_map(G, result, tiles=map_tiles(offline)), map_file, offline=offline)
     if as_json:
@@ -136,7 +136,7 @@ def write_assignment(result: Any, folder: Path) -> list[Path]:
 
     The files are written into a temporary folder and then moved into ``folder`` together.
     """
-    from corridors.io import atomic_folder, write_text_atomic
+    from corridors.network.io import atomic_folder, write_text_atomic
 
     tables: dict[str, pd.DataFrame] = {
         "flows": result.flows,
@@ -205,8 +205,8 @@ def assign(
     capacities with their shadow price: the value of one more t/yr of that capacity (USD a
     year when minimising cost).
     """
-    from corridors.assignment import assign as solve
-    from corridors.demand import read_demand
+    from corridors.analysis.assignment import assign as solve
+    from corridors.analysis.demand import read_demand
 
     G = network(places, links)
     table = read_demand(demand, G)  # all errors before anything is written
@@ -221,7 +221,7 @@ def assign(
         )
     written = write_assignment(result, out) if out is not None else []
     if map_file is not None:
-        from corridors.maps import flow_map
+        from corridors.maps.interactive import flow_map
 
         write_map(flow_map(G, result, tiles=map_tiles(offline)), map_file, offline=offline)
     if as_json:
@@ -328,7 +328,7 @@ def criticality(
     lost, pairs cut off, pairs whose flow fills their capacity, then what the criterion (--by)
     adds; elements of one line share a rank; unbounded flows apart."""
 
-    from corridors.criticality import criticality as rank
+    from corridors.analysis.criticality import criticality as rank
 
     G = network(places, links)
     od, avoid, question = _criticality_pairs(G, pairs, avoid_country)
@@ -363,7 +363,7 @@ def _criticality_pairs(
     """The pairs, what to avoid and, for the default pairs, the sentence saying what they are."""
     from dataclasses import replace
 
-    from corridors.corridor_pairs import corridor_pairs
+    from corridors.analysis.corridor_pairs import corridor_pairs
     from corridors.exceptions import DataError
 
     avoid = _avoid(avoid_country)

@@ -9,7 +9,7 @@ if TYPE_CHECKING:
     import pandas as pd
     from rich.console import Console
 
-    from corridors.criticality import Criticality
+    from corridors.analysis.criticality import Criticality
 
 __all__ = ["print_criticality"]
 

@@ -26,9 +26,9 @@ from corridors.cli.app import (
 )
 
 if TYPE_CHECKING:
-    from corridors.congestion import CorridorEquilibrium
+    from corridors.analysis.congestion import CorridorEquilibrium
     from corridors.core.equilibrium import EquilibriumResult
-    from corridors.tntp import TntpNetwork
+    from corridors.network.tntp import TntpNetwork
 
 __all__ = ["equilibrium"]
 
@@ -132,8 +132,8 @@ def _run_tntp(
     out: Path | None,
 ) -> dict[str, Any]:
     from corridors.core.equilibrium import assign
-    from corridors.io import write_text_atomic
-    from corridors.tntp import read_tntp
+    from corridors.network.io import write_text_atomic
+    from corridors.network.tntp import read_tntp
 
     net = read_tntp(*files, toll_weight=toll_weight, distance_weight=distance_weight)
     result = assign(
@@ -187,7 +187,7 @@ def _run_calibration(
 ) -> None:
     from dataclasses import asdict
 
-    from corridors.congestion import calibrate, write_delay_parameters, write_loaded_times
+    from corridors.analysis.congestion import calibrate, write_delay_parameters, write_loaded_times
 
     G = network(places, links)
     params, rows = calibrate(G)
@@ -254,7 +254,7 @@ def _print_corridor(tables: dict[str, Any], load: str) -> None:
 
 
 def _pairs(G: Any, values: list[str] | None) -> list[tuple[str, str]]:
-    from corridors.lookup import find_place
+    from corridors.network.lookup import find_place
 
     pairs = []
     for value in values or ():
@@ -283,10 +283,10 @@ def _run_corridor(
     map_file: Path | None,
     offline: bool,
 ) -> dict[str, Any]:
-    from corridors.congestion import TITR_AVOIDS, corridor_equilibrium
-    from corridors.demand import read_demand
-    from corridors.expand import Avoid
-    from corridors.io import write_text_atomic
+    from corridors.analysis.congestion import TITR_AVOIDS, corridor_equilibrium
+    from corridors.analysis.demand import read_demand
+    from corridors.core.expand import Avoid
+    from corridors.network.io import write_text_atomic
 
     G = network(places, links)
     table = read_demand(demand, G) if demand is not None else None
@@ -305,7 +305,7 @@ def _run_corridor(
         write_text_atomic(out / "elements.csv", _rows_csv(tables["elements"]))
         write_text_atomic(out / "gaps.csv", _gaps_csv(run.result))
     if map_file is not None:
-        from corridors.maps import delay_map
+        from corridors.maps.interactive import delay_map
 
         write_map(delay_map(G, run, tiles=map_tiles(offline)), map_file, offline=offline)
     return tables

@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
 
-    from corridors.decompose import FlowPath
+    from corridors.analysis.decompose import FlowPath
 
 __all__ = ["print_pair_routes", "print_paths", "print_unknown_capacity", "via"]
 

@@ -29,9 +29,9 @@ from corridors.cli.app import (
 if TYPE_CHECKING:
     import networkx as nx
 
-    from corridors.assignment import Assignment
-    from corridors.routing import Route
-    from corridors.scenarios import Scenario
+    from corridors.analysis.assignment import Assignment
+    from corridors.analysis.routing import Route
+    from corridors.scenarios.apply import Scenario
 
 __all__ = ["map_command", "write_scenario_maps"]
 
@@ -104,7 +104,7 @@ def map_command(
     )
     write_map(m, out, offline=offline)
     if png is not None:
-        from corridors.static import save_png
+        from corridors.maps.static import save_png
 
         size = _png_size(png_size)
         if sc is not None and flows is None:  # what the scenario changes
@@ -123,7 +123,7 @@ def _with_scenario(
     scenario's unless ``year`` is given."""
     if scenario is None:
         return base, None, year
-    from corridors.scenarios import apply_scenario, load_scenario
+    from corridors.scenarios.apply import apply_scenario, load_scenario
 
     sc = load_scenario(scenario, base)
     return apply_scenario(base, sc), sc, year if year is not None else sc.year
@@ -144,19 +144,19 @@ def _draw(
 ) -> tuple[Any, list[Route], Assignment | None]:
     """The map ``corridors map`` draws (see there), with the routes and the assignment it
     drew; ``G`` is ``base`` with the scenario ``sc`` applied, ``jobs`` the --route one."""
-    from corridors import maps
+    from corridors.maps import interactive as maps
 
     tiles = map_tiles(offline)
     routes: list[Route] = []
     if jobs is not None and sc is None:
-        from corridors.routing import route as find_routes
+        from corridors.analysis.routing import route as find_routes
 
         origin, destination, commodity = jobs[0]
         routes = find_routes(
             G, origin, destination, commodity=commodity, by=parse_criterion(by), year=year_used, k=k
         )
     if flows is not None:
-        from corridors.assignment import assign
+        from corridors.analysis.assignment import assign
 
         assignment = assign(G, flows, year=year_used)
         return maps.flow_map(G, assignment, tiles=tiles), routes, assignment
@@ -210,15 +210,15 @@ def write_scenario_maps(
     its stem; ``offline`` as for ``corridors map --offline``. With ``report`` (the
     comparison's Markdown file), a "Maps" section that embeds each PNG and links each HTML
     map is appended to it (scenario names as literal text, see
-    :func:`corridors.compare_report.markdown_text`).
+    :func:`corridors.scenarios.report.markdown_text`).
     """
     from urllib.parse import quote
 
-    from corridors.compare_report import markdown_text
-    from corridors.io import write_text_atomic
-    from corridors.maps import diff_map
-    from corridors.scenarios import apply_scenario
-    from corridors.static import save_png
+    from corridors.maps.interactive import diff_map
+    from corridors.maps.static import save_png
+    from corridors.network.io import write_text_atomic
+    from corridors.scenarios.apply import apply_scenario
+    from corridors.scenarios.report import markdown_text
 
     written, lines = [], ["", "## Maps", ""]
     for sc in scenarios:

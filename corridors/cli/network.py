@@ -33,7 +33,7 @@ from corridors.cli.app import (
 if TYPE_CHECKING:
     import networkx as nx
 
-    from corridors.routing import Route
+    from corridors.analysis.routing import Route
 
 __all__ = ["export", "info", "route", "validate"]
 
@@ -131,8 +131,8 @@ def route(
     Dry cargo on the bundled network is routed at the times of the bundled 2024 demand
     (user equilibrium, see ``corridors equilibrium``) unless --free-flow says otherwise.
     """
-    from corridors.avoid import Avoid
-    from corridors.routing import route as find_routes
+    from corridors.analysis.avoid import Avoid
+    from corridors.analysis.routing import route as find_routes
 
     G = _loaded(network(places, links), places, demand, demand_scale, free_flow, commodity, year)
     avoid = Avoid.checked(
@@ -154,7 +154,7 @@ def route(
         k=k,
     )
     if map_file is not None:
-        from corridors.maps import route_map
+        from corridors.maps.interactive import route_map
 
         write_map(route_map(G, routes, tiles=map_tiles(offline)), map_file, offline=offline)
     load = G.graph.get("load")
@@ -185,13 +185,13 @@ def _loaded(
     year: int | None,
 ) -> nx.MultiDiGraph:
     """The network at the load a route query asks for (the bundled network: 2024 by default)."""
-    from corridors.congestion import DRY, bundled_loaded_network, loaded_network
+    from corridors.analysis.congestion import DRY, bundled_loaded_network, loaded_network
 
     if free_flow or commodity not in DRY or (places is not None and demand is None):
         return G
     if places is None and demand is None and scale == 1.0 and year is None:
         return bundled_loaded_network(G)  # stored: a route query stays free of scipy
-    from corridors.demand import read_demand
+    from corridors.analysis.demand import read_demand
 
     table = read_demand(demand, G) if demand is not None else None
     return loaded_network(G, demand=table, scale=scale, year=year)
@@ -199,7 +199,7 @@ def _loaded(
 
 def summary(G: nx.MultiDiGraph) -> dict[str, object]:
     """Counts of what the network holds: places by kind and country, links by mode and status."""
-    from corridors.network import link_edges
+    from corridors.network.model import link_edges
 
     links = [d for _, _, _, d in link_edges(G)]
     km: Counter[str] = Counter()
@@ -271,8 +271,8 @@ def validate(
 
     Every cited source id must be in sources.csv, draft or not.
     """
-    from corridors.io import validate_network
-    from corridors.reference import data_dir
+    from corridors.network.io import validate_network
+    from corridors.network.reference import data_dir
 
     if (places is None) != (links is None):
         fail("give both PLACES and LINKS, or neither for the bundled network")
@@ -314,7 +314,7 @@ def export(
 ) -> None:
     """Write the network as places, links and sources.csv (GeoJSON, GeoPackage, GeoParquet),
     or as one GraphML file."""
-    from corridors.io import atomic_folder, write_graphml, write_network
+    from corridors.network.io import atomic_folder, write_graphml, write_network
 
     if fmt not in ("geojson", "gpkg", "parquet", "graphml"):
         fail(f"--format is '{fmt}'; expected geojson, gpkg, parquet or graphml")

@@ -37,7 +37,7 @@ def import_osm_command(
     ] = 0.0,
 ) -> None:
     """Turn railway lines, ferry routes, stations and ports into a contract-valid network."""
-    from corridors.osm import import_osm, write_osm_network
+    from corridors.network.osm import import_osm, write_osm_network
 
     network = import_osm(
         file, country=country, snap_m=snap_m, include_service=include_service, merge_m=merge_m

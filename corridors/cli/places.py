@@ -16,7 +16,7 @@ __all__ = ["place_rows", "places"]
 
 def place_rows(G: nx.MultiDiGraph, ids: list[str]) -> list[dict[str, object]]:
     """One record per place: id, name, city, country, kind, the modes of its links, aliases."""
-    from corridors.lookup import modes_at
+    from corridors.network.lookup import modes_at
 
     return [
         {
@@ -49,7 +49,7 @@ def places(
     links: LinksOpt = None,
 ) -> None:
     """List or search places: the ids to write in a scenario or a demand table."""
-    from corridors.lookup import search_places, suggest_places
+    from corridors.network.lookup import search_places, suggest_places
 
     G = network(places_file, links)
     rows = [

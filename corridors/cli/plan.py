@@ -26,7 +26,7 @@ from corridors.cli.app import (
 if TYPE_CHECKING:
     import pandas as pd
 
-    from corridors.planning import Candidate, Plan, PlanResult
+    from corridors.planning.plan import Candidate, Plan, PlanResult
 
 __all__ = ["plan", "write_plan"]
 
@@ -60,7 +60,7 @@ def write_plan(result: PlanResult, folder: Path) -> list[Path]:
     """
     import pandas as pd
 
-    from corridors.io import atomic_folder
+    from corridors.network.io import atomic_folder
 
     build = pd.DataFrame(
         [(b.candidate, b.year) for b in result.build], columns=["candidate", "year"]
@@ -153,8 +153,8 @@ def _tables(plan: Plan, result: PlanResult) -> None:
 def _delays(result: PlanResult, found: Plan) -> pd.DataFrame | None:
     """The plan under congestion, or None (with a note) where the model does not apply."""
     from corridors.exceptions import DataError
-    from corridors.plan_congestion import plan_delays
-    from corridors.planning import plan_demand
+    from corridors.planning.congestion import plan_delays
+    from corridors.planning.plan import plan_demand
 
     try:
         return plan_delays(result, found, plan_demand(result.network, found))
@@ -219,8 +219,8 @@ def plan(
 ) -> None:
     """Which candidate projects to build in which period so the demand to come is carried at
     least discounted cost (a mixed-integer programme solved by HiGHS)."""
-    from corridors.planning import load_plan
-    from corridors.planning import plan as solve
+    from corridors.planning.plan import load_plan
+    from corridors.planning.plan import plan as solve
 
     if out is not None and out.exists() and not out.is_dir():
         fail(f"--out {out}: exists and is not a folder")
@@ -233,7 +233,7 @@ def plan(
         delays = None if no_delays else _delays(result, found)
     written = write_plan(result, out) if out is not None else []
     if map_file is not None:
-        from corridors.maps import flow_map
+        from corridors.maps.interactive import flow_map
 
         write_map(flow_map(result.network, result.assignments[-1]), map_file)
     if as_json:

@@ -28,7 +28,7 @@ from corridors.cli.app import (
 if TYPE_CHECKING:
     import pandas as pd
 
-    from corridors.scenarios import Scenario
+    from corridors.scenarios.apply import Scenario
 
 __all__ = ["compare", "sweep"]
 
@@ -77,7 +77,7 @@ def _routes(values: list[str] | None) -> list[tuple[str, ...]]:
 
 
 def _load(paths: list[Path], places: Path | None, links: Path | None) -> tuple[Any, list[Scenario]]:
-    from corridors.scenarios import load_scenario
+    from corridors.scenarios.apply import load_scenario
 
     G = network(places, links)
     return G, [load_scenario(p, G) for p in paths]
@@ -87,7 +87,7 @@ def _table(table: pd.DataFrame, scenarios: Sequence[Scenario] = ()) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from corridors.compare_report import (
+    from corridors.scenarios.report import (
         CATEGORICAL,
         NONE,
         demand_note,
@@ -185,10 +185,10 @@ def compare(
     links: LinksOpt = None,
 ) -> None:
     """Run the scenarios' jobs on the base network and on each scenario, side by side."""
-    from corridors.compare import compare as run_compare
-    from corridors.compare import route_jobs
-    from corridors.compare_report import to_json_text, write_report
-    from corridors.io import atomic_folder
+    from corridors.network.io import atomic_folder
+    from corridors.scenarios.compare import compare as run_compare
+    from corridors.scenarios.compare import route_jobs
+    from corridors.scenarios.report import to_json_text, write_report
 
     G, scenarios = _load(scenario_files, places, links)
     extra = _routes(route)
@@ -265,9 +265,9 @@ def sweep(
 ) -> None:
     """Monte Carlo over the low/high ranges in the data: distributions of route times and
     throughputs, and how often each bottleneck binds."""
-    from corridors.compare import route_jobs
-    from corridors.sweep import sweep as run_sweep
-    from corridors.sweep import sweep_json, write_sweep
+    from corridors.scenarios.compare import route_jobs
+    from corridors.scenarios.sweep import sweep as run_sweep
+    from corridors.scenarios.sweep import sweep_json, write_sweep
 
     G, (scenario,) = _load([scenario_file], places, links)
     extra = _routes(route)
@@ -285,7 +285,7 @@ def sweep(
             progress=step,
         )
     if out is not None:
-        from corridors.io import atomic_folder
+        from corridors.network.io import atomic_folder
 
         with atomic_folder(out) as tmp:
             paths = {k: out / p.name for k, p in write_sweep(result, tmp).items()}
@@ -300,7 +300,7 @@ def sweep(
 def _sweep_table(result: Any) -> None:
     from rich.table import Table
 
-    from corridors.compare_report import format_value
+    from corridors.scenarios.report import format_value
 
     out = console()
     view = Table(

@@ -1,9 +1,9 @@
 """The compiled network: the expanded multimodal network as arrays that every solver shares.
 
 :func:`compile_network` turns a network graph, for one ``commodity``, ``year`` and
-:class:`~corridors.expand.Avoid` set, into a :class:`CompiledNetwork` (cached per graph object,
+:class:`~corridors.core.expand.Avoid` set, into a :class:`CompiledNetwork` (cached per graph object,
 like :func:`~corridors.expand.expand`, which is drawn from it). It holds exactly the expanded
-network of :mod:`corridors.expand`:
+network of :mod:`corridors.core.expand`:
 
 * ``nodes``: a tuple of ``(place, layer)`` keys, layer ``"rail:1520"``, ``"sea"``, ...,
   ``SRC`` or ``DST``; ``node_index`` maps a key to its number; ``n_nodes``.

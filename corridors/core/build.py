@@ -12,16 +12,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from corridors.borders import eu_members
 from corridors.core.tables import Tables, in_service_mask, per_commodity
-from corridors.network import capacity_in
-from corridors.reference import modes
+from corridors.network.borders import eu_members
+from corridors.network.model import capacity_in
+from corridors.network.reference import modes
 
 if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-    from corridors.avoid import Avoid
+    from corridors.analysis.avoid import Avoid
 
 __all__ = ["DST", "SRC", "EdgeColumns", "build_edges"]
 
@@ -193,7 +193,7 @@ def _per_commodity(
 def _capacities(
     raw: list[Mapping[str, Any]], commodity: str, year: int | None
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
-    """:func:`~corridors.network.capacity_in` of each place or link (NaN: unbounded), and
+    """:func:`~corridors.network.model.capacity_in` of each place or link (NaN: unbounded), and
     whether its ``capacity_tpy`` is shared by all commodities."""
     import numpy as np
 
@@ -232,7 +232,7 @@ def _link_figures(
     tail, head = t.tail[kept], t.head[kept]
     members = eu_members()
     eu = np.array([c in members for c in t.place_country], dtype=bool)
-    charged = (country[tail] != country[head]) & ~(eu[tail] & eu[head])  # see corridors.borders
+    charged = (country[tail] != country[head]) & ~(eu[tail] & eu[head])  # see network.borders
     return {
         "length_km": length,
         "time_h": time_h + t.wait_h[kept],

@@ -1,6 +1,6 @@
 """Path-based column generation for a multi-commodity min-cost flow on compiled networks.
 
-The programme of :mod:`corridors.assignment` in its path form: one column per path that a
+The programme of :mod:`corridors.analysis.assignment` in its path form: one column per path that a
 demand may take, one *unserved* column per demand, one row per demand (its paths and its
 unserved tonnes add up to its tonnes) and one row per capacity. The restricted master holds
 only the paths found so far and is solved by HiGHS (:func:`scipy.optimize.linprog`); pricing

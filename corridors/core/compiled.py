@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from corridors.avoid import Avoid
+from corridors.analysis.avoid import Avoid
 from corridors.core.build import EdgeColumns, build_edges
 from corridors.core.criteria import BORDER, Criterion, criterion_weights
 from corridors.core.tables import paused_gc, tables
 from corridors.exceptions import DataError
-from corridors.reference import commodities
+from corridors.network.reference import commodities
 
 if TYPE_CHECKING:
     import numpy as np

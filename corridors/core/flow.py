@@ -1,8 +1,8 @@
 """Flow networks of a compiled network, and a maximum flow exact for any finite capacities.
 
-:func:`flow_arrays` builds the single-commodity flow network of :mod:`corridors.capacity` (places
-with a capacity split into ``in`` and ``out`` nodes, parallel links through nodes of their own)
-as arrays. :func:`max_flow` solves it: SciPy's :func:`~scipy.sparse.csgraph.maximum_flow`
+:func:`flow_arrays` builds the single-commodity flow network of :mod:`corridors.analysis.capacity`
+(places with a capacity split into ``in`` and ``out`` nodes, parallel links through nodes of their
+own) as arrays. :func:`max_flow` solves it: SciPy's :func:`~scipy.sparse.csgraph.maximum_flow`
 works in 32-bit integers, so capacities are made whole numbers (times a power of ten for
 fractions of a tonne), divided by their greatest common divisor, and capacities above a bound
 on the flow (the value of one cut, found first on capacities rounded up) are lowered to that

@@ -2,7 +2,7 @@
 
 :func:`frame_tables` builds the :class:`~corridors.core.tables.Tables` that
 :func:`corridors.core.tables.tables` reads from a graph, from the
-:class:`~corridors.column_checks.FeatureColumns` of a places and a links file, with numpy:
+:class:`~corridors.network.column_checks.FeatureColumns` of a places and a links file, with numpy:
 every attribute is typed once per distinct value (as :func:`corridors.read_network` types it),
 and the few figures the core reads from a place's or link's attributes go into small mappings
 shared by all the places (links) that have the same figures. A :class:`CoreNetwork` holds those
@@ -16,15 +16,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from corridors.avoid import Avoid
-from corridors.column_checks import ABSENT, Factor, FeatureColumns, combinations, typed_value
+from corridors.analysis.avoid import Avoid
 from corridors.core.build import build_edges
 from corridors.core.compiled import CompiledNetwork, _assemble  # the one assembler of arrays
 from corridors.core.criteria import Criterion
 from corridors.core.tables import Tables
 from corridors.exceptions import DataError, NoRouteError, UnknownPlaceError
-from corridors.reference import commodities
-from corridors.schema import schema
+from corridors.network.column_checks import (
+    ABSENT,
+    Factor,
+    FeatureColumns,
+    combinations,
+    typed_value,
+)
+from corridors.network.reference import commodities
+from corridors.network.schema import schema
 
 if TYPE_CHECKING:
     import numpy as np
@@ -109,7 +115,7 @@ def _layers(links: FeatureColumns) -> tuple[Any, list[str]]:
     """The layer of each link (``rail:<gauge>`` or the mode) as codes into layer names."""
     import numpy as np
 
-    from corridors.column_checks import combinations
+    from corridors.network.column_checks import combinations
 
     mode, gauge = links.attr("mode"), _typed(links, "gauge_mm", "links")
     combos, code = combinations([mode.codes, gauge.codes])
@@ -269,8 +275,8 @@ def core_route(
     NoRouteError
         No route exists under the given conditions.
     """
+    from corridors.analysis.routing import _Search
     from corridors.core.compiled import LINK
-    from corridors.routing import _Search
 
     for place in (origin, destination):
         if place not in network.names:

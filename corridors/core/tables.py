@@ -254,7 +254,7 @@ def in_service_mask(
     close_year: npt.NDArray[np.float64],
     year: int | None,
 ) -> npt.NDArray[np.bool_]:
-    """:func:`corridors.network.in_service` over columns (NaN years are absent ones)."""
+    """:func:`corridors.network.model.in_service` over columns (NaN years are absent ones)."""
     import numpy as np
 
     st = np.array(status, dtype=object)

@@ -19,7 +19,7 @@ Each kernel is chosen by name and evaluated on whole arrays of links at once:
 
 The two queue kernels go on as straight lines past ``rho = RHO_MAX`` (tangent to the curve), so
 they stay finite and convex when an assignment overloads a server on the way to equilibrium; the
-hard capacity itself is the LP's business (:mod:`corridors.capacity`).
+hard capacity itself is the LP's business (:mod:`corridors.analysis.capacity`).
 """
 
 from __future__ import annotations

@@ -1,0 +1,610 @@
+"""The data contract checked over columns: which features need a check one by one.
+
+A network of a million links cannot be validated feature by feature in Python within the time
+geopandas takes to read it. :func:`feature_columns` and :func:`frame_columns` turn GeoJSON
+features or a GeoDataFrame into :class:`FeatureColumns`: each attribute *factorised* (its
+distinct values and a code per feature, so a value shared by many features is checked once),
+the geometry as coordinate arrays. :func:`screen` then finds, with numpy, the features that
+could break a rule; :func:`corridors.network.validation.validate_columns` checks only those one by
+one, so its messages (and their order) are exactly those of a check of every feature. The
+screen may pass a good feature on to that check (a length within a rounding error of its
+limit, say), never clear a bad one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from corridors.network.field_checks import (
+    CONTROL,
+    ENDPOINT_TOLERANCE_KM,
+    FIGURES,
+    LENGTH_TOLERANCE,
+    RESERVED,
+    FieldChecker,
+    Report,
+    check_value,
+    finite,
+    geometry_coords,
+)
+from corridors.network.schema import Attribute, schema
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    import numpy as np
+    import numpy.typing as npt
+
+__all__ = [
+    "ABSENT",
+    "JSON_TYPES",
+    "Factor",
+    "FeatureColumns",
+    "Screened",
+    "combinations",
+    "decode_cell",
+    "feature_columns",
+    "frame_columns",
+    "frame_feature",
+    "plain",
+    "screen",
+    "typed_value",
+]
+
+#: Attribute types a table (GeoPackage, GeoParquet) holds as JSON text.
+JSON_TYPES = {"list[str]", "list[int]", "sources", "ranges", "per_commodity", "bool", "by_year"}
+_SLACK = 1e-9  # relative margin within which the screen leaves a length to the exact check
+
+
+class _Absent:
+    """The value of an attribute a feature does not have (distinct from a JSON null)."""
+
+    def __repr__(self) -> str:
+        return "ABSENT"
+
+
+ABSENT: Any = _Absent()
+_SCALARS = (str, int, float, bool, type(None), _Absent)
+_PLAIN, _NUMBERS = set(_SCALARS), {int, float, bool}
+_CONTAINERS = {list, dict, _Absent}
+
+
+@dataclass(frozen=True, eq=False)
+class Factor:
+    """One attribute over all features: ``values[codes[i]]`` is feature ``i``'s."""
+
+    codes: npt.NDArray[np.int64]
+    values: list[Any]
+
+    def column(self) -> npt.NDArray[np.object_]:
+        """The value of every feature (``ABSENT`` where it has none)."""
+        import numpy as np
+
+        table = np.empty(len(self.values), dtype=object)
+        table[:] = self.values
+        out: npt.NDArray[np.object_] = table[self.codes]
+        return out
+
+
+@dataclass(frozen=True, eq=False)
+class FeatureColumns:
+    """The features of one file as columns (see the module docstring).
+
+    ``ids`` is each feature's id (``#i`` where it has none), ``shaped`` whether it is a
+    Feature with properties, ``attrs`` the factorised attributes, ``ok`` whether its geometry
+    is well formed, ``first``/``last`` its first and last (lon, lat) (NaN where not ok),
+    ``drawn_km`` the length of a line, and ``row(i)`` feature ``i`` as a GeoJSON-like dict.
+    """
+
+    ids: list[str]
+    shaped: npt.NDArray[np.bool_]
+    attrs: dict[str, Factor]
+    ok: npt.NDArray[np.bool_]
+    first: npt.NDArray[np.float64]
+    last: npt.NDArray[np.float64]
+    drawn_km: npt.NDArray[np.float64]
+    row: Callable[[int], Mapping[str, Any]]
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def attr(self, name: str) -> Factor:
+        """The factor of ``name`` (all ``ABSENT`` when no feature has it)."""
+        import numpy as np
+
+        return self.attrs.get(name) or Factor(np.zeros(len(self), dtype=np.int64), [ABSENT])
+
+
+def _key(value: Any) -> Any:
+    """A hashable key that tells apart what compares equal across types (1, 1.0, True)."""
+    kind = type(value)
+    return (kind, value) if kind in _SCALARS else (kind, repr(plain(value)))
+
+
+def _keys(values: list[Any]) -> list[Any]:
+    """Hashable keys of ``values``: the values themselves where they can be, else texts."""
+    kinds = set(map(type, values))
+    if kinds <= _PLAIN and len(kinds & _NUMBERS) <= 1:
+        return values  # nothing compares equal across these types
+    if kinds <= _CONTAINERS:  # the repr of a list or mapping of JSON values is exact
+        return list(map(repr, values))
+    return [_key(v) for v in values]
+
+
+def factorise(values: list[Any]) -> Factor:
+    """The distinct values (by type and value) of ``values``, with a code for each."""
+    import numpy as np
+
+    index: dict[Any, int] = {}
+    codes = [index.setdefault(k, len(index)) for k in _keys(values)]
+    array = np.array(codes, dtype=np.int64)
+    return Factor(array, [values[i] for i in _firsts(array, len(index)).tolist()])
+
+
+def _firsts(codes: npt.NDArray[np.int64], n: int) -> npt.NDArray[np.int64]:
+    """The row where each of ``n`` codes first occurs."""
+    import numpy as np
+
+    first = np.zeros(n, dtype=np.int64)
+    first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)  # the last write is the first row
+    return first
+
+
+def _lines(coords: list[Any], points: bool) -> tuple[Any, Any, Any]:
+    """First and last (lon, lat) and length (km) of each line; NaN where it is None."""
+    import numpy as np
+
+    from corridors.network.checks import haversine_rows
+
+    n = len(coords)
+    if points:
+        xy = np.array([c[:2] if c is not None else (np.nan, np.nan) for c in coords], dtype=float)
+        return xy.reshape(n, 2), xy.reshape(n, 2), np.zeros(n)
+    lines = [c if c is not None else ((np.nan, np.nan), (np.nan, np.nan)) for c in coords]
+    counts = np.fromiter((len(c) for c in lines), dtype=np.int64, count=n)
+    flat = np.zeros((0, 2))
+    with contextlib.suppress(ValueError):  # points of two coordinates, as they mostly are
+        flat = np.array(list(itertools.chain.from_iterable(lines)), dtype=float)
+    if flat.ndim != 2 or flat.shape[1] != 2 or len(flat) != counts.sum():
+        flat = np.array([p[:2] for c in lines for p in c], dtype=float).reshape(-1, 2)
+    starts = np.zeros(n, dtype=np.int64)
+    np.cumsum(counts[:-1], out=starts[1:])
+    step = haversine_rows(flat[:-1], flat[1:]) if len(flat) > 1 else np.zeros(0)
+    step = np.append(step, 0.0)
+    step[starts + counts - 1] = 0.0  # no step from the end of one line to the next
+    drawn = np.add.reduceat(step, starts) if n else np.zeros(0)
+    return flat[starts], flat[starts + counts - 1], drawn
+
+
+def _plain_coords(coords: list[Any], point: bool) -> list[Any] | None:
+    """:func:`~corridors.network.validation.geometry_coords` of coordinates that are all plain lists
+    of two numbers (or None), with numpy; None when some are not (a general check is due)."""
+    import numpy as np
+
+    given = [c for c in coords if c is not None]
+    points = given if point else list(itertools.chain.from_iterable(given))
+    if not set(map(type, given)) <= {list} or not set(map(type, points)) <= {list}:
+        return None
+    if set(map(len, points)) - {2}:
+        return None
+    values = list(itertools.chain.from_iterable(points))
+    if not set(map(type, values)) <= {int, float}:
+        return None
+    try:
+        xy = np.array(values, dtype=float).reshape(-1, 2)
+    except OverflowError:
+        return None
+    with np.errstate(invalid="ignore"):
+        bad = ~np.isfinite(xy).all(axis=1) | (np.abs(xy[:, 0]) > 180) | (np.abs(xy[:, 1]) > 90)
+    counts = (
+        np.ones(len(given), dtype=np.int64)
+        if point
+        else np.array(list(map(len, given)), dtype=np.int64)
+    )
+    owner = np.repeat(np.arange(len(given)), counts)
+    ok = (np.bincount(owner, weights=bad, minlength=len(given)) == 0) & (counts >= 1 + (not point))
+    flags = iter(ok.tolist())
+    return [c if c is not None and next(flags) else None for c in coords]
+
+
+def _geojson_coords(features: list[Any], shaped: list[bool], expected: str) -> list[Any]:
+    """:func:`~corridors.network.validation.geometry_coords` of every shaped feature (else None)."""
+    geoms = [f.get("geometry") if s else None for f, s in zip(features, shaped, strict=True)]
+    coords = [
+        g.get("coordinates") if type(g) is dict and g.get("type") == expected else None
+        for g in geoms
+    ]
+    fast = _plain_coords(coords, expected == "Point")
+    if fast is not None:
+        return fast
+    return [
+        geometry_coords(f, expected) if s else None for f, s in zip(features, shaped, strict=True)
+    ]
+
+
+def feature_columns(features: list[Any], feature: str) -> FeatureColumns:
+    """GeoJSON-like ``features`` of ``"places"`` or ``"links"`` as :class:`FeatureColumns`."""
+    import numpy as np
+
+    n = len(features)
+    given = [f.get("properties") if isinstance(f, dict) else None for f in features]
+    shaped = np.fromiter((isinstance(p, dict) for p in given), dtype=bool, count=n)
+    props: list[dict[str, Any]] = [p if isinstance(p, dict) else {} for p in given]
+    ids = [
+        fid if isinstance(fid := p.get("id"), str) and fid else f"#{i}" for i, p in enumerate(props)
+    ]
+    names = sorted(set().union(*props), key=str) if props else []
+    attrs = {
+        name: factorise([p.get(name, ABSENT) for p in props])
+        for name in names
+        if isinstance(name, str)
+    }
+    expected = "Point" if feature == "places" else "LineString"
+    coords = _geojson_coords(features, shaped.tolist(), expected)
+    first, last, drawn = _lines(coords, feature == "places")
+    ok = np.fromiter((c is not None for c in coords), dtype=bool, count=n)
+    return FeatureColumns(ids, shaped, attrs, ok, first, last, drawn, features.__getitem__)
+
+
+def plain(value: Any) -> Any:
+    """A cell of a GeoDataFrame as plain Python: numpy arrays and scalars become lists and
+    numbers (``geopandas.read_file`` gives list attributes as arrays), NaN becomes None."""
+    if hasattr(value, "tolist"):  # numpy arrays and numpy scalars
+        value = value.tolist()
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if isinstance(value, float) and value != value:
+        return None
+    return value
+
+
+def decode_cell(value: Any, attr: Attribute | None) -> Any:
+    """Undo the JSON-in-a-string encoding that GeoPackage needs for lists and mappings, and
+    the float columns a table gives whole numbers and flags."""
+    if attr is None:
+        return value
+    if isinstance(value, str) and attr.type in JSON_TYPES:
+        with contextlib.suppress(json.JSONDecodeError):  # else validation names it
+            value = json.loads(value)
+    if attr.type in ("int", "bool") and isinstance(value, float) and value.is_integer():
+        value = bool(value) if attr.type == "bool" and value in (0.0, 1.0) else int(value)
+    return value
+
+
+def _verbatim(attr: Attribute | None) -> bool:
+    """Whether a text cell of this attribute is read as it is (not as JSON text)."""
+    return attr is None or attr.type not in JSON_TYPES
+
+
+def typed_value(value: Any, kind: str) -> Any:
+    """A valid value in the Python type its schema type names (whole floats stay floats)."""
+    if value is None:
+        return None
+    if kind == "float":
+        return float(value)
+    if kind == "per_commodity":
+        if isinstance(value, dict):
+            return {k: float(v) for k, v in value.items()}
+        return float(value)
+    if kind == "int":
+        return int(value)
+    if kind == "list[int]":
+        return [int(v) for v in value]
+    return value
+
+
+def _frame_factor(series: Any, attr: Attribute | None) -> Factor:
+    """A table column factorised, each distinct cell decoded once (an empty cell: absent)."""
+    import pandas as pd
+
+    def decoded(cell: Any) -> Any:
+        value = plain(cell)
+        return ABSENT if value is None else decode_cell(value, attr)
+
+    texts = pd.api.types.is_string_dtype(series)
+    if texts and attr is not None and attr.type == "str" and not series.hasnans:
+        import numpy as np  # texts checked all at once: no need to find the distinct ones
+
+        return Factor(np.arange(len(series), dtype=np.int64), series.tolist())
+    if series.dtype != object:  # numbers, flags or texts: one type per column
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+        values = uniques.tolist()
+        if not (texts and _verbatim(attr)):
+            values = [decoded(v) for v in values]
+        if (codes < 0).any():
+            codes = codes.copy()
+            codes[codes < 0] = len(values)
+            values.append(ABSENT)
+        return Factor(codes.astype("int64"), values)
+    cells = series.tolist()
+    if set(map(type, cells)) == {str} and _verbatim(attr):
+        codes, uniques = pd.factorize(series)  # texts that stay texts: none to decode
+        return Factor(codes.astype("int64"), uniques.tolist())
+    raw = factorise(cells)
+    return Factor(raw.codes, [decoded(v) for v in raw.values])
+
+
+def frame_feature(gdf: gpd.GeoDataFrame, i: int, attrs: Mapping[str, Factor]) -> dict[str, Any]:
+    """Row ``i`` of a GeoDataFrame as a GeoJSON-like feature (its decoded attributes)."""
+    from shapely.geometry import mapping
+
+    props = {}
+    for name, factor in attrs.items():
+        value = factor.values[int(factor.codes[i])]
+        if value is not ABSENT:
+            props[name] = value
+    geom = gdf.geometry.iloc[i]
+    geometry = None
+    if geom is not None and not geom.is_empty:
+        shape = mapping(geom)
+        geometry = {"type": shape["type"], "coordinates": _coords(shape["coordinates"])}
+    return {"type": "Feature", "properties": props, "geometry": geometry}
+
+
+def _coords(value: Any) -> Any:
+    return [_coords(v) for v in value] if isinstance(value, list | tuple) else float(value)
+
+
+def _frame_geometry(gdf: gpd.GeoDataFrame, feature: str) -> tuple[Any, Any, Any, Any]:
+    """Whether each geometry is well formed, its first and last point and drawn length."""
+    import numpy as np
+    import shapely
+
+    from corridors.network.checks import haversine_rows
+
+    geoms = np.asarray(gdf.geometry.array, dtype=object)
+    n = len(geoms)
+    kind = shapely.get_type_id(geoms)
+    xy, owner = shapely.get_coordinates(geoms, return_index=True)
+    count = np.bincount(owner, minlength=n)
+    bad = ~np.isfinite(xy).all(axis=1) | (np.abs(xy[:, 0]) > 180) | (np.abs(xy[:, 1]) > 90)
+    ok = (kind == (0 if feature == "places" else 1)) & (count >= (1 if feature == "places" else 2))
+    ok &= np.bincount(owner, weights=bad, minlength=n) == 0
+    starts = np.zeros(n, dtype=np.int64)
+    np.cumsum(count[:-1], out=starts[1:])
+    first, last = np.full((n, 2), np.nan), np.full((n, 2), np.nan)
+    first[ok], last[ok] = xy[starts[ok]], xy[starts[ok] + count[ok] - 1]
+    step = np.zeros(len(xy))
+    if len(xy) > 1:
+        step[:-1] = np.where(owner[1:] == owner[:-1], haversine_rows(xy[:-1], xy[1:]), 0.0)
+    drawn = np.bincount(owner, weights=step, minlength=n)
+    return ok, first, last, drawn
+
+
+def _frame_ids(factor: Factor | None, n: int) -> list[str]:
+    """The id of each row of a table (``#i`` where it has none, as for GeoJSON)."""
+    import numpy as np
+
+    if factor is None:
+        return [f"#{i}" for i in range(n)]
+    values = factor.values
+    if not (set(map(type, values)) == {str} and all(values)):
+        values = [v if isinstance(v, str) and v else "" for v in values]
+    table = np.empty(len(values), dtype=object)
+    table[:] = values
+    ids: list[str] = table[factor.codes].tolist()
+    return ids if all(ids) else [v or f"#{i}" for i, v in enumerate(ids)]
+
+
+def frame_columns(gdf: gpd.GeoDataFrame, feature: str) -> FeatureColumns:
+    """A GeoDataFrame of ``"places"`` or ``"links"`` (in EPSG:4326, ``id`` a column) as
+    :class:`FeatureColumns`: the same values :func:`corridors.network.io.read_network` reads."""
+    import numpy as np
+
+    known = schema(feature)
+    names = [c for c in gdf.columns if c != gdf.geometry.name]
+    attrs = {str(c): _frame_factor(gdf[c], known.get(str(c))) for c in names}
+    n = len(gdf)
+    ids = _frame_ids(attrs.get("id"), n)
+    ok, first, last, drawn = _frame_geometry(gdf, feature)
+    return FeatureColumns(
+        ids,
+        np.ones(n, dtype=bool),
+        attrs,
+        ok,
+        first,
+        last,
+        drawn,
+        lambda i: frame_feature(gdf, i, attrs),
+    )
+
+
+@dataclass(frozen=True)
+class Screened:
+    """What :func:`screen` found: the rows to check one by one (in order), the row of each
+    valid place point by id (as a check of every feature collects them, ``xy`` their
+    coordinates) and the places links reach."""
+
+    places: list[int]
+    links: list[int]
+    point_rows: dict[str, int]
+    xy: npt.NDArray[np.float64]
+    used: set[str]
+
+    def points(self) -> dict[str, Any]:
+        """The valid points by id, as (lon, lat)."""
+        coords = self.xy[list(self.point_rows.values())].tolist()
+        return dict(zip(self.point_rows, coords, strict=True))
+
+
+def _bad_values(
+    factor: Factor, attr: Attribute | None, reserved: bool, commodities: set[str]
+) -> Any:
+    """Rows whose own value of one attribute breaks the contract (or is unknown)."""
+    import numpy as np
+
+    if attr is not None and attr.type == "str" and not reserved and _plain_texts(factor.values):
+        return np.zeros(len(factor.codes), dtype=bool)
+
+    def bad(value: Any) -> bool:
+        if attr is None or reserved:
+            return value is not ABSENT
+        if value is ABSENT:
+            return attr.required
+        return value is None or check_value(value, attr, commodities) is not None
+
+    flags = np.array([bad(v) for v in factor.values], dtype=bool)
+    return flags[factor.codes]
+
+
+def _plain_texts(values: list[Any]) -> bool:
+    """Whether all values are texts that a ``str`` attribute accepts (no empty text, no
+    control character), checked at once."""
+    if set(map(type, values)) != {str}:
+        return False
+    return all(map(str.strip, values)) and CONTROL.search("".join(values)) is None
+
+
+def combinations(columns: list[Any]) -> tuple[Any, Any]:
+    """The distinct rows of integer columns (as rows of a 2-D array) and the code of each."""
+    import numpy as np
+
+    code = np.zeros(len(columns[0]), dtype=np.int64)
+    for column in columns:  # one code for the columns so far, kept small by renumbering
+        _, code = np.unique(code * (int(column.max()) + 1) + column, return_inverse=True)
+    first = _firsts(code.ravel(), int(code.max()) + 1)
+    return np.stack(columns, axis=1)[first], code.ravel()
+
+
+def _bad_provenance(columns: FeatureColumns, feature: str, check: FieldChecker) -> Any:
+    """Rows whose sources, estimates and ranges, given the figures they have, raise an issue:
+    each distinct combination is checked once by the one-by-one check."""
+    import numpy as np
+
+    attrs = schema(feature)
+    figures = [n for n, a in attrs.items() if a.type in FIGURES and n in columns.attrs]
+    parts = [columns.attr(n) for n in ("sources", "estimates", "ranges")]
+    given = [
+        np.array([v is not ABSENT and v is not None for v in columns.attrs[n].values])[
+            columns.attrs[n].codes
+        ]
+        for n in figures
+    ]
+    if not len(columns):
+        return np.zeros(0, dtype=bool)
+    combos, inverse = combinations([p.codes for p in parts] + given)
+    flags = np.zeros(len(combos), dtype=bool)
+    for j, combo in enumerate(combos.tolist()):
+        props = {
+            name: part.values[code]
+            for name, part, code in zip(
+                ("sources", "estimates", "ranges"), parts, combo[:3], strict=True
+            )
+            if part.values[code] is not ABSENT
+        }
+        props.update({n: 1.0 for n, has in zip(figures, combo[3:], strict=True) if has})
+        scratch = Report()
+        check.report = scratch
+        check.provenance("", props, attrs)
+        flags[j] = bool(scratch.errors or scratch.warnings)
+    return flags[inverse.ravel()]
+
+
+def _bad_attributes(
+    columns: FeatureColumns, feature: str, commodities: set[str], check: FieldChecker
+) -> Any:
+    import numpy as np
+
+    attrs = schema(feature)
+    bad = np.zeros(len(columns), dtype=bool)
+    for name in sorted(set(attrs) | set(columns.attrs)):
+        reserved = name in RESERVED[feature]
+        bad |= _bad_values(columns.attr(name), attrs.get(name), reserved, commodities)
+    return bad | _bad_provenance(columns, feature, check)
+
+
+def _point_rows(places: FeatureColumns) -> dict[str, int]:
+    """The row of each place with a valid point (the last of a repeated id), in the order a
+    check of every feature meets them."""
+    rows = (places.shaped & places.ok).nonzero()[0].tolist()
+    return dict(zip([places.ids[i] for i in rows], rows, strict=True))
+
+
+def _rows_of(values: list[Any], rows: Mapping[str, int]) -> Any:
+    """The place row each value names (-1: a text that names none, or not a text)."""
+    import numpy as np
+
+    if set(map(type, values)) == {str}:
+        return np.array(list(map(rows.get, values, itertools.repeat(-1))), dtype=np.int64)
+    return np.array([rows.get(v, -1) if isinstance(v, str) else -1 for v in values], dtype=np.int64)
+
+
+def _bad_ends(
+    links: FeatureColumns, places: FeatureColumns, rows: Mapping[str, int]
+) -> tuple[Any, set[str]]:
+    """Links with an unknown or distant end, and the places links reach."""
+    import numpy as np
+
+    from corridors.network.checks import haversine_rows
+
+    bad = np.zeros(len(links), dtype=bool)
+    used: set[str] = set()
+    for end, at in (("from", links.first), ("to", links.last)):
+        factor = links.attr(end)
+        text = np.array([isinstance(v, str) for v in factor.values], dtype=bool)
+        used.update(v for v, t in zip(factor.values, text.tolist(), strict=True) if t)
+        row = _rows_of(factor.values, rows)
+        xy = np.where((row >= 0)[:, None], places.first[np.maximum(row, 0)], np.nan)
+        with np.errstate(invalid="ignore"):
+            far = haversine_rows(at, xy[factor.codes]) > ENDPOINT_TOLERANCE_KM * (1 - _SLACK)
+        bad |= (text & (row < 0))[factor.codes] | (far & links.ok)
+    return bad, used
+
+
+def _bad_consistency(links: FeatureColumns) -> Any:
+    """Links that break :func:`corridors.network.validation._check_link_consistency` (or nearly)."""
+    import numpy as np
+
+    mode = np.array([v == "rail" for v in links.attr("mode").values])[links.attr("mode").codes]
+    gauge = links.attr("gauge_mm")
+    bad = mode & np.array([v is ABSENT for v in gauge.values])[gauge.codes]
+    start = links.attr("from")
+    named = np.array([v is not ABSENT and v is not None for v in start.values])[start.codes]
+    same = named & np.asarray(start.column() == links.attr("to").column(), dtype=bool)
+    given = links.attr("length_km")
+    length = np.array(
+        [
+            float(v) if v is not ABSENT and v is not None and finite(v) else np.nan
+            for v in given.values
+        ]
+    )[given.codes]
+    with np.errstate(invalid="ignore"):
+        off = np.abs(links.drawn_km - length) > LENGTH_TOLERANCE * length * (1 - _SLACK)
+        warned = off & links.ok & (length != 0)
+        bad |= warned | (length == 0)
+    return bad | same
+
+
+def screen(
+    places: FeatureColumns,
+    links: FeatureColumns,
+    *,
+    commodities: set[str],
+    sources: set[str] | None,
+    draft: bool,
+) -> Screened:
+    """The rows of each file that need a check one by one (see the module docstring)."""
+    import numpy as np
+
+    options: dict[str, Any] = {"draft": draft}
+    check = FieldChecker(Report(), "", commodities, sources, **options)
+    place_bad = _bad_attributes(places, "places", commodities, check) | ~places.ok
+    rows = _point_rows(places)
+    link_bad = _bad_attributes(links, "links", commodities, check) | ~links.ok
+    ends, used = _bad_ends(links, places, rows)
+    link_bad |= ends | _bad_consistency(links)
+    if not rows.keys().isdisjoint(links.ids):
+        link_bad |= np.array([fid in rows for fid in links.ids], dtype=bool)
+    return Screened(
+        places=(place_bad & places.shaped).nonzero()[0].tolist(),
+        links=(link_bad & links.shaped).nonzero()[0].tolist(),
+        point_rows=rows,
+        xy=places.first,
+        used=used,
+    )
