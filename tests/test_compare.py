@@ -56,6 +56,7 @@ def test_the_table_is_tidy_with_the_base_first(table: pd.DataFrame) -> None:
         "length_km",
         "co2_kg_per_t",
         "route",
+        "corridor",
         "throughput_tpy",
         "bottleneck",
     ]
@@ -211,15 +212,17 @@ def test_compare_leaves_the_base_alone(
 
 def test_headlines_come_first_biggest_first(table: pd.DataFrame) -> None:
     news = headlines(table)
-    assert news[:3] == [
+    assert news[:4] == [
         "**no-land**: route station:a -> station:d (container): "
         "rail:a-g > rail:g-c > rail:c-d becomes rail:a-b > sea:b-c > rail:c-d",
+        "**no-land**: corridor station:a -> station:d (container): "
+        "overland becomes by closed sea B -> C",
         "**no-land**: bottleneck station:a -> station:d (container): "
         "sea:b-c (800,000); border:g (500,000) becomes sea:b-c (800,000)",
         "**bigger-border**: bottleneck station:a -> station:d (container): "
         "sea:b-c (800,000); border:g (500,000) becomes rail:a-g (3,000,000); sea:b-c (800,000)",
     ]
-    assert news[3] == (
+    assert news[4] == (
         "**bigger-border**: throughput_tpy station:a -> station:d (container): "
         "1,300,000 -> 3,800,000 (+192%)"
     )

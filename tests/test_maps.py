@@ -184,6 +184,9 @@ def test_route_map_draws_legs_transfers_borders_and_totals(tiny_graph: nx.MultiD
     assert "Transfer at B: rail:1520 → sea" in page
     assert "450 km · 0.7 days (16 h) · 50 USD/t" in page
     assert "450 km · 0.9 days (21 h) · 28 USD/t" in page
+    # each route's corridor in the panel: by land through G, or across the sea B -> C
+    assert "<br>overland<br>450 km · 0.7 days" in page
+    assert "<br>by closed sea B -&gt; C<br>450 km · 0.9 days" in page
     one = map_html(route_map(tiny_graph, by_time, tiles=None))
     assert _classes(one, "corridors-route-2") == 0
 

@@ -120,7 +120,12 @@ def test_distributions_match_the_hand_calculation(uncertain: nx.MultiDiGraph) ->
     assert routes.sum() == pytest.approx(1.0)
     binds = result.shares[result.shares.metric == "bottleneck"].set_index("item")["share"]
     assert binds.to_dict() == {"border:g": 1.0, "sea:b-c": 1.0}
-    assert len(result.draws) == 600 * 7  # 5 route rows and 2 throughput rows per draw
+    corridors = result.shares[result.shares.metric == "corridor"].set_index("item")["share"]
+    by_sea = routes[routes.index.str.contains("sea:b-c")].sum()  # each route's variants
+    assert corridors.to_dict() == pytest.approx(
+        {"overland": 1 - by_sea, "by closed sea B -> C": by_sea}
+    )
+    assert len(result.draws) == 600 * 8  # 6 route rows and 2 throughput rows per draw
 
 
 def test_the_same_seed_gives_the_same_numbers_on_any_pool(uncertain: nx.MultiDiGraph) -> None:
@@ -189,7 +194,10 @@ def test_a_scenario_is_applied_before_drawing(uncertain: nx.MultiDiGraph) -> Non
     assert result.scenario == "no-land"
     time = result.summary.set_index("metric").loc["time_h"]
     assert time["p5"] == time["p95"] == pytest.approx(21.0)  # the sea route has no range
-    assert result.shares["item"].tolist() == ["rail:a-b > sea:b-c > rail:c-d"]
+    assert result.shares["item"].tolist() == [
+        "rail:a-b > sea:b-c > rail:c-d",
+        "by closed sea B -> C",
+    ]
 
 
 def test_a_draw_without_a_route_counts_as_missing(uncertain: nx.MultiDiGraph) -> None:
@@ -197,7 +205,7 @@ def test_a_draw_without_a_route_counts_as_missing(uncertain: nx.MultiDiGraph) ->
     result = sweep(uncertain, cut, samples=4, seed=1, workers=1)
     time = result.summary.set_index("metric").loc["time_h"]
     assert int(time["n"]) == 0 and int(time["missing"]) == 4 and math.isnan(time["median"])
-    assert result.shares["item"].tolist() == ["no route"]
+    assert result.shares["item"].tolist() == ["no route", "no route"]  # route and corridor
 
 
 def test_results_are_written_and_identical_on_a_rerun(

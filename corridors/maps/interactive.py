@@ -175,7 +175,8 @@ def route_map(
             f'<div class="corridors-route"><svg class="corridors-swatch" height="10" '
             f'viewBox="0 0 26 10"><line x1="1" y1="5" x2="25" y2="5" stroke="{colour}" '
             f'stroke-width="5"/></svg><b>{escape(route_label(names, r, i))}</b> '
-            f"({escape(r.commodity)})<br>{escape(totals_line(r))}</div>"
+            f"({escape(r.commodity)})<br>{escape(r.kind) + '<br>' if r.kind else ''}"
+            f"{escape(totals_line(r))}</div>"
         )
     draw_ends(G, m, groups, routes)
     order.append("Origin and destination")

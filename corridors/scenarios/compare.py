@@ -7,7 +7,8 @@
 ``metric``
     Routes: ``time_h``, ``cost_usd_per_t``, ``length_km``, ``co2_kg_per_t`` (per tonne),
     ``route`` (value: number of legs; detail: the links in order), ``legs_added`` and
-    ``legs_dropped`` against the base route (value: count; detail: link ids).
+    ``legs_dropped`` against the base route (value: count; detail: link ids), ``corridor``
+    (detail: the route's corridor, as :attr:`~corridors.analysis.routing.Route.kind` says).
     Throughput: ``throughput_tpy`` and ``bottleneck`` (value: number of cut elements; detail:
     ``id (capacity)`` of each). Assignment: ``assignment_cost_usd``, ``served_tpy``,
     ``unserved_tpy``, ``utilisation`` and ``shadow_price_usd_per_t`` (pair: link or place id).
@@ -18,9 +19,9 @@
 ``commodity``, ``value``
     The commodity and the figure (NaN where there is no route).
 ``change``
-    ``value`` minus the base's; for ``route`` and ``bottleneck``, 1.0 when the detail differs
-    from the base's and 0.0 when not. NaN where either side has no figure, and for the
-    assignment rows of a scenario assigned other demand than the base.
+    ``value`` minus the base's; for ``route``, ``corridor`` and ``bottleneck``, 1.0 when the
+    detail differs from the base's and 0.0 when not. NaN where either side has no figure, and
+    for the assignment rows of a scenario assigned other demand than the base.
 ``detail``
     Text: links of a route, elements of a cut, "no route"; on the base's assignment totals,
     whose demand it was assigned (see :func:`compare`).
@@ -138,7 +139,8 @@ def route_figures(
     G: nx.MultiDiGraph, job: RouteJob, year: int | None
 ) -> list[tuple[str, float, str]] | None:
     """``(metric, value, detail)`` of the best route of a job: each of :data:`ROUTE_METRICS`
-    (per tonne), then ``route`` (the number of legs; the links in order). None: no route."""
+    (per tonne), then ``route`` (the number of legs; the links in order) and ``corridor`` (1;
+    its corridor, :attr:`~corridors.analysis.routing.Route.kind`). None: no route."""
     from corridors.analysis.routing import route
 
     try:
@@ -150,13 +152,14 @@ def route_figures(
     return [
         *((m, float(getattr(best.total, m)), "") for m in ROUTE_METRICS),
         ("route", float(len(best.legs)), " > ".join(best.links)),
+        ("corridor", 1.0, best.kind),
     ]
 
 
 def _route_rows(run: _Run, job: RouteJob) -> list[Row]:
     figures = route_figures(run.graph, job, run.year)
     if figures is None:
-        figures = [(m, math.nan, "no route") for m in (*ROUTE_METRICS, "route")]
+        figures = [(m, math.nan, "no route") for m in (*ROUTE_METRICS, "route", "corridor")]
     return [_row(run.name, m, job.label, job.commodity, v, d) for m, v, d in figures]
 
 

@@ -42,7 +42,7 @@ __all__ = [
 COLUMNS = ("scenario", "metric", "pair", "commodity", "value", "change", "detail")
 BASE = "base"
 NONE = "-"  # how a missing figure is shown
-CATEGORICAL = frozenset({"route", "bottleneck"})
+CATEGORICAL = frozenset({"route", "corridor", "bottleneck"})
 
 
 def _write(path: str | os.PathLike[str], text: str) -> Path:

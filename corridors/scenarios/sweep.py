@@ -34,6 +34,7 @@ from corridors.scenarios.apply import (
     apply_scenario,
     load_scenario,
 )
+from corridors.scenarios.report import CATEGORICAL
 
 if TYPE_CHECKING:
     import numpy as np
@@ -242,7 +243,11 @@ def _route_rows(H: nx.MultiDiGraph, draw: int, job: RouteJob, year: int | None) 
 
     figures = route_figures(H, job, year)
     if figures is None:
-        figures = [*((m, math.nan, "") for m in ROUTE_METRICS), ("route", math.nan, "no route")]
+        figures = [
+            *((m, math.nan, "") for m in ROUTE_METRICS),
+            ("route", math.nan, "no route"),
+            ("corridor", math.nan, "no route"),
+        ]
     return [(draw, m, job.label, job.commodity, v, d) for m, v, d in figures]
 
 
@@ -444,7 +449,7 @@ def _summaries(rows: list[tuple], samples: int) -> tuple[pd.DataFrame, pd.DataFr
     ):
         values = group["value"].to_numpy(dtype=float)
         finite = values[~np.isnan(values)]
-        if metric not in ("route", "bottleneck"):
+        if metric not in CATEGORICAL:
             summary.append(
                 {
                     "metric": metric,
