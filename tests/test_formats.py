@@ -52,3 +52,28 @@ def test_export_command_writes_parquet_and_graphml(tmp_path: Path) -> None:
     subprocess.run([*run, str(tmp_path), "--format", "graphml"], check=True, capture_output=True)
     H = nx.read_graphml(tmp_path / "network.graphml", force_multigraph=True)
     assert H.number_of_edges() == G.number_of_edges()
+
+
+TEXTS = ["   ", "\u2003", "", "Ba\x1bku", "Ba\x85ku", "Ba\tku", "Bak\u0131"]
+
+
+@pytest.mark.parametrize("name", TEXTS)
+def test_geoparquet_texts_are_checked_as_geojson_texts(
+    tiny_graph: nx.MultiDiGraph, tmp_path: Path, name: str
+) -> None:
+    """Text columns of a GeoParquet file are screened on their bytes: a blank text or a
+    control character (C0, DEL or C1) is found exactly as in GeoJSON, a tab or a letter
+    beyond ASCII is accepted."""
+    from corridors.network.io import validate_network
+
+    G = tiny_graph.copy()
+    G.nodes["port:b"]["name"] = name
+    found = {}
+    for suffix in (".geojson", ".parquet"):
+        places, links = tmp_path / f"p{suffix}", tmp_path / f"l{suffix}"
+        corridors.write_network(G, places, links)
+        report = validate_network(places, links)
+        found[suffix] = [(e.feature, e.field, e.message) for e in report.errors]
+    assert found[".parquet"] == found[".geojson"]
+    bad = name.strip() == "" or any(c in name for c in "\x1b\x85")
+    assert [f[:2] for f in found[".parquet"]] == ([("port:b", "name")] if bad else [])

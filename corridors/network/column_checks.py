@@ -17,7 +17,7 @@ import contextlib
 import itertools
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from corridors.network.field_checks import (
@@ -75,10 +75,12 @@ _CONTAINERS = {list, dict, _Absent}
 
 @dataclass(frozen=True, eq=False)
 class Factor:
-    """One attribute over all features: ``values[codes[i]]`` is feature ``i``'s."""
+    """One attribute over all features: ``values[codes[i]]`` is feature ``i``'s; ``texts``,
+    when given, holds ``values`` as the pyarrow text array they were read from."""
 
     codes: npt.NDArray[np.int64]
     values: list[Any]
+    texts: Any = field(default=None, repr=False)
 
     def column(self) -> npt.NDArray[np.object_]:
         """The value of every feature (``ABSENT`` where it has none)."""
@@ -311,7 +313,8 @@ def _frame_factor(series: Any, attr: Attribute | None) -> Factor:
     if texts and attr is not None and attr.type == "str" and not series.hasnans:
         import numpy as np  # texts checked all at once: no need to find the distinct ones
 
-        return Factor(np.arange(len(series), dtype=np.int64), series.tolist())
+        arrow = getattr(series.array, "_pa_array", None)  # a pyarrow-backed text column
+        return Factor(np.arange(len(series), dtype=np.int64), series.tolist(), arrow)
     if series.dtype != object:  # numbers, flags or texts: one type per column
         codes, uniques = pd.factorize(series, use_na_sentinel=True)
         values = uniques.tolist()
@@ -419,18 +422,25 @@ def frame_columns(gdf: gpd.GeoDataFrame, feature: str) -> FeatureColumns:
 class Screened:
     """What :func:`screen` found: the rows to check one by one (in order), the row of each
     valid place point by id (as a check of every feature collects them, ``xy`` their
-    coordinates) and the places links reach."""
+    coordinates) and whether links reach each place row."""
 
     places: list[int]
     links: list[int]
     point_rows: dict[str, int]
     xy: npt.NDArray[np.float64]
-    used: set[str]
+    reached: npt.NDArray[np.bool_]
 
     def points(self) -> dict[str, Any]:
         """The valid points by id, as (lon, lat)."""
         coords = self.xy[list(self.point_rows.values())].tolist()
         return dict(zip(self.point_rows, coords, strict=True))
+
+    def unreached(self) -> list[str]:
+        """The ids of valid places no link names as its end, sorted."""
+        import numpy as np
+
+        rows = np.fromiter(self.point_rows.values(), dtype=np.int64, count=len(self.point_rows))
+        return sorted(itertools.compress(self.point_rows, (~self.reached[rows]).tolist()))
 
 
 def _bad_values(
@@ -439,7 +449,7 @@ def _bad_values(
     """Rows whose own value of one attribute breaks the contract (or is unknown)."""
     import numpy as np
 
-    if attr is not None and attr.type == "str" and not reserved and _plain_texts(factor.values):
+    if attr is not None and attr.type == "str" and not reserved and _plain_texts(factor):
         return np.zeros(len(factor.codes), dtype=bool)
 
     def bad(value: Any) -> bool:
@@ -453,12 +463,46 @@ def _bad_values(
     return flags[factor.codes]
 
 
-def _plain_texts(values: list[Any]) -> bool:
+def _plain_texts(factor: Factor) -> bool:
     """Whether all values are texts that a ``str`` attribute accepts (no empty text, no
-    control character), checked at once."""
+    control character), checked at once: on the bytes of a pyarrow array where the values
+    come from one (:func:`_plain_utf8`), else on the texts."""
+    if factor.texts is not None and all(map(_plain_utf8, factor.texts.chunks)):
+        return True
+    values = factor.values
     if set(map(type, values)) != {str}:
         return False
     return all(map(str.strip, values)) and CONTROL.search("".join(values)) is None
+
+
+def _plain_utf8(chunk: Any) -> bool:
+    """Whether a pyarrow text array surely holds only texts a ``str`` attribute accepts:
+    no null, each text with a printable ASCII character (so not blank), no byte of a
+    :data:`~corridors.network.field_checks.CONTROL` character (C0 and DEL as one byte,
+    C1 as 0xC2 then 0x80-0x9F). False sends the values to the exact check."""
+    import numpy as np
+    import pyarrow as pa
+
+    if chunk.null_count or not (
+        pa.types.is_string(chunk.type) or pa.types.is_large_string(chunk.type)
+    ):
+        return False
+    width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+    _, offsets_buffer, data_buffer = chunk.buffers()
+    offsets = np.frombuffer(offsets_buffer, dtype=width)[
+        chunk.offset : chunk.offset + len(chunk) + 1
+    ]
+    if not len(chunk):
+        return True
+    data = np.frombuffer(data_buffer, dtype=np.uint8)[offsets[0] : offsets[-1]]
+    control = (data < 0x20) & (data != 0x09) & (data != 0x0A) | (data == 0x7F)
+    c1 = (data[:-1] == 0xC2) & (data[1:] >= 0x80) & (data[1:] <= 0x9F)
+    if control.any() or c1.any():
+        return False
+    seen = np.zeros(len(data) + 1, dtype=np.int64)
+    np.cumsum((data > 0x20) & (data < 0x7F), out=seen[1:])
+    start = (offsets - offsets[0]).astype(np.int64)
+    return bool((seen[start[1:]] > seen[start[:-1]]).all())
 
 
 def combinations(columns: list[Any]) -> tuple[Any, Any]:
@@ -535,26 +579,35 @@ def _rows_of(values: list[Any], rows: Mapping[str, int]) -> Any:
     return np.array([rows.get(v, -1) if isinstance(v, str) else -1 for v in values], dtype=np.int64)
 
 
+def _texts(values: list[Any]) -> Any:
+    """Whether each value is a text."""
+    import numpy as np
+
+    if set(map(type, values)) == {str}:
+        return np.ones(len(values), dtype=bool)
+    return np.array([isinstance(v, str) for v in values], dtype=bool)
+
+
 def _bad_ends(
     links: FeatureColumns, places: FeatureColumns, rows: Mapping[str, int]
-) -> tuple[Any, set[str]]:
-    """Links with an unknown or distant end, and the places links reach."""
+) -> tuple[Any, Any]:
+    """Links with an unknown or distant end, and whether links reach each place row."""
     import numpy as np
 
     from corridors.network.checks import haversine_rows
 
     bad = np.zeros(len(links), dtype=bool)
-    used: set[str] = set()
+    reached = np.zeros(len(places), dtype=bool)
     for end, at in (("from", links.first), ("to", links.last)):
         factor = links.attr(end)
-        text = np.array([isinstance(v, str) for v in factor.values], dtype=bool)
-        used.update(v for v, t in zip(factor.values, text.tolist(), strict=True) if t)
+        text = _texts(factor.values)
         row = _rows_of(factor.values, rows)
+        reached[row[row >= 0]] = True
         xy = np.where((row >= 0)[:, None], places.first[np.maximum(row, 0)], np.nan)
         with np.errstate(invalid="ignore"):
             far = haversine_rows(at, xy[factor.codes]) > ENDPOINT_TOLERANCE_KM * (1 - _SLACK)
         bad |= (text & (row < 0))[factor.codes] | (far & links.ok)
-    return bad, used
+    return bad, reached
 
 
 def _bad_consistency(links: FeatureColumns) -> Any:
@@ -597,7 +650,7 @@ def screen(
     place_bad = _bad_attributes(places, "places", commodities, check) | ~places.ok
     rows = _point_rows(places)
     link_bad = _bad_attributes(links, "links", commodities, check) | ~links.ok
-    ends, used = _bad_ends(links, places, rows)
+    ends, reached = _bad_ends(links, places, rows)
     link_bad |= ends | _bad_consistency(links)
     if not rows.keys().isdisjoint(links.ids):
         link_bad |= np.array([fid in rows for fid in links.ids], dtype=bool)
@@ -606,5 +659,5 @@ def screen(
         links=(link_bad & links.shaped).nonzero()[0].tolist(),
         point_rows=rows,
         xy=places.first,
-        used=used,
+        reached=reached,
     )
