@@ -54,7 +54,7 @@ def test_export_command_writes_parquet_and_graphml(tmp_path: Path) -> None:
     assert H.number_of_edges() == G.number_of_edges()
 
 
-TEXTS = ["   ", "\u2003", "", "Ba\x1bku", "Ba\x85ku", "Ba\tku", "Bak\u0131"]
+TEXTS = ["   ", "\u2003", "", "Ba\x1bku", "Ba\x85ku", "Ba\tku", "Bak\u0131", "\u00dcr\u00fcmqi"]
 
 
 @pytest.mark.parametrize("name", TEXTS)

@@ -155,12 +155,13 @@ def _place_columns(places: FeatureColumns) -> dict[str, Any]:
 
 def _directed(links: FeatureColumns, index: dict[str, int]) -> tuple[Any, ...]:
     """Link row, tail and head place of each directed edge, sorted by link id then tail,
-    and the rank of each link's id."""
+    the rank of each link's id and the ids sorted."""
     import numpy as np
 
     def place(end: str) -> npt.NDArray[np.int64]:
         factor = links.attr(end)
-        return np.array(list(map(index.__getitem__, factor.values)), dtype=np.int64)[factor.codes]
+        rows = np.fromiter(map(index.__getitem__, factor.values), np.int64, len(factor.values))
+        return rows[factor.codes]
 
     start, end = place("from"), place("to")
     oneway = _objects(links.attr("oneway"), False).astype(bool)
@@ -168,18 +169,19 @@ def _directed(links: FeatureColumns, index: dict[str, int]) -> tuple[Any, ...]:
     row = np.concatenate([np.arange(len(links)), back])
     tail = np.concatenate([start, end[back]])
     head = np.concatenate([end, start[back]])
+    ids = np.array(links.ids, dtype=object)
+    by_id = np.argsort(ids, kind="stable")
     rank = np.empty(len(links), dtype=np.int64)
-    rank[np.argsort(np.array(links.ids, dtype=object), kind="stable")] = np.arange(len(links))
+    rank[by_id] = np.arange(len(links))
     order = np.lexsort((tail, rank[row]))
-    return row[order], tail[order], head[order], rank
+    return row[order], tail[order], head[order], rank, tuple(ids[by_id].tolist())
 
 
 def _link_columns(links: FeatureColumns, index: dict[str, int]) -> dict[str, Any]:
     """The edge fields of :class:`Tables`: one entry per directed edge."""
     import numpy as np
 
-    row, tail, head, rank = _directed(links, index)
-    key_names = tuple(sorted(links.ids))
+    row, tail, head, rank, key_names = _directed(links, index)
     key = rank[row]
     figure = {
         n: _floats(_typed(links, n, "links"), row)

@@ -487,21 +487,26 @@ def _plain_utf8(chunk: Any) -> bool:
         pa.types.is_string(chunk.type) or pa.types.is_large_string(chunk.type)
     ):
         return False
+    if not len(chunk):
+        return True
     width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
     _, offsets_buffer, data_buffer = chunk.buffers()
+    if data_buffer is None:  # texts all empty
+        return False
     offsets = np.frombuffer(offsets_buffer, dtype=width)[
         chunk.offset : chunk.offset + len(chunk) + 1
     ]
-    if not len(chunk):
-        return True
     data = np.frombuffer(data_buffer, dtype=np.uint8)[offsets[0] : offsets[-1]]
     control = (data < 0x20) & (data != 0x09) & (data != 0x0A) | (data == 0x7F)
     c1 = (data[:-1] == 0xC2) & (data[1:] >= 0x80) & (data[1:] <= 0x9F)
     if control.any() or c1.any():
         return False
-    seen = np.zeros(len(data) + 1, dtype=np.int64)
-    np.cumsum((data > 0x20) & (data < 0x7F), out=seen[1:])
+    printable = (data > 0x20) & (data < 0x7F)
     start = (offsets - offsets[0]).astype(np.int64)
+    if (start[1:] > start[:-1]).all() and printable[start[:-1]].all():
+        return True  # each text starts with a printable character, as texts mostly do
+    seen = np.zeros(len(data) + 1, dtype=np.int64)
+    np.cumsum(printable, out=seen[1:])
     return bool((seen[start[1:]] > seen[start[:-1]]).all())
 
 
@@ -510,8 +515,14 @@ def combinations(columns: list[Any]) -> tuple[Any, Any]:
     import numpy as np
 
     code = np.zeros(len(columns[0]), dtype=np.int64)
-    for column in columns:  # one code for the columns so far, kept small by renumbering
-        _, code = np.unique(code * (int(column.max()) + 1) + column, return_inverse=True)
+    span = 1  # the codes so far are below span: widen by the next column while that fits
+    for column in columns:
+        size = int(column.max()) + 1
+        if span * size >= 2**62:  # renumber the codes so far to keep them small
+            _, code = np.unique(code, return_inverse=True)
+            span = int(code.max()) + 1
+        code, span = code * size + column, span * size
+    _, code = np.unique(code, return_inverse=True)
     first = _firsts(code.ravel(), int(code.max()) + 1)
     return np.stack(columns, axis=1)[first], code.ravel()
 
@@ -575,7 +586,8 @@ def _rows_of(values: list[Any], rows: Mapping[str, int]) -> Any:
     import numpy as np
 
     if set(map(type, values)) == {str}:
-        return np.array(list(map(rows.get, values, itertools.repeat(-1))), dtype=np.int64)
+        found = map(rows.get, values, itertools.repeat(-1))
+        return np.fromiter(found, dtype=np.int64, count=len(values))
     return np.array([rows.get(v, -1) if isinstance(v, str) else -1 for v in values], dtype=np.int64)
 
 

@@ -363,8 +363,7 @@ def load_core(
     )
     if not report.ok:
         raise DataError(f"{len(report.errors)} error(s) in the network:\n{report.summary()}")
-    name = place_columns.attr("name")
-    names = dict(zip(place_columns.ids, (name.values[c] for c in name.codes.tolist()), strict=True))
+    names = dict(zip(place_columns.ids, place_columns.attr("name").column().tolist(), strict=True))
     return CoreNetwork(frame_tables(place_columns, link_columns), names)
 
 
