@@ -373,10 +373,9 @@ def _frame_geometry(gdf: gpd.GeoDataFrame, feature: str) -> tuple[Any, Any, Any,
     np.cumsum(count[:-1], out=starts[1:])
     first, last = np.full((n, 2), np.nan), np.full((n, 2), np.nan)
     first[ok], last[ok] = xy[starts[ok]], xy[starts[ok] + count[ok] - 1]
-    step = np.zeros(len(xy))
-    if len(xy) > 1:
-        step[:-1] = np.where(owner[1:] == owner[:-1], haversine_rows(xy[:-1], xy[1:]), 0.0)
-    drawn = np.bincount(owner, weights=step, minlength=n)
+    within = np.flatnonzero(owner[1:] == owner[:-1])  # steps from a point to the next
+    step = haversine_rows(xy[within], xy[within + 1])
+    drawn = np.bincount(owner[within], weights=step, minlength=n).astype(float)
     return ok, first, last, drawn
 
 
@@ -389,6 +388,8 @@ def _frame_ids(factor: Factor | None, n: int) -> list[str]:
     values = factor.values
     if not (set(map(type, values)) == {str} and all(values)):
         values = [v if isinstance(v, str) and v else "" for v in values]
+    elif len(values) == n and (factor.codes == np.arange(n)).all():
+        return list(values)  # a text per row, as a text column is read
     table = np.empty(len(values), dtype=object)
     table[:] = values
     ids: list[str] = table[factor.codes].tolist()
