@@ -77,3 +77,53 @@ def test_geoparquet_texts_are_checked_as_geojson_texts(
     assert found[".parquet"] == found[".geojson"]
     bad = name.strip() == "" or any(c in name for c in "\x1b\x85")
     assert [f[:2] for f in found[".parquet"]] == ([("port:b", "name")] if bad else [])
+
+
+def _geometries(feature: str) -> list:
+    from shapely.geometry import LineString, Point, Polygon
+
+    square = Polygon([(0, 0), (1, 0), (1, 1)])
+    if feature == "places":
+        return [Point(50, 40), Point(), Point(200, 40), Point(float("nan"), 1), None, square]
+    return [
+        LineString([(50, 40), (50.5, 40.2), (51, 40)]),
+        LineString(),
+        LineString([(50, 40), (50, 95)]),
+        Point(50, 40),
+        None,
+        square,
+    ]
+
+
+@pytest.mark.parametrize("feature", ["places", "links"])
+def test_geoparquet_wkb_read_as_shapely_reads_it(tmp_path: Path, feature: str) -> None:
+    """Points and lines read from the WKB bytes are those shapely reads: which are well
+    formed (an empty, NaN, out-of-range, null or other-typed geometry is not), their ends
+    and drawn lengths; a file with Z coordinates is left to shapely."""
+    import geopandas as gpd
+    import numpy as np
+    import pyarrow.parquet as pq
+    from shapely.geometry import Point
+
+    from corridors.network.column_checks import frame_columns, wkb_frame_columns
+
+    geoms = _geometries(feature)
+    gdf = gpd.GeoDataFrame({"id": [f"f{i}" for i in range(len(geoms))]}, geometry=geoms)
+    path = tmp_path / "f.parquet"
+    gdf.set_crs(4326).to_parquet(path, index=False, schema_version="1.0.0")
+    table = pq.read_table(path)
+    fast = wkb_frame_columns(
+        table.drop_columns(["geometry"]).to_pandas(), table["geometry"].combine_chunks(), feature
+    )
+    slow = frame_columns(gpd.read_parquet(path), feature)
+    assert fast is not None
+    assert fast.ok.tolist() == slow.ok.tolist() == [True, *[False] * (len(geoms) - 1)]
+    for a, b in ((fast.first, slow.first), (fast.last, slow.last)):
+        assert np.array_equal(a, b, equal_nan=True)
+    assert np.array_equal(fast.drawn_km[fast.ok], slow.drawn_km[slow.ok])
+    assert fast.row(0) == slow.row(0)
+    gdf.geometry = [Point(50, 40, 3)] * len(geoms)
+    gdf.set_crs(4326).to_parquet(path, index=False, schema_version="1.0.0")
+    table = pq.read_table(path)
+    wkb = table["geometry"].combine_chunks()
+    assert wkb_frame_columns(table.drop_columns(["geometry"]).to_pandas(), wkb, feature) is None

@@ -49,10 +49,10 @@ __all__ = [
     "decode_cell",
     "feature_columns",
     "frame_columns",
-    "frame_feature",
     "plain",
     "screen",
     "typed_value",
+    "wkb_frame_columns",
 ]
 
 #: Attribute types a table (GeoPackage, GeoParquet) holds as JSON text.
@@ -333,8 +333,8 @@ def _frame_factor(series: Any, attr: Attribute | None) -> Factor:
     return Factor(raw.codes, [decoded(v) for v in raw.values])
 
 
-def frame_feature(gdf: gpd.GeoDataFrame, i: int, attrs: Mapping[str, Factor]) -> dict[str, Any]:
-    """Row ``i`` of a GeoDataFrame as a GeoJSON-like feature (its decoded attributes)."""
+def _feature(i: int, attrs: Mapping[str, Factor], geom: Any) -> dict[str, Any]:
+    """Row ``i`` of factorised attributes and its shapely geometry as a GeoJSON-like feature."""
     from shapely.geometry import mapping
 
     props = {}
@@ -342,7 +342,6 @@ def frame_feature(gdf: gpd.GeoDataFrame, i: int, attrs: Mapping[str, Factor]) ->
         value = factor.values[int(factor.codes[i])]
         if value is not ABSENT:
             props[name] = value
-    geom = gdf.geometry.iloc[i]
     geometry = None
     if geom is not None and not geom.is_empty:
         shape = mapping(geom)
@@ -354,17 +353,14 @@ def _coords(value: Any) -> Any:
     return [_coords(v) for v in value] if isinstance(value, list | tuple) else float(value)
 
 
-def _frame_geometry(gdf: gpd.GeoDataFrame, feature: str) -> tuple[Any, Any, Any, Any]:
-    """Whether each geometry is well formed, its first and last point and drawn length."""
+def _geometry(kind: Any, xy: Any, owner: Any, feature: str) -> tuple[Any, Any, Any, Any]:
+    """Whether each geometry is well formed, its first and last point and drawn length, from
+    the shapely type id of each and the (lon, lat) of its points (``owner`` the row of each)."""
     import numpy as np
-    import shapely
 
     from corridors.network.checks import haversine_rows
 
-    geoms = np.asarray(gdf.geometry.array, dtype=object)
-    n = len(geoms)
-    kind = shapely.get_type_id(geoms)
-    xy, owner = shapely.get_coordinates(geoms, return_index=True)
+    n = len(kind)
     count = np.bincount(owner, minlength=n)
     bad = ~np.isfinite(xy).all(axis=1) | (np.abs(xy[:, 0]) > 180) | (np.abs(xy[:, 1]) > 90)
     ok = (kind == (0 if feature == "places" else 1)) & (count >= (1 if feature == "places" else 2))
@@ -400,22 +396,55 @@ def frame_columns(gdf: gpd.GeoDataFrame, feature: str) -> FeatureColumns:
     """A GeoDataFrame of ``"places"`` or ``"links"`` (in EPSG:4326, ``id`` a column) as
     :class:`FeatureColumns`: the same values :func:`corridors.network.io.read_network` reads."""
     import numpy as np
+    import shapely
+
+    geoms = np.asarray(gdf.geometry.array, dtype=object)
+    xy, owner = shapely.get_coordinates(geoms, return_index=True)
+    names = [c for c in gdf.columns if c != gdf.geometry.name]
+    geometry = _geometry(shapely.get_type_id(geoms), xy, owner, feature)
+    return _table_columns(gdf, names, feature, geometry, geoms.__getitem__)
+
+
+def wkb_frame_columns(frame: Any, wkb: Any, feature: str) -> FeatureColumns | None:
+    """:func:`frame_columns` of a table's attributes (a pandas DataFrame) and its geometry as
+    a pyarrow array of WKB (in EPSG:4326), with no shapely object but for the rows checked
+    one by one; None when the WKB needs shapely (:func:`corridors.network.wkb.wkb_coordinates`)."""
+    from corridors.network.wkb import wkb_coordinates
+
+    found = wkb_coordinates(wkb)
+    if found is None:
+        return None
+
+    def shape(i: int) -> Any:
+        import shapely
+
+        return shapely.from_wkb(wkb[i].as_py())
+
+    geometry = _geometry(*found, feature)
+    return _table_columns(frame, list(frame.columns), feature, geometry, shape)
+
+
+def _table_columns(
+    frame: Any,
+    names: list[Any],
+    feature: str,
+    geometry: tuple[Any, Any, Any, Any],
+    shape: Callable[[int], Any],
+) -> FeatureColumns:
+    """The columns ``names`` of a table and its geometry (:func:`_geometry`; ``shape(i)`` the
+    shapely geometry of row ``i``) as :class:`FeatureColumns`."""
+    import numpy as np
 
     known = schema(feature)
-    names = [c for c in gdf.columns if c != gdf.geometry.name]
-    attrs = {str(c): _frame_factor(gdf[c], known.get(str(c))) for c in names}
-    n = len(gdf)
+    attrs = {str(c): _frame_factor(frame[c], known.get(str(c))) for c in names}
+    n = len(frame)
     ids = _frame_ids(attrs.get("id"), n)
-    ok, first, last, drawn = _frame_geometry(gdf, feature)
     return FeatureColumns(
         ids,
         np.ones(n, dtype=bool),
         attrs,
-        ok,
-        first,
-        last,
-        drawn,
-        lambda i: frame_feature(gdf, i, attrs),
+        *geometry,
+        lambda i: _feature(i, attrs, shape(i)),
     )
 
 
