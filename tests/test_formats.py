@@ -127,3 +127,35 @@ def test_geoparquet_wkb_read_as_shapely_reads_it(tmp_path: Path, feature: str) -
     table = pq.read_table(path)
     wkb = table["geometry"].combine_chunks()
     assert wkb_frame_columns(table.drop_columns(["geometry"]).to_pandas(), wkb, feature) is None
+
+
+def test_geoparquet_link_ends_and_ids_are_checked_as_in_geojson(
+    tiny_graph: nx.MultiDiGraph, tmp_path: Path
+) -> None:
+    """Link ends and ids found among the place ids with pyarrow give the errors GeoJSON
+    gives: an unknown place (with its hint) and a link id that is a place's id."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from corridors.network.io import validate_network
+
+    found = {}
+    for suffix in (".geojson", ".parquet"):
+        places, links = tmp_path / f"p{suffix}", tmp_path / f"l{suffix}"
+        corridors.write_network(tiny_graph, places, links)
+        if suffix == ".geojson":
+            data = json.loads(links.read_text())
+            data["features"][0]["properties"]["to"] = "port:bb"
+            data["features"][1]["properties"]["id"] = "station:a"
+            links.write_text(json.dumps(data))
+        else:
+            table = pq.read_table(links)
+            for name, row, value in (("to", 0, "port:bb"), ("id", 1, "station:a")):
+                column = table[name].to_pylist()
+                column[row] = value
+                table = table.set_column(table.schema.get_field_index(name), name, pa.array(column))
+            pq.write_table(table, links)
+        report = validate_network(places, links)
+        found[suffix] = [(e.feature, e.field, e.message) for e in report.errors]
+    assert found[".parquet"] == found[".geojson"]
+    assert {f[1] for f in found[".parquet"]} >= {"to", "id"}

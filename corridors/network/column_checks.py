@@ -51,6 +51,8 @@ __all__ = [
     "frame_columns",
     "plain",
     "screen",
+    "text_index",
+    "text_rows",
     "typed_value",
     "wkb_frame_columns",
 ]
@@ -621,6 +623,44 @@ def _rows_of(values: list[Any], rows: Mapping[str, int]) -> Any:
     return np.array([rows.get(v, -1) if isinstance(v, str) else -1 for v in values], dtype=np.int64)
 
 
+def _nonempty_texts(factor: Factor) -> Any:
+    """The pyarrow texts of a factor when it has them and none is empty, else None."""
+    import pyarrow.compute as pc
+
+    if factor.texts is None or (
+        len(factor.texts) and pc.min(pc.binary_length(factor.texts)).as_py() == 0
+    ):
+        return None
+    return factor.texts
+
+
+def text_index(keys: Factor, among: Any) -> Any:
+    """The pyarrow texts of the rows ``among`` of a text column, to find rows by text with
+    :func:`text_rows`; None when the column is not a pyarrow one, or those texts are not all
+    distinct and non-empty (then texts are looked up in a mapping)."""
+    import pyarrow.compute as pc
+
+    texts = _nonempty_texts(keys)
+    if texts is None:
+        return None
+    table = texts.take(among).combine_chunks()
+    return table if len(pc.unique(table)) == len(table) else None
+
+
+def text_rows(factor: Factor, index: Any, among: Any) -> Any:
+    """For each value of a factor, the row of ``among`` whose text it is (-1: none), found
+    by pyarrow in a :func:`text_index`; None when the factor is not a column of non-empty
+    pyarrow texts."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    texts = _nonempty_texts(factor)
+    if index is None or texts is None:
+        return None
+    at = pc.index_in(texts, value_set=index).fill_null(-1).to_numpy()
+    return np.where(at >= 0, np.asarray(among)[np.maximum(at, 0)], -1)
+
+
 def _texts(values: list[Any]) -> Any:
     """Whether each value is a text."""
     import numpy as np
@@ -631,9 +671,13 @@ def _texts(values: list[Any]) -> Any:
 
 
 def _bad_ends(
-    links: FeatureColumns, places: FeatureColumns, rows: Mapping[str, int]
+    links: FeatureColumns,
+    places: FeatureColumns,
+    rows: Mapping[str, int],
+    lookup: tuple[Any, Any],
 ) -> tuple[Any, Any]:
-    """Links with an unknown or distant end, and whether links reach each place row."""
+    """Links with an unknown or distant end, and whether links reach each place row
+    (``lookup`` the :func:`text_index` of the place rows ``rows`` holds, and those rows)."""
     import numpy as np
 
     from corridors.network.checks import haversine_rows
@@ -643,7 +687,9 @@ def _bad_ends(
     for end, at in (("from", links.first), ("to", links.last)):
         factor = links.attr(end)
         text = _texts(factor.values)
-        row = _rows_of(factor.values, rows)
+        row = text_rows(factor, *lookup)
+        if row is None:
+            row = _rows_of(factor.values, rows)
         reached[row[row >= 0]] = True
         xy = np.where((row >= 0)[:, None], places.first[np.maximum(row, 0)], np.nan)
         with np.errstate(invalid="ignore"):
@@ -692,9 +738,14 @@ def screen(
     place_bad = _bad_attributes(places, "places", commodities, check) | ~places.ok
     rows = _point_rows(places)
     link_bad = _bad_attributes(links, "links", commodities, check) | ~links.ok
-    ends, reached = _bad_ends(links, places, rows)
+    among = np.fromiter(rows.values(), dtype=np.int64, count=len(rows))
+    index = text_index(places.attr("id"), among) if len(rows) else None
+    ends, reached = _bad_ends(links, places, rows, (index, among))
     link_bad |= ends | _bad_consistency(links)
-    if not rows.keys().isdisjoint(links.ids):
+    shared = text_rows(links.attr("id"), index, among)
+    if shared is not None:
+        link_bad |= shared >= 0
+    elif not rows.keys().isdisjoint(links.ids):
         link_bad |= np.array([fid in rows for fid in links.ids], dtype=bool)
     return Screened(
         places=(place_bad & places.shaped).nonzero()[0].tolist(),
