@@ -49,6 +49,7 @@ __all__ = [
     "decode_cell",
     "feature_columns",
     "frame_columns",
+    "id_order",
     "plain",
     "screen",
     "text_index",
@@ -659,6 +660,19 @@ def text_rows(factor: Factor, index: Any, among: Any) -> Any:
         return None
     at = pc.index_in(texts, value_set=index).fill_null(-1).to_numpy()
     return np.where(at >= 0, np.asarray(among)[np.maximum(at, 0)], -1)
+
+
+def id_order(columns: FeatureColumns) -> npt.NDArray[np.int64]:
+    """The rows in the order of their ids (a stable sort): by pyarrow where the ids are a
+    column of non-empty pyarrow texts (their UTF-8 bytes sort as the texts do), else numpy."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    texts = _nonempty_texts(columns.attr("id"))
+    if texts is not None:
+        return np.asarray(pc.sort_indices(texts).to_numpy(), dtype=np.int64)
+    order: npt.NDArray[np.int64] = np.argsort(np.array(columns.ids, dtype=object), kind="stable")
+    return order
 
 
 def _texts(values: list[Any]) -> Any:
