@@ -165,15 +165,16 @@ def _ends(
     position = np.empty(len(places), dtype=np.int64)
     position[order] = every
 
-    def place(end: str) -> npt.NDArray[np.int64]:
-        factor = links.attr(end)
-        rows = text_rows(factor, lookup, every)
-        if rows is not None:
-            return position[rows[factor.codes]]
+    factors = [links.attr("from"), links.attr("to")]
+    found = text_rows(factors, lookup, every)
+    if found is not None:
+        return position[found[0][factors[0].codes]], position[found[1][factors[1].codes]]
+
+    def place(factor: Factor) -> npt.NDArray[np.int64]:
         named = np.fromiter(map(index.__getitem__, factor.values), np.int64, len(factor.values))
         return named[factor.codes]
 
-    return place("from"), place("to")
+    return place(factors[0]), place(factors[1])
 
 
 def _directed(links: FeatureColumns, start: Any, end: Any) -> tuple[Any, ...]:

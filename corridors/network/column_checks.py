@@ -626,11 +626,11 @@ def _rows_of(values: list[Any], rows: Mapping[str, int]) -> Any:
 
 def _nonempty_texts(factor: Factor) -> Any:
     """The pyarrow texts of a factor when it has them and none is empty, else None."""
+    if factor.texts is None:
+        return None
     import pyarrow.compute as pc
 
-    if factor.texts is None or (
-        len(factor.texts) and pc.min(pc.binary_length(factor.texts)).as_py() == 0
-    ):
+    if len(factor.texts) and pc.min(pc.binary_length(factor.texts)).as_py() == 0:
         return None
     return factor.texts
 
@@ -639,37 +639,43 @@ def text_index(keys: Factor, among: Any) -> Any:
     """The pyarrow texts of the rows ``among`` of a text column, to find rows by text with
     :func:`text_rows`; None when the column is not a pyarrow one, or those texts are not all
     distinct and non-empty (then texts are looked up in a mapping)."""
-    import pyarrow.compute as pc
-
     texts = _nonempty_texts(keys)
     if texts is None:
         return None
+    import pyarrow.compute as pc
+
     table = texts.take(among).combine_chunks()
     return table if len(pc.unique(table)) == len(table) else None
 
 
-def text_rows(factor: Factor, index: Any, among: Any) -> Any:
-    """For each value of a factor, the row of ``among`` whose text it is (-1: none), found
-    by pyarrow in a :func:`text_index`; None when the factor is not a column of non-empty
-    pyarrow texts."""
+def text_rows(factors: list[Factor], index: Any, among: Any) -> list[Any] | None:
+    """For each value of each factor, the row of ``among`` whose text it is (-1: none),
+    found by pyarrow in a :func:`text_index` in one pass; None when some factor is not a
+    column of non-empty pyarrow texts of one type."""
+    texts = [_nonempty_texts(f) for f in factors]
+    if index is None or any(t is None for t in texts) or len({t.type for t in texts}) > 1:
+        return None
     import numpy as np
+    import pyarrow as pa
     import pyarrow.compute as pc
 
-    texts = _nonempty_texts(factor)
-    if index is None or texts is None:
-        return None
-    at = pc.index_in(texts, value_set=index).fill_null(-1).to_numpy()
-    return np.where(at >= 0, np.asarray(among)[np.maximum(at, 0)], -1)
+    at = pc.index_in(
+        pa.chunked_array([c for t in texts for c in t.chunks], texts[0].type), value_set=index
+    )
+    rows = np.asarray(among)[np.maximum(at.fill_null(-1).to_numpy(), 0)]
+    rows[at.is_null().to_numpy(zero_copy_only=False)] = -1
+    return np.split(rows, np.cumsum([len(t) for t in texts])[:-1])
 
 
 def id_order(columns: FeatureColumns) -> npt.NDArray[np.int64]:
     """The rows in the order of their ids (a stable sort): by pyarrow where the ids are a
     column of non-empty pyarrow texts (their UTF-8 bytes sort as the texts do), else numpy."""
     import numpy as np
-    import pyarrow.compute as pc
 
     texts = _nonempty_texts(columns.attr("id"))
     if texts is not None:
+        import pyarrow.compute as pc
+
         return np.asarray(pc.sort_indices(texts).to_numpy(), dtype=np.int64)
     order: npt.NDArray[np.int64] = np.argsort(np.array(columns.ids, dtype=object), kind="stable")
     return order
@@ -688,22 +694,20 @@ def _bad_ends(
     links: FeatureColumns,
     places: FeatureColumns,
     rows: Mapping[str, int],
-    lookup: tuple[Any, Any],
+    found: list[Any] | None,
 ) -> tuple[Any, Any]:
     """Links with an unknown or distant end, and whether links reach each place row
-    (``lookup`` the :func:`text_index` of the place rows ``rows`` holds, and those rows)."""
+    (``found`` the place row of each start and end, by :func:`text_rows`, or None)."""
     import numpy as np
 
     from corridors.network.checks import haversine_rows
 
     bad = np.zeros(len(links), dtype=bool)
     reached = np.zeros(len(places), dtype=bool)
-    for end, at in (("from", links.first), ("to", links.last)):
+    for i, (end, at) in enumerate((("from", links.first), ("to", links.last))):
         factor = links.attr(end)
         text = _texts(factor.values)
-        row = text_rows(factor, *lookup)
-        if row is None:
-            row = _rows_of(factor.values, rows)
+        row = found[i] if found else _rows_of(factor.values, rows)
         reached[row[row >= 0]] = True
         xy = np.where((row >= 0)[:, None], places.first[np.maximum(row, 0)], np.nan)
         with np.errstate(invalid="ignore"):
@@ -754,11 +758,11 @@ def screen(
     link_bad = _bad_attributes(links, "links", commodities, check) | ~links.ok
     among = np.fromiter(rows.values(), dtype=np.int64, count=len(rows))
     index = text_index(places.attr("id"), among) if len(rows) else None
-    ends, reached = _bad_ends(links, places, rows, (index, among))
+    found = text_rows([links.attr(n) for n in ("from", "to", "id")], index, among)
+    ends, reached = _bad_ends(links, places, rows, found)
     link_bad |= ends | _bad_consistency(links)
-    shared = text_rows(links.attr("id"), index, among)
-    if shared is not None:
-        link_bad |= shared >= 0
+    if found is not None:
+        link_bad |= found[2] >= 0
     elif not rows.keys().isdisjoint(links.ids):
         link_bad |= np.array([fid in rows for fid in links.ids], dtype=bool)
     return Screened(
