@@ -35,7 +35,7 @@ def _doubles(data: npt.NDArray[np.uint8], at: npt.NDArray[np.int64]) -> npt.NDAr
 
     out = np.empty(len(at))
     shift = at % 8
-    for r in np.unique(shift).tolist():  # one aligned view of the bytes per offset
+    for r in np.flatnonzero(np.bincount(shift, minlength=8)).tolist():  # a view per offset
         view = data[r : r + (len(data) - r) // 8 * 8].view("<f8")
         picked = shift == r
         out[picked] = view[(at[picked] - r) // 8]
@@ -92,5 +92,5 @@ def wkb_coordinates(array: Any) -> tuple[Any, Any, Any] | None:
     owner = np.repeat(np.arange(len(start)), count)
     ends = np.cumsum(count)
     at = first[owner] + 16 * (np.arange(len(owner)) - (ends - count)[owner])
-    xy = np.stack([_doubles(data, at), _doubles(data, at + 8)], axis=1).reshape(-1, 2)
+    xy = _doubles(data, (at[:, None] + np.array([0, 8])).ravel()).reshape(-1, 2)
     return np.where(given, kind - 1, -1), xy, owner
