@@ -52,3 +52,110 @@ def test_export_command_writes_parquet_and_graphml(tmp_path: Path) -> None:
     subprocess.run([*run, str(tmp_path), "--format", "graphml"], check=True, capture_output=True)
     H = nx.read_graphml(tmp_path / "network.graphml", force_multigraph=True)
     assert H.number_of_edges() == G.number_of_edges()
+
+
+TEXTS = ["   ", "\u2003", "", "Ba\x1bku", "Ba\x85ku", "Ba\tku", "Bak\u0131", "\u00dcr\u00fcmqi"]
+
+
+@pytest.mark.parametrize("name", TEXTS)
+def test_geoparquet_texts_are_checked_as_geojson_texts(
+    tiny_graph: nx.MultiDiGraph, tmp_path: Path, name: str
+) -> None:
+    """Text columns of a GeoParquet file are screened on their bytes: a blank text or a
+    control character (C0, DEL or C1) is found exactly as in GeoJSON, a tab or a letter
+    beyond ASCII is accepted."""
+    from corridors.network.io import validate_network
+
+    G = tiny_graph.copy()
+    G.nodes["port:b"]["name"] = name
+    found = {}
+    for suffix in (".geojson", ".parquet"):
+        places, links = tmp_path / f"p{suffix}", tmp_path / f"l{suffix}"
+        corridors.write_network(G, places, links)
+        report = validate_network(places, links)
+        found[suffix] = [(e.feature, e.field, e.message) for e in report.errors]
+    assert found[".parquet"] == found[".geojson"]
+    bad = name.strip() == "" or any(c in name for c in "\x1b\x85")
+    assert [f[:2] for f in found[".parquet"]] == ([("port:b", "name")] if bad else [])
+
+
+def _geometries(feature: str) -> list:
+    from shapely.geometry import LineString, Point, Polygon
+
+    square = Polygon([(0, 0), (1, 0), (1, 1)])
+    if feature == "places":
+        return [Point(50, 40), Point(), Point(200, 40), Point(float("nan"), 1), None, square]
+    return [
+        LineString([(50, 40), (50.5, 40.2), (51, 40)]),
+        LineString(),
+        LineString([(50, 40), (50, 95)]),
+        Point(50, 40),
+        None,
+        square,
+    ]
+
+
+@pytest.mark.parametrize("feature", ["places", "links"])
+def test_geoparquet_wkb_read_as_shapely_reads_it(tmp_path: Path, feature: str) -> None:
+    """Points and lines read from the WKB bytes are those shapely reads: which are well
+    formed (an empty, NaN, out-of-range, null or other-typed geometry is not), their ends
+    and drawn lengths; a file with Z coordinates is left to shapely."""
+    import geopandas as gpd
+    import numpy as np
+    import pyarrow.parquet as pq
+    from shapely.geometry import Point
+
+    from corridors.network.column_checks import frame_columns, wkb_frame_columns
+
+    geoms = _geometries(feature)
+    gdf = gpd.GeoDataFrame({"id": [f"f{i}" for i in range(len(geoms))]}, geometry=geoms)
+    path = tmp_path / "f.parquet"
+    gdf.set_crs(4326).to_parquet(path, index=False, schema_version="1.0.0")
+    table = pq.read_table(path)
+    fast = wkb_frame_columns(
+        table.drop_columns(["geometry"]).to_pandas(), table["geometry"].combine_chunks(), feature
+    )
+    slow = frame_columns(gpd.read_parquet(path), feature)
+    assert fast is not None
+    assert fast.ok.tolist() == slow.ok.tolist() == [True, *[False] * (len(geoms) - 1)]
+    for a, b in ((fast.first, slow.first), (fast.last, slow.last)):
+        assert np.array_equal(a, b, equal_nan=True)
+    assert np.array_equal(fast.drawn_km[fast.ok], slow.drawn_km[slow.ok])
+    assert fast.row(0) == slow.row(0)
+    gdf.geometry = [Point(50, 40, 3)] * len(geoms)
+    gdf.set_crs(4326).to_parquet(path, index=False, schema_version="1.0.0")
+    table = pq.read_table(path)
+    wkb = table["geometry"].combine_chunks()
+    assert wkb_frame_columns(table.drop_columns(["geometry"]).to_pandas(), wkb, feature) is None
+
+
+def test_geoparquet_link_ends_and_ids_are_checked_as_in_geojson(
+    tiny_graph: nx.MultiDiGraph, tmp_path: Path
+) -> None:
+    """Link ends and ids found among the place ids with pyarrow give the errors GeoJSON
+    gives: an unknown place (with its hint) and a link id that is a place's id."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from corridors.network.io import validate_network
+
+    found = {}
+    for suffix in (".geojson", ".parquet"):
+        places, links = tmp_path / f"p{suffix}", tmp_path / f"l{suffix}"
+        corridors.write_network(tiny_graph, places, links)
+        if suffix == ".geojson":
+            data = json.loads(links.read_text())
+            data["features"][0]["properties"]["to"] = "port:bb"
+            data["features"][1]["properties"]["id"] = "station:a"
+            links.write_text(json.dumps(data))
+        else:
+            table = pq.read_table(links)
+            for name, row, value in (("to", 0, "port:bb"), ("id", 1, "station:a")):
+                column = table[name].to_pylist()
+                column[row] = value
+                table = table.set_column(table.schema.get_field_index(name), name, pa.array(column))
+            pq.write_table(table, links)
+        report = validate_network(places, links)
+        found[suffix] = [(e.feature, e.field, e.message) for e in report.errors]
+    assert found[".parquet"] == found[".geojson"]
+    assert {f[1] for f in found[".parquet"]} >= {"to", "id"}

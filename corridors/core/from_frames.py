@@ -128,12 +128,11 @@ def _layers(links: FeatureColumns) -> tuple[Any, list[str]]:
     return np.array([at[n] for n in layers], dtype=np.int64)[code], distinct
 
 
-def _place_columns(places: FeatureColumns) -> dict[str, Any]:
-    """The place fields of :class:`Tables`, sorted by place id."""
+def _place_columns(places: FeatureColumns, order: Any) -> dict[str, Any]:
+    """The place fields of :class:`Tables`, in ``order`` (of place id)."""
     import numpy as np
 
     ids = np.array(places.ids, dtype=object)
-    order = np.argsort(ids, kind="stable")
     border = [
         np.nan_to_num(_floats(_typed(places, n, "places"), order))
         for n in ("border_h", "border_usd_per_t")
@@ -153,33 +152,57 @@ def _place_columns(places: FeatureColumns) -> dict[str, Any]:
     }
 
 
-def _directed(links: FeatureColumns, index: dict[str, int]) -> tuple[Any, ...]:
-    """Link row, tail and head place of each directed edge, sorted by link id then tail,
-    and the rank of each link's id."""
+def _ends(
+    links: FeatureColumns, places: FeatureColumns, order: Any, index: dict[str, int]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """The place (its rank in ``order``; ``index`` by id) at each link's start and end."""
     import numpy as np
 
-    def place(end: str) -> npt.NDArray[np.int64]:
-        factor = links.attr(end)
-        return np.array(list(map(index.__getitem__, factor.values)), dtype=np.int64)[factor.codes]
+    from corridors.network.column_checks import text_index, text_rows
 
-    start, end = place("from"), place("to")
+    every = np.arange(len(places))
+    lookup = text_index(places.attr("id"), every)
+    position = np.empty(len(places), dtype=np.int64)
+    position[order] = every
+
+    factors = [links.attr("from"), links.attr("to")]
+    found = text_rows(factors, lookup, every)
+    if found is not None:
+        return position[found[0][factors[0].codes]], position[found[1][factors[1].codes]]
+
+    def place(factor: Factor) -> npt.NDArray[np.int64]:
+        named = np.fromiter(map(index.__getitem__, factor.values), np.int64, len(factor.values))
+        return named[factor.codes]
+
+    return place(factors[0]), place(factors[1])
+
+
+def _directed(links: FeatureColumns, start: Any, end: Any) -> tuple[Any, ...]:
+    """Link row, tail and head place of each directed edge, sorted by link id then tail,
+    the rank of each link's id and the ids sorted."""
+    import numpy as np
+
+    from corridors.network.column_checks import id_order
+
     oneway = _objects(links.attr("oneway"), False).astype(bool)
     back = np.flatnonzero(~oneway)
     row = np.concatenate([np.arange(len(links)), back])
     tail = np.concatenate([start, end[back]])
     head = np.concatenate([end, start[back]])
+    ids = np.array(links.ids, dtype=object)
+    by_id = id_order(links)
     rank = np.empty(len(links), dtype=np.int64)
-    rank[np.argsort(np.array(links.ids, dtype=object), kind="stable")] = np.arange(len(links))
+    rank[by_id] = np.arange(len(links))
     order = np.lexsort((tail, rank[row]))
-    return row[order], tail[order], head[order], rank
+    return row[order], tail[order], head[order], rank, tuple(ids[by_id].tolist())
 
 
-def _link_columns(links: FeatureColumns, index: dict[str, int]) -> dict[str, Any]:
-    """The edge fields of :class:`Tables`: one entry per directed edge."""
+def _link_columns(links: FeatureColumns, start: Any, end: Any) -> dict[str, Any]:
+    """The edge fields of :class:`Tables`: one entry per directed edge (``start`` and ``end``
+    the place of each link's ends, as :func:`_ends` gives them)."""
     import numpy as np
 
-    row, tail, head, rank = _directed(links, index)
-    key_names = tuple(sorted(links.ids))
+    row, tail, head, rank, key_names = _directed(links, start, end)
     key = rank[row]
     figure = {
         n: _floats(_typed(links, n, "links"), row)
@@ -213,8 +236,12 @@ def _link_columns(links: FeatureColumns, index: dict[str, int]) -> dict[str, Any
 
 def frame_tables(places: FeatureColumns, links: FeatureColumns) -> Tables:
     """The core's :class:`Tables` of validated place and link columns (see the module)."""
-    columns = _place_columns(places)
-    return Tables(**columns, **_link_columns(links, columns["place_index"]))
+    from corridors.network.column_checks import id_order
+
+    order = id_order(places)
+    columns = _place_columns(places, order)
+    start, end = _ends(links, places, order, columns["place_index"])
+    return Tables(**columns, **_link_columns(links, start, end))
 
 
 @dataclass(frozen=True, eq=False)

@@ -17,7 +17,7 @@ import contextlib
 import itertools
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from corridors.network.field_checks import (
@@ -49,10 +49,13 @@ __all__ = [
     "decode_cell",
     "feature_columns",
     "frame_columns",
-    "frame_feature",
+    "id_order",
     "plain",
     "screen",
+    "text_index",
+    "text_rows",
     "typed_value",
+    "wkb_frame_columns",
 ]
 
 #: Attribute types a table (GeoPackage, GeoParquet) holds as JSON text.
@@ -75,10 +78,12 @@ _CONTAINERS = {list, dict, _Absent}
 
 @dataclass(frozen=True, eq=False)
 class Factor:
-    """One attribute over all features: ``values[codes[i]]`` is feature ``i``'s."""
+    """One attribute over all features: ``values[codes[i]]`` is feature ``i``'s; ``texts``,
+    when given, holds ``values`` as the pyarrow text array they were read from."""
 
     codes: npt.NDArray[np.int64]
     values: list[Any]
+    texts: Any = field(default=None, repr=False)
 
     def column(self) -> npt.NDArray[np.object_]:
         """The value of every feature (``ABSENT`` where it has none)."""
@@ -311,7 +316,8 @@ def _frame_factor(series: Any, attr: Attribute | None) -> Factor:
     if texts and attr is not None and attr.type == "str" and not series.hasnans:
         import numpy as np  # texts checked all at once: no need to find the distinct ones
 
-        return Factor(np.arange(len(series), dtype=np.int64), series.tolist())
+        arrow = getattr(series.array, "_pa_array", None)  # a pyarrow-backed text column
+        return Factor(np.arange(len(series), dtype=np.int64), series.tolist(), arrow)
     if series.dtype != object:  # numbers, flags or texts: one type per column
         codes, uniques = pd.factorize(series, use_na_sentinel=True)
         values = uniques.tolist()
@@ -330,8 +336,8 @@ def _frame_factor(series: Any, attr: Attribute | None) -> Factor:
     return Factor(raw.codes, [decoded(v) for v in raw.values])
 
 
-def frame_feature(gdf: gpd.GeoDataFrame, i: int, attrs: Mapping[str, Factor]) -> dict[str, Any]:
-    """Row ``i`` of a GeoDataFrame as a GeoJSON-like feature (its decoded attributes)."""
+def _feature(i: int, attrs: Mapping[str, Factor], geom: Any) -> dict[str, Any]:
+    """Row ``i`` of factorised attributes and its shapely geometry as a GeoJSON-like feature."""
     from shapely.geometry import mapping
 
     props = {}
@@ -339,7 +345,6 @@ def frame_feature(gdf: gpd.GeoDataFrame, i: int, attrs: Mapping[str, Factor]) ->
         value = factor.values[int(factor.codes[i])]
         if value is not ABSENT:
             props[name] = value
-    geom = gdf.geometry.iloc[i]
     geometry = None
     if geom is not None and not geom.is_empty:
         shape = mapping(geom)
@@ -351,17 +356,14 @@ def _coords(value: Any) -> Any:
     return [_coords(v) for v in value] if isinstance(value, list | tuple) else float(value)
 
 
-def _frame_geometry(gdf: gpd.GeoDataFrame, feature: str) -> tuple[Any, Any, Any, Any]:
-    """Whether each geometry is well formed, its first and last point and drawn length."""
+def _geometry(kind: Any, xy: Any, owner: Any, feature: str) -> tuple[Any, Any, Any, Any]:
+    """Whether each geometry is well formed, its first and last point and drawn length, from
+    the shapely type id of each and the (lon, lat) of its points (``owner`` the row of each)."""
     import numpy as np
-    import shapely
 
     from corridors.network.checks import haversine_rows
 
-    geoms = np.asarray(gdf.geometry.array, dtype=object)
-    n = len(geoms)
-    kind = shapely.get_type_id(geoms)
-    xy, owner = shapely.get_coordinates(geoms, return_index=True)
+    n = len(kind)
     count = np.bincount(owner, minlength=n)
     bad = ~np.isfinite(xy).all(axis=1) | (np.abs(xy[:, 0]) > 180) | (np.abs(xy[:, 1]) > 90)
     ok = (kind == (0 if feature == "places" else 1)) & (count >= (1 if feature == "places" else 2))
@@ -370,10 +372,9 @@ def _frame_geometry(gdf: gpd.GeoDataFrame, feature: str) -> tuple[Any, Any, Any,
     np.cumsum(count[:-1], out=starts[1:])
     first, last = np.full((n, 2), np.nan), np.full((n, 2), np.nan)
     first[ok], last[ok] = xy[starts[ok]], xy[starts[ok] + count[ok] - 1]
-    step = np.zeros(len(xy))
-    if len(xy) > 1:
-        step[:-1] = np.where(owner[1:] == owner[:-1], haversine_rows(xy[:-1], xy[1:]), 0.0)
-    drawn = np.bincount(owner, weights=step, minlength=n)
+    within = np.flatnonzero(owner[1:] == owner[:-1])  # steps from a point to the next
+    step = haversine_rows(xy[within], xy[within + 1])
+    drawn = np.bincount(owner[within], weights=step, minlength=n).astype(float)
     return ok, first, last, drawn
 
 
@@ -386,6 +387,8 @@ def _frame_ids(factor: Factor | None, n: int) -> list[str]:
     values = factor.values
     if not (set(map(type, values)) == {str} and all(values)):
         values = [v if isinstance(v, str) and v else "" for v in values]
+    elif len(values) == n and (factor.codes == np.arange(n)).all():
+        return list(values)  # a text per row, as a text column is read
     table = np.empty(len(values), dtype=object)
     table[:] = values
     ids: list[str] = table[factor.codes].tolist()
@@ -396,22 +399,55 @@ def frame_columns(gdf: gpd.GeoDataFrame, feature: str) -> FeatureColumns:
     """A GeoDataFrame of ``"places"`` or ``"links"`` (in EPSG:4326, ``id`` a column) as
     :class:`FeatureColumns`: the same values :func:`corridors.network.io.read_network` reads."""
     import numpy as np
+    import shapely
+
+    geoms = np.asarray(gdf.geometry.array, dtype=object)
+    xy, owner = shapely.get_coordinates(geoms, return_index=True)
+    names = [c for c in gdf.columns if c != gdf.geometry.name]
+    geometry = _geometry(shapely.get_type_id(geoms), xy, owner, feature)
+    return _table_columns(gdf, names, feature, geometry, geoms.__getitem__)
+
+
+def wkb_frame_columns(frame: Any, wkb: Any, feature: str) -> FeatureColumns | None:
+    """:func:`frame_columns` of a table's attributes (a pandas DataFrame) and its geometry as
+    a pyarrow array of WKB (in EPSG:4326), with no shapely object but for the rows checked
+    one by one; None when the WKB needs shapely (:func:`corridors.network.wkb.wkb_coordinates`)."""
+    from corridors.network.wkb import wkb_coordinates
+
+    found = wkb_coordinates(wkb)
+    if found is None:
+        return None
+
+    def shape(i: int) -> Any:
+        import shapely
+
+        return shapely.from_wkb(wkb[i].as_py())
+
+    geometry = _geometry(*found, feature)
+    return _table_columns(frame, list(frame.columns), feature, geometry, shape)
+
+
+def _table_columns(
+    frame: Any,
+    names: list[Any],
+    feature: str,
+    geometry: tuple[Any, Any, Any, Any],
+    shape: Callable[[int], Any],
+) -> FeatureColumns:
+    """The columns ``names`` of a table and its geometry (:func:`_geometry`; ``shape(i)`` the
+    shapely geometry of row ``i``) as :class:`FeatureColumns`."""
+    import numpy as np
 
     known = schema(feature)
-    names = [c for c in gdf.columns if c != gdf.geometry.name]
-    attrs = {str(c): _frame_factor(gdf[c], known.get(str(c))) for c in names}
-    n = len(gdf)
+    attrs = {str(c): _frame_factor(frame[c], known.get(str(c))) for c in names}
+    n = len(frame)
     ids = _frame_ids(attrs.get("id"), n)
-    ok, first, last, drawn = _frame_geometry(gdf, feature)
     return FeatureColumns(
         ids,
         np.ones(n, dtype=bool),
         attrs,
-        ok,
-        first,
-        last,
-        drawn,
-        lambda i: frame_feature(gdf, i, attrs),
+        *geometry,
+        lambda i: _feature(i, attrs, shape(i)),
     )
 
 
@@ -419,18 +455,25 @@ def frame_columns(gdf: gpd.GeoDataFrame, feature: str) -> FeatureColumns:
 class Screened:
     """What :func:`screen` found: the rows to check one by one (in order), the row of each
     valid place point by id (as a check of every feature collects them, ``xy`` their
-    coordinates) and the places links reach."""
+    coordinates) and whether links reach each place row."""
 
     places: list[int]
     links: list[int]
     point_rows: dict[str, int]
     xy: npt.NDArray[np.float64]
-    used: set[str]
+    reached: npt.NDArray[np.bool_]
 
     def points(self) -> dict[str, Any]:
         """The valid points by id, as (lon, lat)."""
         coords = self.xy[list(self.point_rows.values())].tolist()
         return dict(zip(self.point_rows, coords, strict=True))
+
+    def unreached(self) -> list[str]:
+        """The ids of valid places no link names as its end, sorted."""
+        import numpy as np
+
+        rows = np.fromiter(self.point_rows.values(), dtype=np.int64, count=len(self.point_rows))
+        return sorted(itertools.compress(self.point_rows, (~self.reached[rows]).tolist()))
 
 
 def _bad_values(
@@ -439,7 +482,7 @@ def _bad_values(
     """Rows whose own value of one attribute breaks the contract (or is unknown)."""
     import numpy as np
 
-    if attr is not None and attr.type == "str" and not reserved and _plain_texts(factor.values):
+    if attr is not None and attr.type == "str" and not reserved and _plain_texts(factor):
         return np.zeros(len(factor.codes), dtype=bool)
 
     def bad(value: Any) -> bool:
@@ -453,12 +496,51 @@ def _bad_values(
     return flags[factor.codes]
 
 
-def _plain_texts(values: list[Any]) -> bool:
+def _plain_texts(factor: Factor) -> bool:
     """Whether all values are texts that a ``str`` attribute accepts (no empty text, no
-    control character), checked at once."""
+    control character), checked at once: on the bytes of a pyarrow array where the values
+    come from one (:func:`_plain_utf8`), else on the texts."""
+    if factor.texts is not None and all(map(_plain_utf8, factor.texts.chunks)):
+        return True
+    values = factor.values
     if set(map(type, values)) != {str}:
         return False
     return all(map(str.strip, values)) and CONTROL.search("".join(values)) is None
+
+
+def _plain_utf8(chunk: Any) -> bool:
+    """Whether a pyarrow text array surely holds only texts a ``str`` attribute accepts:
+    no null, each text with a printable ASCII character (so not blank), no byte of a
+    :data:`~corridors.network.field_checks.CONTROL` character (C0 and DEL as one byte,
+    C1 as 0xC2 then 0x80-0x9F). False sends the values to the exact check."""
+    import numpy as np
+    import pyarrow as pa
+
+    if chunk.null_count or not (
+        pa.types.is_string(chunk.type) or pa.types.is_large_string(chunk.type)
+    ):
+        return False
+    if not len(chunk):
+        return True
+    width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+    _, offsets_buffer, data_buffer = chunk.buffers()
+    if data_buffer is None:  # texts all empty
+        return False
+    offsets = np.frombuffer(offsets_buffer, dtype=width)[
+        chunk.offset : chunk.offset + len(chunk) + 1
+    ]
+    data = np.frombuffer(data_buffer, dtype=np.uint8)[offsets[0] : offsets[-1]]
+    control = (data < 0x20) & (data != 0x09) & (data != 0x0A) | (data == 0x7F)
+    c1 = (data[:-1] == 0xC2) & (data[1:] >= 0x80) & (data[1:] <= 0x9F)
+    if control.any() or c1.any():
+        return False
+    printable = (data > 0x20) & (data < 0x7F)
+    start = (offsets - offsets[0]).astype(np.int64)
+    if (start[1:] > start[:-1]).all() and printable[start[:-1]].all():
+        return True  # each text starts with a printable character, as texts mostly do
+    seen = np.zeros(len(data) + 1, dtype=np.int64)
+    np.cumsum(printable, out=seen[1:])
+    return bool((seen[start[1:]] > seen[start[:-1]]).all())
 
 
 def combinations(columns: list[Any]) -> tuple[Any, Any]:
@@ -466,8 +548,14 @@ def combinations(columns: list[Any]) -> tuple[Any, Any]:
     import numpy as np
 
     code = np.zeros(len(columns[0]), dtype=np.int64)
-    for column in columns:  # one code for the columns so far, kept small by renumbering
-        _, code = np.unique(code * (int(column.max()) + 1) + column, return_inverse=True)
+    span = 1  # the codes so far are below span: widen by the next column while that fits
+    for column in columns:
+        size = int(column.max()) + 1
+        if span * size >= 2**62:  # renumber the codes so far to keep them small
+            _, code = np.unique(code, return_inverse=True)
+            span = int(code.max()) + 1
+        code, span = code * size + column, span * size
+    _, code = np.unique(code, return_inverse=True)
     first = _firsts(code.ravel(), int(code.max()) + 1)
     return np.stack(columns, axis=1)[first], code.ravel()
 
@@ -531,30 +619,101 @@ def _rows_of(values: list[Any], rows: Mapping[str, int]) -> Any:
     import numpy as np
 
     if set(map(type, values)) == {str}:
-        return np.array(list(map(rows.get, values, itertools.repeat(-1))), dtype=np.int64)
+        found = map(rows.get, values, itertools.repeat(-1))
+        return np.fromiter(found, dtype=np.int64, count=len(values))
     return np.array([rows.get(v, -1) if isinstance(v, str) else -1 for v in values], dtype=np.int64)
 
 
+def _nonempty_texts(factor: Factor) -> Any:
+    """The pyarrow texts of a factor when it has them and none is empty, else None."""
+    if factor.texts is None:
+        return None
+    import pyarrow.compute as pc
+
+    if len(factor.texts) and pc.min(pc.binary_length(factor.texts)).as_py() == 0:
+        return None
+    return factor.texts
+
+
+def text_index(keys: Factor, among: Any) -> Any:
+    """The pyarrow texts of the rows ``among`` of a text column, to find rows by text with
+    :func:`text_rows`; None when the column is not a pyarrow one, or those texts are not all
+    distinct and non-empty (then texts are looked up in a mapping)."""
+    texts = _nonempty_texts(keys)
+    if texts is None:
+        return None
+    import pyarrow.compute as pc
+
+    table = texts.take(among).combine_chunks()
+    return table if len(pc.unique(table)) == len(table) else None
+
+
+def text_rows(factors: list[Factor], index: Any, among: Any) -> list[Any] | None:
+    """For each value of each factor, the row of ``among`` whose text it is (-1: none),
+    found by pyarrow in a :func:`text_index` in one pass; None when some factor is not a
+    column of non-empty pyarrow texts of one type."""
+    texts = [_nonempty_texts(f) for f in factors]
+    if index is None or any(t is None for t in texts) or len({t.type for t in texts}) > 1:
+        return None
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    at = pc.index_in(
+        pa.chunked_array([c for t in texts for c in t.chunks], texts[0].type), value_set=index
+    )
+    rows = np.asarray(among)[np.maximum(at.fill_null(-1).to_numpy(), 0)]
+    rows[at.is_null().to_numpy(zero_copy_only=False)] = -1
+    return np.split(rows, np.cumsum([len(t) for t in texts])[:-1])
+
+
+def id_order(columns: FeatureColumns) -> npt.NDArray[np.int64]:
+    """The rows in the order of their ids (a stable sort): by pyarrow where the ids are a
+    column of non-empty pyarrow texts (their UTF-8 bytes sort as the texts do), else numpy."""
+    import numpy as np
+
+    texts = _nonempty_texts(columns.attr("id"))
+    if texts is not None:
+        import pyarrow.compute as pc
+
+        return np.asarray(pc.sort_indices(texts).to_numpy(), dtype=np.int64)
+    order: npt.NDArray[np.int64] = np.argsort(np.array(columns.ids, dtype=object), kind="stable")
+    return order
+
+
+def _texts(values: list[Any]) -> Any:
+    """Whether each value is a text."""
+    import numpy as np
+
+    if set(map(type, values)) == {str}:
+        return np.ones(len(values), dtype=bool)
+    return np.array([isinstance(v, str) for v in values], dtype=bool)
+
+
 def _bad_ends(
-    links: FeatureColumns, places: FeatureColumns, rows: Mapping[str, int]
-) -> tuple[Any, set[str]]:
-    """Links with an unknown or distant end, and the places links reach."""
+    links: FeatureColumns,
+    places: FeatureColumns,
+    rows: Mapping[str, int],
+    found: list[Any] | None,
+) -> tuple[Any, Any]:
+    """Links with an unknown or distant end, and whether links reach each place row
+    (``found`` the place row of each start and end, by :func:`text_rows`, or None)."""
     import numpy as np
 
     from corridors.network.checks import haversine_rows
 
     bad = np.zeros(len(links), dtype=bool)
-    used: set[str] = set()
-    for end, at in (("from", links.first), ("to", links.last)):
+    reached = np.zeros(len(places), dtype=bool)
+    for i, (end, at) in enumerate((("from", links.first), ("to", links.last))):
         factor = links.attr(end)
-        text = np.array([isinstance(v, str) for v in factor.values], dtype=bool)
-        used.update(v for v, t in zip(factor.values, text.tolist(), strict=True) if t)
-        row = _rows_of(factor.values, rows)
+        text = _texts(factor.values)
+        row = found[i] if found else _rows_of(factor.values, rows)
+        reached[row[row >= 0]] = True
         xy = np.where((row >= 0)[:, None], places.first[np.maximum(row, 0)], np.nan)
         with np.errstate(invalid="ignore"):
             far = haversine_rows(at, xy[factor.codes]) > ENDPOINT_TOLERANCE_KM * (1 - _SLACK)
         bad |= (text & (row < 0))[factor.codes] | (far & links.ok)
-    return bad, used
+    return bad, reached
 
 
 def _bad_consistency(links: FeatureColumns) -> Any:
@@ -597,14 +756,19 @@ def screen(
     place_bad = _bad_attributes(places, "places", commodities, check) | ~places.ok
     rows = _point_rows(places)
     link_bad = _bad_attributes(links, "links", commodities, check) | ~links.ok
-    ends, used = _bad_ends(links, places, rows)
+    among = np.fromiter(rows.values(), dtype=np.int64, count=len(rows))
+    index = text_index(places.attr("id"), among) if len(rows) else None
+    found = text_rows([links.attr(n) for n in ("from", "to", "id")], index, among)
+    ends, reached = _bad_ends(links, places, rows, found)
     link_bad |= ends | _bad_consistency(links)
-    if not rows.keys().isdisjoint(links.ids):
+    if found is not None:
+        link_bad |= found[2] >= 0
+    elif not rows.keys().isdisjoint(links.ids):
         link_bad |= np.array([fid in rows for fid in links.ids], dtype=bool)
     return Screened(
         places=(place_bad & places.shaped).nonzero()[0].tolist(),
         links=(link_bad & links.shaped).nonzero()[0].tolist(),
         point_rows=rows,
         xy=places.first,
-        used=used,
+        reached=reached,
     )

@@ -159,10 +159,12 @@ def _read_columns(path: Path, feature: str) -> FeatureColumns:
     if path.suffix.lower() in (".geojson", ".json"):
         return feature_columns(read_geojson_features(path), feature)
     check_input(path, kind="network")
+    parquet = path.suffix.lower() in PARQUET_SUFFIXES
+    if parquet and (columns := _geoparquet_columns(path, feature)) is not None:
+        return columns
     import geopandas as gpd
 
     try:
-        parquet = path.suffix.lower() in PARQUET_SUFFIXES
         gdf = (
             gpd.read_parquet(path) if parquet else gpd.read_file(path, layer=_layer(path, feature))
         )
@@ -177,6 +179,38 @@ def _read_columns(path: Path, feature: str) -> FeatureColumns:
     if gdf.crs is not None and gdf.crs.to_epsg() != 4326:
         gdf = gdf.to_crs(4326)
     return frame_columns(gdf, feature)
+
+
+def _geoparquet_columns(path: Path, feature: str) -> FeatureColumns | None:
+    """The columns of a GeoParquet file whose one geometry column is WKB in lon/lat, read with
+    pyarrow and numpy (:func:`~corridors.network.column_checks.wkb_frame_columns`); None for
+    any other file (geopandas reads it, and names what is wrong)."""
+    from corridors.network.column_checks import wkb_frame_columns
+
+    try:
+        import pyarrow.parquet as pq
+
+        file = pq.ParquetFile(path)
+        geo = json.loads(file.schema_arrow.metadata[b"geo"])
+        (name, column), *others = geo["columns"].items()
+        if others or column.get("encoding") != "WKB" or "covering" in column:
+            return None
+        if not _lonlat(column.get("crs", "OGC:CRS84")):
+            return None
+        table = file.read()
+        wkb = table.column(name).combine_chunks()
+        frame = table.drop_columns([name]).to_pandas()
+    except Exception:  # not a GeoParquet file this reads: geopandas reads it or says why
+        return None
+    return wkb_frame_columns(frame, wkb, feature)
+
+
+def _lonlat(crs: Any) -> bool:
+    """Whether a GeoParquet CRS (PROJJSON or text) is lon/lat, EPSG:4326 or OGC:CRS84."""
+    from pyproj import CRS
+
+    parsed = CRS.from_user_input(crs)
+    return bool(parsed.to_epsg() == 4326 or parsed.equals(CRS.from_user_input("OGC:CRS84")))
 
 
 def _features(columns: FeatureColumns) -> list[Any]:
@@ -363,8 +397,7 @@ def load_core(
     )
     if not report.ok:
         raise DataError(f"{len(report.errors)} error(s) in the network:\n{report.summary()}")
-    name = place_columns.attr("name")
-    names = dict(zip(place_columns.ids, (name.values[c] for c in name.codes.tolist()), strict=True))
+    names = dict(zip(place_columns.ids, place_columns.attr("name").column().tolist(), strict=True))
     return CoreNetwork(frame_tables(place_columns, link_columns), names)
 
 

@@ -104,7 +104,7 @@ def validate_columns(
     points = found.points() if found.links else {}
     for i in found.links:
         _check_link(lcheck, links.ids[i], links.row(i), points)
-    for fid in sorted(set(found.point_rows) - found.used):
+    for fid in found.unreached():
         pcheck.warn(fid, "", "no link reaches this place")
     return report
 
