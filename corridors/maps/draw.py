@@ -54,6 +54,7 @@ __all__ = [
     "draw_places",
     "draw_route",
     "elements_of",
+    "end_marker",
     "faded_network",
     "finish",
     "fit_bounds",
@@ -584,14 +585,29 @@ def draw_ends(
     ends = dict.fromkeys(p for r in routes for p in (r.origin, r.destination))
     origins = {r.origin for r in routes}
     for place in ends:
-        node = G.nodes[place]
         role = "origin" if place in origins else "destination"
-        circle(
-            (node["y"], node["x"]),
-            radius=8,
-            colour="#222222",
-            fill="#1a9850" if role == "origin" else "#d73027",
-            css=f"corridors-end corridors-{role}",
-            tooltip=f"{names[place]} ({role})",
-            popup=place_popup(place, node, sources),
-        ).add_to(get_layer(m, groups, "Origin and destination"))
+        end_marker(G, place, role, names=names, sources=sources, radius=8).add_to(
+            get_layer(m, groups, "Origin and destination")
+        )
+
+
+def end_marker(
+    G: nx.MultiDiGraph,
+    place: str,
+    role: str,
+    *,
+    names: Mapping[str, str],
+    sources: Mapping[str, Any],
+    radius: float,
+) -> Any:
+    """The circle marking ``place`` as an ``origin`` or a ``destination``."""
+    node = G.nodes[place]
+    return circle(
+        (node["y"], node["x"]),
+        radius=radius,
+        colour="#222222",
+        fill="#1a9850" if role == "origin" else "#d73027",
+        css=f"corridors-end corridors-{role}",
+        tooltip=f"{names[place]} ({role})",
+        popup=place_popup(place, node, sources),
+    )

@@ -15,6 +15,7 @@ from corridors.maps.draw import (
     add_panel,
     circle,
     draw_route,
+    end_marker,
     faded_network,
     finish,
     get_layer,
@@ -497,16 +498,9 @@ def throughput_map(
             ).add_to(get_layer(m, groups, "Binding bottlenecks"))
     for role, places in (("origin", throughput.origins), ("destination", throughput.destinations)):
         for place in places:
-            node = G.nodes[place]
-            circle(
-                (node["y"], node["x"]),
-                radius=7,
-                colour="#222222",
-                fill="#1a9850" if role == "origin" else "#d73027",
-                css=f"corridors-end corridors-{role}",
-                tooltip=f"{names[place]} ({role})",
-                popup=place_popup(place, node, c.sources),
-            ).add_to(get_layer(m, groups, "Origins and destinations"))
+            end_marker(G, place, role, names=names, sources=c.sources, radius=7).add_to(
+                get_layer(m, groups, "Origins and destinations")
+            )
     value = "unbounded" if throughput.unbounded else _tpy(throughput.throughput_tpy)
     add_panel(
         m,
