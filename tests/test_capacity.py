@@ -280,8 +280,10 @@ def test_fractions_of_a_tonne_are_exact(tmp_path) -> None:
 def test_the_flow_is_shown_as_sent_at_least_cost(tmp_path) -> None:
     # D takes 1 Mt/yr: the sea route ($28/t, up to 0.8 Mt) fills first, the land route
     # through G ($50/t, up to 0.5 Mt) takes the remaining 0.2 Mt; any other split of the
-    # same maximum flow costs more.
+    # same maximum flow costs more. An id with a space in it stays one id.
     places, links = tiny.modified("place", "station:d", capacity_tpy=1_000_000)
+    (sea,) = (f for f in links if f["properties"]["id"] == "sea:b-c")
+    sea["properties"]["id"] = "sea:b c"
     G = build_graph(places, links)
     result = max_throughput(G, "station:a", "station:d")
     assert result.throughput_tpy == pytest.approx(1_000_000)
@@ -293,3 +295,4 @@ def test_the_flow_is_shown_as_sent_at_least_cost(tmp_path) -> None:
             pytest.approx(50),
         ),
     ]
+    assert result.paths[0].links == ("rail:a-b", "sea:b c", "rail:c-d")

@@ -68,6 +68,8 @@ from corridors.core.compiled import CompiledNetwork
 if TYPE_CHECKING:
     import pandas as pd
 
+    from corridors.analysis.decompose import FlowPath
+
 __all__ = ["Assignment", "Programme", "assign", "build_programme"]
 
 
@@ -110,12 +112,9 @@ def _path_pairs(
     labels: list[tuple[str, str]],
     networks: list[PathNetwork],
     sol: PathSolution,
-    unserved: pd.DataFrame,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """How each pair was routed: the paths of its flow, widest first (rows of one pair
-    together, as the arc form's tables have them)."""
-    from corridors.analysis.decompose import pair_tables
-
+) -> dict[tuple[str, str, str], list[FlowPath]]:
+    """How each pair was routed: the paths of its flow, widest first, by (origin,
+    destination, commodity) as the tables label them."""
     unlimited = {k for _, _, k, ok in G.edges(keys=True, data="unlimited") if ok}
     commodities = table["commodity"].tolist()
     ends = demand_ends(table)
@@ -128,11 +127,10 @@ def _path_pairs(
         k = number[commodities[d]]
         _, flow = keyed.setdefault(key, (d, np.zeros(networks[k].net.n_edges)))
         np.add.at(flow, edges, t)
-    paths = {
+    return {
         key: key_paths(networks[number[key[2]]].net, flow, *ends[d0], unlimited=unlimited)
         for key, (d0, flow) in sorted(keyed.items())
     }
-    return pair_tables(unserved, paths)
 
 
 def _solve_paths(
@@ -160,7 +158,7 @@ def _solve_paths(
         activity=activity,
         prices=sol.prices,
         unserved=unserved,
-        pairs=_path_pairs(G, table, labels, networks, sol, unserved),
+        paths=_path_pairs(G, table, labels, networks, sol),
     )
     return solved, sol.objective
 

@@ -37,6 +37,8 @@ from corridors.core.compiled import LINK, CompiledNetwork, compile_network
 if TYPE_CHECKING:
     import pandas as pd
 
+    from corridors.analysis.decompose import FlowPath
+
 __all__ = [
     "Programme",
     "build_programme",
@@ -238,7 +240,7 @@ class Programme:
             activity=self.A_ub @ x if n_ub else np.zeros(0),
             prices=np.zeros(n_ub) if marginals is None else marginals,
             unserved=unserved,
-            pairs=_pair_routes(G, self.table, self.blocks, x, unserved),
+            paths=_pair_routes(G, self.table, self.blocks, x),
         )
         return assemble(solved, objective=objective, by=by, year=year, penalty=self.penalty)
 
@@ -422,16 +424,15 @@ def _pair_routes(
     table: pd.DataFrame,
     blocks: list[_Block],
     x: np.ndarray,
-    unserved: pd.DataFrame,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+) -> dict[tuple[str, str, str], list[FlowPath]]:
     """How each pair of the arc form was routed: the paths of each origin's flow, each
     counted to the destination whose places it ends at."""
-    from corridors.analysis.decompose import origin_paths, pair_tables
+    from corridors.analysis.decompose import origin_paths
 
     unlimited = {k for _, _, k, ok in G.edges(keys=True, data="unlimited") if ok}
     labels = end_labels(G, table)
     rows = list(zip(demand_ends(table), labels, table["commodity"], strict=True))
-    paths: dict[tuple[str, str, str], list[Any]] = {}
+    paths: dict[tuple[str, str, str], list[FlowPath]] = {}
     for b in blocks:
         for j, o in enumerate(b.origins):
             mine = [(d, lab) for (oo, d), lab, c in rows if oo == o and c == b.commodity]
@@ -441,4 +442,4 @@ def _pair_routes(
             for q, ps in sorted(found.items()):
                 key = (mine[0][1][0], to[q], b.commodity)
                 paths[key] = sorted([*paths.get(key, []), *ps], key=lambda p: -p.tonnes_tpy)
-    return pair_tables(unserved, paths)
+    return paths

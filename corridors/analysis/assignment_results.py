@@ -236,6 +236,9 @@ class Assignment:
     routes
         One row per path of each pair: ``tonnes_tpy``, ``cost_usd_per_t``, ``time_h``, the
         ``places`` and ``links`` it takes.
+    paths
+        The same paths as :class:`~corridors.analysis.decompose.FlowPath` lists, by
+        ``(origin, destination, commodity)`` as the tables label the pair.
     """
 
     flows: pd.DataFrame
@@ -250,6 +253,7 @@ class Assignment:
     unserved_penalty_usd_per_t: float
     pairs: pd.DataFrame
     routes: pd.DataFrame
+    paths: Mapping[tuple[str, str, str], list[FlowPath]]
 
     @property
     def unserved_tpy(self) -> float:
@@ -321,7 +325,7 @@ def end_labels(G: nx.MultiDiGraph, table: pd.DataFrame) -> list[tuple[str, str]]
 @dataclass(frozen=True)
 class Solved:
     """What both forms hand to :func:`assemble`: the flows on compiled edges, the capacity
-    rows' activity, capacity and prices, the unserved tonnes and the pair tables."""
+    rows' activity, capacity and prices, the unserved tonnes and each pair's paths."""
 
     parts: list[Part]
     rows: CapacityRows
@@ -329,7 +333,7 @@ class Solved:
     activity: np.ndarray
     prices: np.ndarray
     unserved: pd.DataFrame
-    pairs: tuple[pd.DataFrame, pd.DataFrame]
+    paths: dict[tuple[str, str, str], list[FlowPath]]
 
 
 def assemble(
@@ -337,7 +341,10 @@ def assemble(
 ) -> Assignment:
     """The :class:`Assignment` of a solved programme (``objective`` with the tie-break in;
     the result leaves it out)."""
+    from corridors.analysis.decompose import pair_tables
+
     parts = solved.parts
+    pairs, routes = pair_tables(solved.unserved, solved.paths)
     utilisation = utilisation_table(solved.rows, solved.capacity, solved.activity, solved.prices)
     at_place = sum(p.total((p.net.kind != LINK).astype(float)) for p in parts)
     return Assignment(
@@ -351,6 +358,7 @@ def assemble(
         by=by,
         year=year,
         unserved_penalty_usd_per_t=penalty,
-        pairs=solved.pairs[0],
-        routes=solved.pairs[1],
+        pairs=pairs,
+        routes=routes,
+        paths=solved.paths,
     )

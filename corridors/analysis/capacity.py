@@ -356,18 +356,8 @@ def least_cost_paths(
             "destination_places": [tuple(destinations)],
         }
     )
-    routes = assign(G, table, year=year, avoid=avoid, by="cost").routes
-    paths = [
-        FlowPath(
-            float(r["tonnes_tpy"]),
-            tuple(r["places"].split(" > ")),
-            tuple(r["links"].split()),
-            r["cost_usd_per_t"],
-            r["time_h"],
-            tuple(r["unknown_capacity"].split()),
-        )
-        for r in routes.to_dict(orient="records")
-    ]
+    sent = assign(G, table, year=year, avoid=avoid, by="cost").paths
+    paths = [p for found in sent.values() for p in found]
     return sorted(paths, key=lambda p: -p.tonnes_tpy)
 
 
