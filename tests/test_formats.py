@@ -105,15 +105,15 @@ def test_geoparquet_wkb_read_as_shapely_reads_it(tmp_path: Path, feature: str) -
     import pyarrow.parquet as pq
     from shapely.geometry import Point
 
-    from corridors.network.column_checks import frame_columns, wkb_frame_columns
+    from corridors.network.table_columns import arrow_columns, frame_columns
 
     geoms = _geometries(feature)
     gdf = gpd.GeoDataFrame({"id": [f"f{i}" for i in range(len(geoms))]}, geometry=geoms)
     path = tmp_path / "f.parquet"
     gdf.set_crs(4326).to_parquet(path, index=False, schema_version="1.0.0")
     table = pq.read_table(path)
-    fast = wkb_frame_columns(
-        table.drop_columns(["geometry"]).to_pandas(), table["geometry"].combine_chunks(), feature
+    fast = arrow_columns(
+        table.drop_columns(["geometry"]), table["geometry"].combine_chunks(), feature
     )
     slow = frame_columns(gpd.read_parquet(path), feature)
     assert fast is not None
@@ -126,7 +126,7 @@ def test_geoparquet_wkb_read_as_shapely_reads_it(tmp_path: Path, feature: str) -
     gdf.set_crs(4326).to_parquet(path, index=False, schema_version="1.0.0")
     table = pq.read_table(path)
     wkb = table["geometry"].combine_chunks()
-    assert wkb_frame_columns(table.drop_columns(["geometry"]).to_pandas(), wkb, feature) is None
+    assert arrow_columns(table.drop_columns(["geometry"]), wkb, feature) is None
 
 
 def test_geoparquet_link_ends_and_ids_are_checked_as_in_geojson(

@@ -12,8 +12,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import networkx as nx
-
 from corridors.analysis.avoid import Avoid
 from corridors.core.build import EdgeColumns, build_edges
 from corridors.core.criteria import BORDER, Criterion, criterion_weights
@@ -22,6 +20,7 @@ from corridors.exceptions import DataError
 from corridors.network.reference import commodities
 
 if TYPE_CHECKING:
+    import networkx as nx
     import numpy as np
     import numpy.typing as npt
     import scipy.sparse as sp

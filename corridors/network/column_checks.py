@@ -1,8 +1,9 @@
 """The data contract checked over columns: which features need a check one by one.
 
 A network of a million links cannot be validated feature by feature in Python within the time
-geopandas takes to read it. :func:`feature_columns` and :func:`frame_columns` turn GeoJSON
-features or a GeoDataFrame into :class:`FeatureColumns`: each attribute *factorised* (its
+geopandas takes to read it. :func:`feature_columns` (and, for tables,
+:mod:`corridors.network.table_columns`) turn GeoJSON features or a table into
+:class:`FeatureColumns`: each attribute *factorised* (its
 distinct values and a code per feature, so a value shared by many features is checked once),
 the geometry as coordinate arrays. :func:`screen` then finds, with numpy, the features that
 could break a rule; :func:`corridors.network.validation.validate_columns` checks only those one by
@@ -20,6 +21,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from corridors.network.arrow import as_numpy, from_numpy
 from corridors.network.field_checks import (
     CONTROL,
     ENDPOINT_TOLERANCE_KM,
@@ -35,7 +37,6 @@ from corridors.network.field_checks import (
 from corridors.network.schema import Attribute, schema
 
 if TYPE_CHECKING:
-    import geopandas as gpd
     import numpy as np
     import numpy.typing as npt
 
@@ -48,14 +49,12 @@ __all__ = [
     "combinations",
     "decode_cell",
     "feature_columns",
-    "frame_columns",
     "id_order",
     "plain",
     "screen",
     "text_index",
     "text_rows",
     "typed_value",
-    "wkb_frame_columns",
 ]
 
 #: Attribute types a table (GeoPackage, GeoParquet) holds as JSON text.
@@ -282,11 +281,6 @@ def decode_cell(value: Any, attr: Attribute | None) -> Any:
     return value
 
 
-def _verbatim(attr: Attribute | None) -> bool:
-    """Whether a text cell of this attribute is read as it is (not as JSON text)."""
-    return attr is None or attr.type not in JSON_TYPES
-
-
 def typed_value(value: Any, kind: str) -> Any:
     """A valid value in the Python type its schema type names (whole floats stay floats)."""
     if value is None:
@@ -302,153 +296,6 @@ def typed_value(value: Any, kind: str) -> Any:
     if kind == "list[int]":
         return [int(v) for v in value]
     return value
-
-
-def _frame_factor(series: Any, attr: Attribute | None) -> Factor:
-    """A table column factorised, each distinct cell decoded once (an empty cell: absent)."""
-    import pandas as pd
-
-    def decoded(cell: Any) -> Any:
-        value = plain(cell)
-        return ABSENT if value is None else decode_cell(value, attr)
-
-    texts = pd.api.types.is_string_dtype(series)
-    if texts and attr is not None and attr.type == "str" and not series.hasnans:
-        import numpy as np  # texts checked all at once: no need to find the distinct ones
-
-        arrow = getattr(series.array, "_pa_array", None)  # a pyarrow-backed text column
-        return Factor(np.arange(len(series), dtype=np.int64), series.tolist(), arrow)
-    if series.dtype != object:  # numbers, flags or texts: one type per column
-        codes, uniques = pd.factorize(series, use_na_sentinel=True)
-        values = uniques.tolist()
-        if not (texts and _verbatim(attr)):
-            values = [decoded(v) for v in values]
-        if (codes < 0).any():
-            codes = codes.copy()
-            codes[codes < 0] = len(values)
-            values.append(ABSENT)
-        return Factor(codes.astype("int64"), values)
-    cells = series.tolist()
-    if set(map(type, cells)) == {str} and _verbatim(attr):
-        codes, uniques = pd.factorize(series)  # texts that stay texts: none to decode
-        return Factor(codes.astype("int64"), uniques.tolist())
-    raw = factorise(cells)
-    return Factor(raw.codes, [decoded(v) for v in raw.values])
-
-
-def _feature(i: int, attrs: Mapping[str, Factor], geom: Any) -> dict[str, Any]:
-    """Row ``i`` of factorised attributes and its shapely geometry as a GeoJSON-like feature."""
-    from shapely.geometry import mapping
-
-    props = {}
-    for name, factor in attrs.items():
-        value = factor.values[int(factor.codes[i])]
-        if value is not ABSENT:
-            props[name] = value
-    geometry = None
-    if geom is not None and not geom.is_empty:
-        shape = mapping(geom)
-        geometry = {"type": shape["type"], "coordinates": _coords(shape["coordinates"])}
-    return {"type": "Feature", "properties": props, "geometry": geometry}
-
-
-def _coords(value: Any) -> Any:
-    return [_coords(v) for v in value] if isinstance(value, list | tuple) else float(value)
-
-
-def _geometry(kind: Any, xy: Any, owner: Any, feature: str) -> tuple[Any, Any, Any, Any]:
-    """Whether each geometry is well formed, its first and last point and drawn length, from
-    the shapely type id of each and the (lon, lat) of its points (``owner`` the row of each)."""
-    import numpy as np
-
-    from corridors.network.checks import haversine_rows
-
-    n = len(kind)
-    count = np.bincount(owner, minlength=n)
-    bad = ~np.isfinite(xy).all(axis=1) | (np.abs(xy[:, 0]) > 180) | (np.abs(xy[:, 1]) > 90)
-    ok = (kind == (0 if feature == "places" else 1)) & (count >= (1 if feature == "places" else 2))
-    ok &= np.bincount(owner, weights=bad, minlength=n) == 0
-    starts = np.zeros(n, dtype=np.int64)
-    np.cumsum(count[:-1], out=starts[1:])
-    first, last = np.full((n, 2), np.nan), np.full((n, 2), np.nan)
-    first[ok], last[ok] = xy[starts[ok]], xy[starts[ok] + count[ok] - 1]
-    within = np.flatnonzero(owner[1:] == owner[:-1])  # steps from a point to the next
-    step = haversine_rows(xy[within], xy[within + 1])
-    drawn = np.bincount(owner[within], weights=step, minlength=n).astype(float)
-    return ok, first, last, drawn
-
-
-def _frame_ids(factor: Factor | None, n: int) -> list[str]:
-    """The id of each row of a table (``#i`` where it has none, as for GeoJSON)."""
-    import numpy as np
-
-    if factor is None:
-        return [f"#{i}" for i in range(n)]
-    values = factor.values
-    if not (set(map(type, values)) == {str} and all(values)):
-        values = [v if isinstance(v, str) and v else "" for v in values]
-    elif len(values) == n and (factor.codes == np.arange(n)).all():
-        return list(values)  # a text per row, as a text column is read
-    table = np.empty(len(values), dtype=object)
-    table[:] = values
-    ids: list[str] = table[factor.codes].tolist()
-    return ids if all(ids) else [v or f"#{i}" for i, v in enumerate(ids)]
-
-
-def frame_columns(gdf: gpd.GeoDataFrame, feature: str) -> FeatureColumns:
-    """A GeoDataFrame of ``"places"`` or ``"links"`` (in EPSG:4326, ``id`` a column) as
-    :class:`FeatureColumns`: the same values :func:`corridors.network.io.read_network` reads."""
-    import numpy as np
-    import shapely
-
-    geoms = np.asarray(gdf.geometry.array, dtype=object)
-    xy, owner = shapely.get_coordinates(geoms, return_index=True)
-    names = [c for c in gdf.columns if c != gdf.geometry.name]
-    geometry = _geometry(shapely.get_type_id(geoms), xy, owner, feature)
-    return _table_columns(gdf, names, feature, geometry, geoms.__getitem__)
-
-
-def wkb_frame_columns(frame: Any, wkb: Any, feature: str) -> FeatureColumns | None:
-    """:func:`frame_columns` of a table's attributes (a pandas DataFrame) and its geometry as
-    a pyarrow array of WKB (in EPSG:4326), with no shapely object but for the rows checked
-    one by one; None when the WKB needs shapely (:func:`corridors.network.wkb.wkb_coordinates`)."""
-    from corridors.network.wkb import wkb_coordinates
-
-    found = wkb_coordinates(wkb)
-    if found is None:
-        return None
-
-    def shape(i: int) -> Any:
-        import shapely
-
-        return shapely.from_wkb(wkb[i].as_py())
-
-    geometry = _geometry(*found, feature)
-    return _table_columns(frame, list(frame.columns), feature, geometry, shape)
-
-
-def _table_columns(
-    frame: Any,
-    names: list[Any],
-    feature: str,
-    geometry: tuple[Any, Any, Any, Any],
-    shape: Callable[[int], Any],
-) -> FeatureColumns:
-    """The columns ``names`` of a table and its geometry (:func:`_geometry`; ``shape(i)`` the
-    shapely geometry of row ``i``) as :class:`FeatureColumns`."""
-    import numpy as np
-
-    known = schema(feature)
-    attrs = {str(c): _frame_factor(frame[c], known.get(str(c))) for c in names}
-    n = len(frame)
-    ids = _frame_ids(attrs.get("id"), n)
-    return FeatureColumns(
-        ids,
-        np.ones(n, dtype=bool),
-        attrs,
-        *geometry,
-        lambda i: _feature(i, attrs, shape(i)),
-    )
 
 
 @dataclass(frozen=True)
@@ -642,9 +489,10 @@ def text_index(keys: Factor, among: Any) -> Any:
     texts = _nonempty_texts(keys)
     if texts is None:
         return None
+    import numpy as np
     import pyarrow.compute as pc
 
-    table = texts.take(among).combine_chunks()
+    table = texts.take(from_numpy(np.asarray(among, dtype=np.int64))).combine_chunks()
     return table if len(pc.unique(table)) == len(table) else None
 
 
@@ -662,8 +510,8 @@ def text_rows(factors: list[Factor], index: Any, among: Any) -> list[Any] | None
     at = pc.index_in(
         pa.chunked_array([c for t in texts for c in t.chunks], texts[0].type), value_set=index
     )
-    rows = np.asarray(among)[np.maximum(at.fill_null(-1).to_numpy(), 0)]
-    rows[at.is_null().to_numpy(zero_copy_only=False)] = -1
+    rows = np.asarray(among)[as_numpy(at)]
+    rows[as_numpy(at.is_null())] = -1
     return np.split(rows, np.cumsum([len(t) for t in texts])[:-1])
 
 
@@ -676,7 +524,7 @@ def id_order(columns: FeatureColumns) -> npt.NDArray[np.int64]:
     if texts is not None:
         import pyarrow.compute as pc
 
-        return np.asarray(pc.sort_indices(texts).to_numpy(), dtype=np.int64)
+        return as_numpy(pc.sort_indices(texts)).astype(np.int64)
     order: npt.NDArray[np.int64] = np.argsort(np.array(columns.ids, dtype=object), kind="stable")
     return order
 

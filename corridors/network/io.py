@@ -18,8 +18,6 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import networkx as nx
-
 from corridors.brief import brief
 from corridors.exceptions import DataError, OutputError
 from corridors.network.column_checks import JSON_TYPES, typed_value
@@ -31,6 +29,7 @@ from corridors.network.validation import Issue, Report, validate_columns
 
 if TYPE_CHECKING:
     import geopandas as gpd
+    import networkx as nx
 
     from corridors.core.from_frames import CoreNetwork
     from corridors.network.column_checks import FeatureColumns
@@ -154,7 +153,8 @@ def _typed_features(features: list[Any], feature: str) -> list[Any]:
 def _read_columns(path: Path, feature: str) -> FeatureColumns:
     """The features of a file as columns: GeoJSON through :mod:`json`, tables through
     geopandas (GeoParquet with pyarrow), without a Python object per feature for these."""
-    from corridors.network.column_checks import feature_columns, frame_columns
+    from corridors.network.column_checks import feature_columns
+    from corridors.network.table_columns import frame_columns
 
     if path.suffix.lower() in (".geojson", ".json"):
         return feature_columns(read_geojson_features(path), feature)
@@ -183,9 +183,9 @@ def _read_columns(path: Path, feature: str) -> FeatureColumns:
 
 def _geoparquet_columns(path: Path, feature: str) -> FeatureColumns | None:
     """The columns of a GeoParquet file whose one geometry column is WKB in lon/lat, read with
-    pyarrow and numpy (:func:`~corridors.network.column_checks.wkb_frame_columns`); None for
+    pyarrow and numpy (:func:`~corridors.network.table_columns.arrow_columns`); None for
     any other file (geopandas reads it, and names what is wrong)."""
-    from corridors.network.column_checks import wkb_frame_columns
+    from corridors.network.table_columns import arrow_columns
 
     try:
         import pyarrow.parquet as pq
@@ -199,10 +199,9 @@ def _geoparquet_columns(path: Path, feature: str) -> FeatureColumns | None:
             return None
         table = file.read()
         wkb = table.column(name).combine_chunks()
-        frame = table.drop_columns([name]).to_pandas()
     except Exception:  # not a GeoParquet file this reads: geopandas reads it or says why
         return None
-    return wkb_frame_columns(frame, wkb, feature)
+    return arrow_columns(table.drop_columns([name]), wkb, feature)
 
 
 def _lonlat(crs: Any) -> bool:
@@ -731,6 +730,8 @@ def write_graphml(G: nx.MultiDiGraph, path: str | os.PathLike[str]) -> None:
     edges = sorted(G.edges(keys=True, data=True), key=lambda e: (e[2], e[0]))
     node_fix = _graphml_encoders([d for _, d in nodes])
     edge_fix = _graphml_encoders([d for *_, d in edges])
+    import networkx as nx
+
     H = nx.MultiDiGraph(crs=G.graph.get("crs", "EPSG:4326"))
     for node, data in nodes:
         H.add_node(node, **{k: node_fix[k](v) for k, v in data.items() if v is not None})
@@ -818,7 +819,7 @@ def network_from_gdfs(
     ``places.attrs["sources"]``); every cited id must be in it. ``draft`` as in
     :func:`read_network`.
     """
-    from corridors.network.column_checks import frame_columns
+    from corridors.network.table_columns import frame_columns
 
     if sources is None:
         sources = places.attrs.get("sources", {})

@@ -16,11 +16,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from corridors.brief import brief
 from corridors.exceptions import DataError, UnknownPlaceError
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = [
     "city_places",

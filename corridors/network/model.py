@@ -10,9 +10,10 @@ link properties plus ``coords`` (the line from ``u`` to ``v`` as (lon, lat) tupl
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = ["CRS", "build_graph", "capacity_in", "in_service", "link_edges"]
 
@@ -28,6 +29,8 @@ def build_graph(
 
     Features are added sorted by id, so the same data gives the same graph.
     """
+    import networkx as nx
+
     G = nx.MultiDiGraph(crs=CRS, **graph_attrs)
     for feature in sorted(places, key=lambda f: f["properties"]["id"]):
         props = dict(feature["properties"])

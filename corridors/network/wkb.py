@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from corridors.network.arrow import as_numpy
+
 if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
@@ -21,24 +23,26 @@ __all__ = ["wkb_coordinates"]
 _POINT, _LINE = 1, 2  # WKB geometry types; 3-7 are polygons, multi-geometries, collections
 
 
+def _at_every_byte(data: npt.NDArray[np.uint8], dtype: str) -> npt.NDArray[Any]:
+    """A view of ``data`` with an item of ``dtype`` starting at every byte, so that values at
+    any alignment are read by one gather (x86 and ARM load unaligned words)."""
+    import numpy as np
+
+    width = np.dtype(dtype).itemsize
+    count = max(len(data) - width + 1, 0)
+    return np.ndarray((count,), dtype=dtype, buffer=data, strides=(1,))
+
+
 def _uint32(data: npt.NDArray[np.uint8], at: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
     """The little-endian 32-bit unsigned integers at byte positions ``at``."""
     import numpy as np
 
-    picked = data[at[:, None] + np.arange(4)]
-    return picked.view("<u4").ravel().astype(np.int64)
+    return _at_every_byte(data, "<u4")[at].astype(np.int64)
 
 
 def _doubles(data: npt.NDArray[np.uint8], at: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
-    """The little-endian 64-bit floats at byte positions ``at`` (of any alignment)."""
-    import numpy as np
-
-    out = np.empty(len(at))
-    shift = at % 8
-    for r in np.flatnonzero(np.bincount(shift, minlength=8)).tolist():  # a view per offset
-        view = data[r : r + (len(data) - r) // 8 * 8].view("<f8")
-        picked = shift == r
-        out[picked] = view[(at[picked] - r) // 8]
+    """The little-endian 64-bit floats at byte positions ``at``."""
+    out: npt.NDArray[np.float64] = _at_every_byte(data, "<f8")[at]
     return out
 
 
@@ -59,7 +63,7 @@ def _records(array: Any) -> tuple[Any, Any, Any] | None:
     start = offsets[:-1].astype(np.int64)
     size = np.diff(offsets).astype(np.int64)
     if array.null_count:
-        size[array.is_null().to_numpy(zero_copy_only=False)] = 0
+        size[as_numpy(array.is_null())] = 0
     return np.frombuffer(data_buffer, dtype=np.uint8), start, size
 
 
@@ -93,4 +97,5 @@ def wkb_coordinates(array: Any) -> tuple[Any, Any, Any] | None:
     ends = np.cumsum(count)
     at = first[owner] + 16 * (np.arange(len(owner)) - (ends - count)[owner])
     xy = _doubles(data, (at[:, None] + np.array([0, 8])).ravel()).reshape(-1, 2)
-    return np.where(given, kind - 1, -1), xy, owner
+    shapely_id = np.where(kind >= 3, kind, kind - 1)  # shapely puts LinearRing (2) before Polygon
+    return np.where(given, shapely_id, -1), xy, owner
