@@ -159,3 +159,27 @@ def test_geoparquet_link_ends_and_ids_are_checked_as_in_geojson(
         found[suffix] = [(e.feature, e.field, e.message) for e in report.errors]
     assert found[".parquet"] == found[".geojson"]
     assert {f[1] for f in found[".parquet"]} >= {"to", "id"}
+
+
+def test_geoparquet_in_another_crs_reads_as_its_lon_lat_copy(
+    tiny_graph: nx.MultiDiGraph, tmp_path: Path
+) -> None:
+    """A GeoParquet file in Web Mercator is reprojected, not read as if it were lon/lat; the
+    lon/lat one names its CRS by id and reads without pyproj."""
+    import geopandas as gpd
+
+    places, links = tmp_path / "p.parquet", tmp_path / "l.parquet"
+    corridors.write_network(tiny_graph, places, links)
+    for path in (places, links):
+        gpd.read_parquet(path).to_crs(3857).to_parquet(
+            tmp_path / f"m{path.name}", index=False, schema_version="1.0.0"
+        )
+    mercator = corridors.read_network(tmp_path / "mp.parquet", tmp_path / "ml.parquet")
+    assert mercator.nodes["port:b"]["x"] == pytest.approx(tiny_graph.nodes["port:b"]["x"])
+    assert mercator.nodes["port:b"]["y"] == pytest.approx(tiny_graph.nodes["port:b"]["y"])
+    script = (
+        "import sys; from corridors.network.io import load_core; "
+        f"load_core({str(places)!r}, {str(links)!r}); print('pyproj' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", script], check=True, capture_output=True, text=True)
+    assert out.stdout.strip() == "False"

@@ -158,15 +158,15 @@ def _ends(
     """The place (its rank in ``order``; ``index`` by id) at each link's start and end."""
     import numpy as np
 
-    from corridors.network.column_checks import text_index, text_rows
+    from corridors.network.column_checks import end_rows, text_index, text_rows
 
     every = np.arange(len(places))
-    lookup = text_index(places.attr("id"), every)
     position = np.empty(len(places), dtype=np.int64)
     position[order] = every
-
     factors = [links.attr("from"), links.attr("to")]
-    found = text_rows(factors, lookup, every)
+    found = end_rows(links, places) or text_rows(
+        factors, text_index(places.attr("id"), every), every
+    )
     if found is not None:
         return position[found[0][factors[0].codes]], position[found[1][factors[1].codes]]
 

@@ -48,6 +48,7 @@ __all__ = [
     "Screened",
     "combinations",
     "decode_cell",
+    "end_rows",
     "feature_columns",
     "id_order",
     "plain",
@@ -102,6 +103,8 @@ class FeatureColumns:
     Feature with properties, ``attrs`` the factorised attributes, ``ok`` whether its geometry
     is well formed, ``first``/``last`` its first and last (lon, lat) (NaN where not ok),
     ``drawn_km`` the length of a line, and ``row(i)`` feature ``i`` as a GeoJSON-like dict.
+    ``found`` keeps what a check found that a later step reuses: for links, ``"end_rows"``
+    (see :func:`end_rows`).
     """
 
     ids: list[str]
@@ -112,6 +115,7 @@ class FeatureColumns:
     last: npt.NDArray[np.float64]
     drawn_km: npt.NDArray[np.float64]
     row: Callable[[int], Mapping[str, Any]]
+    found: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -515,6 +519,21 @@ def text_rows(factors: list[Factor], index: Any, among: Any) -> list[Any] | None
     return np.split(rows, np.cumsum([len(t) for t in texts])[:-1])
 
 
+def end_rows(links: FeatureColumns, places: FeatureColumns) -> tuple[Any, Any] | None:
+    """The place row named by each value of the links' ``from`` and ``to`` (-1: none), as
+    :func:`screen` found them by :func:`text_rows` when it looked among every place row in
+    order (as it does for valid places); None when it did not."""
+    import numpy as np
+
+    found = links.found.get("end_rows")
+    if found is None or found[0] is not places:
+        return None
+    among = found[1]
+    if len(among) != len(places) or not np.array_equal(among, np.arange(len(places))):
+        return None
+    return found[2], found[3]
+
+
 def id_order(columns: FeatureColumns) -> npt.NDArray[np.int64]:
     """The rows in the order of their ids (a stable sort): by pyarrow where the ids are a
     column of non-empty pyarrow texts (their UTF-8 bytes sort as the texts do), else numpy."""
@@ -607,6 +626,8 @@ def screen(
     among = np.fromiter(rows.values(), dtype=np.int64, count=len(rows))
     index = text_index(places.attr("id"), among) if len(rows) else None
     found = text_rows([links.attr(n) for n in ("from", "to", "id")], index, among)
+    if found is not None:
+        links.found["end_rows"] = (places, among, found[0], found[1])
     ends, reached = _bad_ends(links, places, rows, found)
     link_bad |= ends | _bad_consistency(links)
     if found is not None:

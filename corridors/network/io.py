@@ -204,8 +204,14 @@ def _geoparquet_columns(path: Path, feature: str) -> FeatureColumns | None:
     return arrow_columns(table.drop_columns([name]), wkb, feature)
 
 
+_LONLAT_IDS = ({"authority": "EPSG", "code": 4326}, {"authority": "OGC", "code": "CRS84"})
+
+
 def _lonlat(crs: Any) -> bool:
-    """Whether a GeoParquet CRS (PROJJSON or text) is lon/lat, EPSG:4326 or OGC:CRS84."""
+    """Whether a GeoParquet CRS (PROJJSON or text) is lon/lat, EPSG:4326 or OGC:CRS84 (the
+    PROJJSON that geopandas and GDAL write name it by id: no need to load pyproj)."""
+    if isinstance(crs, dict) and crs.get("id") in _LONLAT_IDS:
+        return True
     from pyproj import CRS
 
     parsed = CRS.from_user_input(crs)
