@@ -76,14 +76,32 @@ _PLAIN, _NUMBERS = set(_SCALARS), {int, float, bool}
 _CONTAINERS = {list, dict, _Absent}
 
 
-@dataclass(frozen=True, eq=False)
 class Factor:
     """One attribute over all features: ``values[codes[i]]`` is feature ``i``'s; ``texts``,
-    when given, holds ``values`` as the pyarrow text array they were read from."""
+    when given, holds ``values`` as the pyarrow text array they were read from. Made from
+    ``texts`` alone (a text per feature), ``values`` is read from them only when asked for."""
 
-    codes: npt.NDArray[np.int64]
-    values: list[Any]
-    texts: Any = field(default=None, repr=False)
+    __slots__ = ("_values", "codes", "texts")
+
+    def __init__(
+        self, codes: npt.NDArray[np.int64], values: list[Any] | None = None, texts: Any = None
+    ) -> None:
+        if values is None and texts is None:
+            raise TypeError("a Factor needs its values or its texts")
+        self.codes, self._values, self.texts = codes, values, texts
+
+    @property
+    def values(self) -> list[Any]:
+        """The distinct values (for texts, one per feature)."""
+        if self._values is None:
+            self._values = self.texts.to_pylist()
+        return self._values
+
+    def value(self, i: int) -> Any:
+        """Feature ``i``'s value."""
+        if self._values is None:
+            return self.texts[i].as_py()
+        return self._values[int(self.codes[i])]
 
     def column(self) -> npt.NDArray[np.object_]:
         """The value of every feature (``ABSENT`` where it has none)."""
@@ -573,7 +591,7 @@ def _bad_ends(
     reached = np.zeros(len(places), dtype=bool)
     for i, (end, at) in enumerate((("from", links.first), ("to", links.last))):
         factor = links.attr(end)
-        text = _texts(factor.values)
+        text = np.ones(len(factor.codes), bool) if _row_texts(factor) else _texts(factor.values)
         row = found[i] if found else _rows_of(factor.values, rows)
         reached[row[row >= 0]] = True
         xy = np.where((row >= 0)[:, None], places.first[np.maximum(row, 0)], np.nan)
@@ -583,6 +601,25 @@ def _bad_ends(
     return bad, reached
 
 
+def _row_texts(factor: Factor) -> Any:
+    """The pyarrow texts of a factor of one text per row with no null, else None."""
+    texts = factor.texts
+    return texts if texts is not None and not texts.null_count else None
+
+
+def _same_ends(start: Factor, end: Factor) -> Any:
+    """Links whose ``from`` is given and is their ``to``: by pyarrow where both are texts."""
+    import numpy as np
+
+    texts = _row_texts(start), _row_texts(end)
+    if texts[0] is not None and texts[1] is not None and texts[0].type == texts[1].type:
+        import pyarrow.compute as pc
+
+        return as_numpy(pc.equal(*texts))
+    named = np.array([v is not ABSENT and v is not None for v in start.values])[start.codes]
+    return named & np.asarray(start.column() == end.column(), dtype=bool)
+
+
 def _bad_consistency(links: FeatureColumns) -> Any:
     """Links that break :func:`corridors.network.validation._check_link_consistency` (or nearly)."""
     import numpy as np
@@ -590,9 +627,7 @@ def _bad_consistency(links: FeatureColumns) -> Any:
     mode = np.array([v == "rail" for v in links.attr("mode").values])[links.attr("mode").codes]
     gauge = links.attr("gauge_mm")
     bad = mode & np.array([v is ABSENT for v in gauge.values])[gauge.codes]
-    start = links.attr("from")
-    named = np.array([v is not ABSENT and v is not None for v in start.values])[start.codes]
-    same = named & np.asarray(start.column() == links.attr("to").column(), dtype=bool)
+    same = _same_ends(links.attr("from"), links.attr("to"))
     given = links.attr("length_km")
     length = np.array(
         [

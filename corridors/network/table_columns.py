@@ -151,7 +151,7 @@ def _arrow_factor(column: Any, attr: Attribute | None) -> Factor:
     if not (texts or numbers):
         return _frame_factor(column.to_pandas(), attr)
     if texts and attr is not None and attr.type == "str" and not column.null_count:
-        return Factor(np.arange(len(column), dtype=np.int64), column.to_pylist(), column)
+        return Factor(np.arange(len(column), dtype=np.int64), texts=column)
     if pa.types.is_integer(kind) and column.null_count:
         column = column.cast(pa.float64())
     if pa.types.is_floating(column.type) and pc.any(pc.is_nan(column)).as_py():
@@ -168,7 +168,7 @@ def _feature(i: int, attrs: Mapping[str, Factor], geom: Any) -> dict[str, Any]:
 
     props = {}
     for name, factor in attrs.items():
-        value = factor.values[int(factor.codes[i])]
+        value = factor.value(i)
         if value is not ABSENT:
             props[name] = value
     geometry = None
