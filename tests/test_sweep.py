@@ -89,6 +89,24 @@ def test_perturb_draws_within_ranges_and_leaves_the_base(uncertain: nx.MultiDiGr
     assert sorted(uncertain.edges(keys=True, data=True), key=lambda e: e[:3]) == before
 
 
+def test_tonnes_a_year_are_drawn_whole_and_other_figures_are_not(
+    uncertain: nx.MultiDiGraph,
+) -> None:
+    """A drawn capacity is a whole number of tonnes a year (a float, as the data give it), so
+    the maximum flow stays in SciPy's integers; a drawn time keeps its fraction."""
+    from corridors.core.flow import _whole
+
+    times = set()
+    for i in range(10):
+        H = perturb(uncertain, np.random.default_rng([3, i]))
+        capacity = H.nodes["border:g"]["capacity_tpy"]
+        assert type(capacity) is float and capacity.is_integer()
+        whole = _whole(np.array([capacity, 800_000.0]))
+        assert whole is not None and whole[1] == 1  # tonnes: no power of ten needed
+        times.add(H.edges["station:a", "border:g", "rail:a-g"]["time_h"])
+    assert not all(t.is_integer() for t in times)
+
+
 def test_each_draw_is_its_own_network(uncertain: nx.MultiDiGraph) -> None:
     rows = run_draws(
         uncertain,

@@ -102,8 +102,10 @@ def _tri_ppf(u: float, low: float, mode: float, high: float) -> float:
     return high - math.sqrt((1 - u) * (high - low) * (high - mode))
 
 
-def _drawn(value: Any, bounds: Sequence[float], u: float, whole: bool) -> Any:
+def _drawn(value: Any, bounds: Sequence[float], u: float, kind: str) -> Any:
+    """The figure at quantile ``u`` between ``bounds`` (``kind``: :data:`_STEPS`)."""
     low, high = float(bounds[0]), float(bounds[1])
+    whole = kind in _STEPS
 
     def one(v: Any) -> float:
         x = _tri_ppf(u, low, float(v), high) if v is not None else low + u * (high - low)
@@ -112,10 +114,14 @@ def _drawn(value: Any, bounds: Sequence[float], u: float, whole: bool) -> Any:
     if isinstance(value, Mapping):  # a per-commodity figure: move each entry in its range
         return {k: one(v) if low <= v <= high else v for k, v in value.items()}
     result = one(value)
-    return int(result) if whole else result
+    return int(result) if kind == "int" else result
 
 
-Figure = tuple[str, Any, Sequence[float], bool]  # name, stated value, [low, high], whole
+#: Figures drawn as whole numbers: counts, and tonnes a year (a fraction of a tonne a year
+#: means nothing beside a range of millions, and whole tonnes keep the maximum flow exact
+#: in SciPy's integers instead of Python's, :mod:`corridors.core.flow`).
+_STEPS = frozenset({"int", "t/yr"})
+Figure = tuple[str, Any, Sequence[float], str]  # name, stated value, [low, high], _STEPS kind
 
 
 def _figures(attrs: Mapping[str, Any], table: Mapping[str, Any]) -> tuple[Figure, ...]:
@@ -125,15 +131,16 @@ def _figures(attrs: Mapping[str, Any], table: Mapping[str, Any]) -> tuple[Figure
     for name in sorted(ranges):
         attr = table.get(name)
         if attr is not None and attr.type in ("float", "int", "per_commodity"):
-            out.append((name, attrs.get(name), ranges[name], attr.type == "int"))
+            kind = "int" if attr.type == "int" else attr.unit
+            out.append((name, attrs.get(name), ranges[name], kind))
     return tuple(out)
 
 
 def _draw_figures(figures: Sequence[Figure], rng: np.random.Generator) -> dict[str, Any]:
     """New values for the figures of one feature, one number of ``rng`` each, in order."""
     new = {}
-    for name, value, bounds, whole in figures:
-        new[name] = _drawn(value, bounds, float(rng.random()), whole)
+    for name, value, bounds, kind in figures:
+        new[name] = _drawn(value, bounds, float(rng.random()), kind)
     return new
 
 
