@@ -91,6 +91,21 @@ def test_chains_are_merged_stubs_pruned_and_sidings_skipped(imported):
     assert len(imported.places) == 7
 
 
+def test_stubs_kept_end_at_line_ends_and_validate(tmp_path):
+    """Kept, a stub that ends at no station is a link to a place of kind line_end (not a
+    junction, which the contract says must join two places), and the network validates."""
+    net = import_osm(write_extract(tmp_path / "caucasus.osm.pbf"), prune=False)
+    kinds = {f["properties"]["id"]: f["properties"]["kind"] for f in net.places}
+    ends = sorted(pid for pid, kind in kinds.items() if kind == "line_end")
+    assert ends and all(pid.startswith("end:n") for pid in ends)
+    assert len(net.links) > 5  # the five lines of the pruned import, and the stubs
+    write_osm_network(net, tmp_path / "net")
+    report = corridors.validate_network(
+        tmp_path / "net/places.geojson", tmp_path / "net/links.geojson"
+    )
+    assert report.errors == [] and report.warnings == []
+
+
 def test_lengths_gauges_speeds_and_electrification_come_from_the_tags(imported):
     links = _links(imported)
     tbilisi = links[("junction:n3", "station:n1")]

@@ -28,6 +28,10 @@ def import_osm_command(
     include_service: Annotated[
         bool, typer.Option(help="Keep yard, siding, spur and crossover tracks.")
     ] = False,
+    keep_stubs: Annotated[
+        bool,
+        typer.Option(help="Keep lines that end at no station or port (each end a line_end)."),
+    ] = False,
     merge_m: Annotated[
         float,
         typer.Option(
@@ -40,7 +44,12 @@ def import_osm_command(
     from corridors.network.osm import import_osm, write_osm_network
 
     network = import_osm(
-        file, country=country, snap_m=snap_m, include_service=include_service, merge_m=merge_m
+        file,
+        country=country,
+        snap_m=snap_m,
+        include_service=include_service,
+        prune=not keep_stubs,
+        merge_m=merge_m,
     )
     written = write_osm_network(network, out)
     console().print(

@@ -70,6 +70,7 @@ KIND_STYLES: dict[str, dict[str, Any]] = {
     "gas_terminal": {"fill": "#1b7837", "radius": 5},
     "rail_station": {"fill": "#ffffff", "radius": 4},
     "junction": {"fill": "#bababa", "radius": 3},
+    "line_end": {"fill": "#bababa", "radius": 3},
     "field": {"fill": "#fee08b", "radius": 5},
 }
 """Marker fill colour and radius (px) of each kind of place."""
@@ -82,6 +83,7 @@ KIND_GROUPS = {
     "gas_terminal": "Terminals",
     "rail_station": "Stations and junctions",
     "junction": "Stations and junctions",
+    "line_end": "Stations and junctions",
     "field": "Fields",
 }
 """The layer each kind of place is drawn in."""

@@ -460,9 +460,12 @@ def _place_feature(
     point: _Point | None,
     country: str,
     gauges: set[int],
+    degree: int,
 ) -> dict[str, Any]:
-    kind = point.kind if point else "junction"
-    prefix = {"rail_station": "station", "port": "port", "junction": "junction"}[kind]
+    kind = point.kind if point else "junction" if degree > 1 else "line_end"
+    prefix = {"rail_station": "station", "port": "port", "junction": "junction", "line_end": "end"}[
+        kind
+    ]
     props: dict[str, Any] = {
         "id": f"{prefix}:n{point.node if point else node}",  # a station keeps its own OSM id
         "name": (point.name if point and point.name else f"OSM node {node}"),
@@ -533,14 +536,16 @@ def _features(
     nodes = sorted({n for e in edges for n in (e.u, e.v)})
     where: dict[int, tuple[float, float]] = {}
     gauges: dict[int, set[int]] = defaultdict(set)
+    degree: Counter[int] = Counter()
     for e in edges:
         where[e.u], where[e.v] = e.coords[0], e.coords[-1]
+        degree.update((e.u, e.v))
         if e.gauge is not None:
             gauges[e.u].add(e.gauge)
             gauges[e.v].add(e.gauge)
     codes = _countries([where[n] for n in nodes], country)
     places = [
-        _place_feature(n, where[n], bound.get(n), code, gauges[n])
+        _place_feature(n, where[n], bound.get(n), code, gauges[n], degree[n])
         for n, code in zip(nodes, codes, strict=True)
     ]
     place_ids = {n: f["properties"]["id"] for n, f in zip(nodes, places, strict=True)}
@@ -584,7 +589,8 @@ def import_osm(
     include_service
         Keep yard, siding, spur and crossover tracks.
     prune
-        Drop stubs that end at no station or port.
+        Drop stubs that end at no station or port; kept, each such end is a place of kind
+        ``line_end``.
     merge_m
         Merge the line nodes closer than this many metres into one (the station or port among
         them, or one of them): the switches of a station throat become one junction. 0 keeps
