@@ -13,9 +13,10 @@ import corridors
 from corridors.analysis.avoid import Avoid
 from corridors.analysis.routing import route
 from corridors.core import CompiledNetwork, compile_network
-from corridors.core.network import CoreNetwork
+from corridors.core.network import CoreNetwork, graph_core
 from corridors.exceptions import DataError, NoRouteError, UnknownPlaceError
 from corridors.network.io import load_core
+from corridors.network.lookup import find_place, find_places
 from tests import tiny
 
 GEODATA = Path(corridors.__file__).parent.parent / "geodata"
@@ -114,3 +115,25 @@ def test_a_bad_network_is_refused_with_the_readers_message(tmp_path: Path) -> No
     paths = tiny.write(tmp_path, *tiny.modified("link", "rail:a-b", mode="air"))
     with pytest.raises(DataError, match="'rail:a-b' field 'mode': found 'air'"):
         load_core(*paths)
+
+
+@pytest.mark.parametrize("query", ["port:alat", "Constanța", "constanta", "Istanbul", "Baku"])
+def test_the_core_finds_places_as_the_graph_does(
+    bundled: nx.MultiDiGraph, bundled_core: CoreNetwork, query: str
+) -> None:
+    assert bundled_core.find_places(query) == find_places(bundled, query)
+    assert bundled_core.find_place(query) == find_place(bundled, query)
+
+
+def test_the_core_knows_the_graphs_links_and_ports(
+    bundled: nx.MultiDiGraph, bundled_core: CoreNetwork
+) -> None:
+    graph = graph_core(bundled)
+    ports = [p for p, d in bundled.nodes(data=True) if d["kind"] == "port"]
+    ocean = {p for p in ports if bundled_core.reaches_ocean(p)}
+    assert ocean == {p for p in ports if graph.reaches_ocean(p)}
+    assert "port:poti" in ocean and "port:aktau" not in ocean  # the Caspian reaches no ocean
+    for _, _, k, d in bundled.edges(keys=True, data=True):
+        assert bundled_core.link(k).get("corridors", []) == d.get("corridors", []), k
+    with pytest.raises(UnknownPlaceError, match="did you mean 'Constanța'"):
+        bundled_core.find_place("Konstanta")

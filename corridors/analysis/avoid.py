@@ -86,17 +86,26 @@ class Avoid:
         >>> Avoid.checked(load_network(), places=["Aktau"], corridors=["northern"]).places
         frozenset({'port:aktau'})
         """
-        from corridors.core.network import as_core
-        from corridors.network.lookup import did_you_mean
+        import networkx as nx
 
-        avoid, core = cls.of(**kinds), as_core(G)
+        from corridors.core.tables import corridor_names, tables
+        from corridors.network.lookup import did_you_mean, place_names
+
+        avoid = cls.of(**kinds)
+        if isinstance(G, nx.MultiDiGraph):
+            columns, names = tables(G), place_names(G)
+        else:
+            columns, names = G.tables, G.places
         for kind in ("links", "corridors"):
-            for name in sorted(getattr(avoid, kind)):
-                known = core.tables.key_names if kind == "links" else core.corridor_names()
+            wanted = sorted(getattr(avoid, kind))
+            if not wanted:
+                continue
+            known = columns.key_names if kind == "links" else corridor_names(columns)
+            for name in wanted:
                 if name not in known:
                     hint = did_you_mean(name, known)
                     raise DataError(f"unknown {kind[:-1]} {name[:60]!r}{hint}")
-        places = frozenset(core.find_place(p) for p in sorted(avoid.places))
+        places = frozenset(names.find(p) for p in sorted(avoid.places))
         return dataclasses.replace(avoid, places=places)
 
 

@@ -118,15 +118,6 @@ class CoreNetwork:
         at = bisect.bisect_left(names, link)
         return at if at < len(names) and names[at] == link else None
 
-    def corridor_names(self) -> frozenset[str]:
-        """Every corridor name on the network's links (cached)."""
-        if "corridor_names" not in self.cache:
-            distinct = {id(d): d for d in self.tables.link_raw.tolist()}  # shared mappings once
-            names = {c for d in distinct.values() for c in d.get("corridors") or ()}
-            self.cache["corridor_names"] = frozenset(names)
-        found: frozenset[str] = self.cache["corridor_names"]
-        return found
-
     def reaches_ocean(self, port: str) -> bool:
         """Whether sea links lead from the port to an ocean lane (a link marked ``unlimited``)."""
         if "ocean" not in self.cache:

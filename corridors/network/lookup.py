@@ -81,7 +81,7 @@ class PlaceNames:
     the aliases and city of those that have them.
 
     The lookups of this module read a graph's through :func:`place_names`; a network held in
-    the core's columns (:class:`~corridors.core.from_frames.CoreNetwork`) has its own.
+    the core's columns (:class:`~corridors.core.network.CoreNetwork`) has its own.
 
     Examples
     --------
