@@ -86,16 +86,14 @@ class Avoid:
         >>> Avoid.checked(load_network(), places=["Aktau"], corridors=["northern"]).places
         frozenset({'port:aktau'})
         """
-        import networkx as nx
-
         from corridors.core.tables import corridor_names, tables
         from corridors.network.lookup import did_you_mean, place_names
 
         avoid = cls.of(**kinds)
-        if isinstance(G, nx.MultiDiGraph):
-            columns, names = tables(G), place_names(G)
-        else:
+        if hasattr(G, "places"):  # a CoreNetwork: without importing it, which imports this
             columns, names = G.tables, G.places
+        else:
+            columns, names = tables(G), place_names(G)
         for kind in ("links", "corridors"):
             wanted = sorted(getattr(avoid, kind))
             if not wanted:

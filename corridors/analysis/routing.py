@@ -7,8 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import networkx as nx
-
+from corridors.analysis.avoid import Avoid
 from corridors.analysis.corridor_kinds import RouteKind, route_kind
 from corridors.core import (
     ACCESS,
@@ -22,13 +21,13 @@ from corridors.core import (
     criterion_weights,
     edge_weight,
 )
-from corridors.core.expand import Avoid
 from corridors.core.network import CoreNetwork, as_core
 from corridors.core.paths import PathFinder, path_weight
 from corridors.exceptions import DataError, NoRouteError
 
 if TYPE_CHECKING:
     import geopandas as gpd
+    import networkx as nx
     import pandas as pd
 
 __all__ = [

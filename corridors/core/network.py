@@ -18,17 +18,16 @@ import bisect
 import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
-
-from corridors.analysis.avoid import Avoid
-from corridors.core.build import build_edges
-from corridors.core.compiled import CompiledNetwork, _assemble  # the one assembler of arrays
+from corridors.core.compiled import CompiledNetwork, compile_tables
 from corridors.core.tables import Tables, tables
-from corridors.exceptions import DataError
 from corridors.network.lookup import PlaceNames, place_names
-from corridors.network.reference import commodities
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from corridors.analysis.avoid import Avoid
 
 __all__ = ["CoreNetwork", "as_core", "graph_core"]
 
@@ -61,17 +60,7 @@ class CoreNetwork:
     ) -> CompiledNetwork:
         """The compiled network of a commodity, year and avoid set (cached), as
         :func:`~corridors.core.compile_network` gives it for the graph of the same files."""
-        if commodity not in commodities():
-            known = ", ".join(sorted(commodities()))
-            raise DataError(f"unknown commodity '{commodity}'; expected one of {known}")
-        avoid = avoid or Avoid()
-        key = (commodity, year, avoid)
-        if key not in self.cache:
-            self.cache[key] = _assemble(
-                build_edges(self.tables, commodity, year, avoid), commodity, year, avoid
-            )
-        compiled: CompiledNetwork = self.cache[key]
-        return compiled
+        return compile_tables(self.tables, self.cache, commodity=commodity, year=year, avoid=avoid)
 
     def find_place(self, query: str) -> str:
         """The id of the place ``query`` names: :func:`corridors.network.lookup.find_place`.
