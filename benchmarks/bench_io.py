@@ -32,8 +32,8 @@ PARQUET = {
 GRAPH = {"read_network": "import corridors; corridors.read_network(P, L)"}
 ROUTE = {
     "read+route": "from corridors.network.io import load_core; "
-    "from corridors.core.from_frames import core_route; "
-    "r = core_route(load_core(P, L), 'station:0-0', END, by='distance')",
+    "from corridors.analysis.routing import route; "
+    "r = route(load_core(P, L), 'station:0-0', END, by='distance')",
 }
 #: Peak RSS from the process's own high-water mark (``ru_maxrss`` would carry the parent's
 #: peak over ``exec``).

@@ -237,3 +237,109 @@ def test_quiet_and_verbose(
     assert f"INFO corridors.network.io: read 7 places from {tiny_files[0]}" in err
     assert run(["info", *_tiny_args(tiny_files)]) == 0
     assert "INFO" not in capsys.readouterr().err  # warnings and errors only by default
+
+
+GEODATA = Path(__file__).parent.parent / "geodata"
+
+
+def _no_graph(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make reading a network into a graph fail: what runs after this reads no graph."""
+    import corridors.network.io
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a networkx graph was read")
+
+    monkeypatch.setattr(corridors.network.io, "read_network", refuse)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        ["Khorgos", "Constanta", "--k", "3"],
+        ["Aktau", "Poti", "--by", "cost"],
+        ["Khorgos", "Istanbul", "--avoid-country", "RU,IR", "--k", "2"],
+        ["Alat", "Kars", "--avoid-mode", "road", "--year", "2030", "--by", "cost=1,time=5"],
+        ["Sangachal", "Ceyhan", "--commodity", "oil", "--avoid-corridor", "btc", "--json"],
+        ["Turkmenbashi", "Poti", "--avoid-place", "Alat", "--avoid-link", "sea:aktau-alat"],
+        ["Khorgosx", "Poti"],  # unknown place: did you mean
+        ["Aktau", "Ceyhan", "--commodity", "gas"],  # no route
+        ["Aktau", "Poti", "--avoid-corridor", "midle_corridor"],  # unknown corridor
+    ],
+    ids=lambda q: "-".join(q[:2] + q[2:4]),
+)
+def test_route_on_files_prints_what_the_graph_prints(
+    query: list[str],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    files = ["--places", str(GEODATA / "places.geojson"), "--links", str(GEODATA / "links.geojson")]
+    # --map needs the graph: the route command reads one for it, as it did for every query
+    graph_code = run(["-q", "route", *query, *files, "--map", str(tmp_path / "m.html")])
+    on_graph = capsys.readouterr()
+    with monkeypatch.context() as m:
+        _no_graph(m)
+        code = run(["-q", "route", *query, *files])
+    on_core = capsys.readouterr()
+    assert (code, on_core.out, on_core.err) == (graph_code, on_graph.out, on_graph.err)
+    assert (on_core.out if code == 0 else on_core.err).strip()
+
+
+def _written_tiny(folder: Path, **place_a: object) -> list[str]:
+    """The tiny network, its sea link on the Middle Corridor and station:a changed as given,
+    written to GeoParquet by corridors.write_network; the options that pick it."""
+    import corridors
+
+    places, links = tiny.modified("link", "sea:b-c", corridors=["middle_corridor"])
+    for f in places:
+        if f["properties"]["id"] == "station:a":
+            f["properties"].update(place_a)
+    G = corridors.read_network(*tiny.write(folder, places, links))
+    paths = folder / "places.parquet", folder / "links.parquet"
+    corridors.write_network(G, *paths)
+    return ["--places", str(paths[0]), "--links", str(paths[1])]
+
+
+def test_route_on_geoparquet_files_by_hand(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = _written_tiny(tmp_path)
+    _no_graph(monkeypatch)
+    assert run(["route", "Alpha", "délta", "--by", "cost", "--k", "2", *files]) == 0
+    by_sea, by_land = capsys.readouterr().out.split("Route 2 of 2")
+    assert "Route 1 of 2: A -> D (container, by cost)" in by_sea
+    assert "transfer at B: rail:1520 -> sea, 2.0 h, 3.00 USD/t" in by_sea
+    assert (  # the sea link's corridor names its kind: the Caspian's, in the bundled data
+        "corridor: Middle Corridor, by sea B -> C (links on middle_corridor); countries XA > XB"
+        in by_sea
+    )
+    assert "total: 450 km, 0.9 days (21 h), 28.00 USD/t" in by_sea  # by hand: see tests/tiny
+    assert "gauge change at G: rail:1520 -> rail:1435, 3.0 h, 4.00 USD/t" in by_land
+    assert "border XA -> XB on rail:g-c: 5.0 h, 3.00 USD/t" in by_land  # G 1 h + C 4 h
+    assert "corridor: overland; countries XA > XB" in by_land
+    assert "total: 450 km, 0.7 days (16 h), 50.00 USD/t" in by_land
+    assert (
+        run(["route", "a", "d", "--by", "cost", "--avoid-corridor", "middle_corridor", *files]) == 0
+    )
+    assert "total: 450 km, 0.7 days (16 h), 50.00 USD/t" in capsys.readouterr().out
+    assert run(["route", "terminal:p2", "terminal:p1", "--commodity", "oil", *files]) == 1
+    assert capsys.readouterr().err == (
+        "error: no route from 'terminal:p2' to 'terminal:p1' for oil\n"  # a one-way pipeline
+    )
+
+
+def test_route_on_files_prints_markup_in_names_as_text(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    name = "[bold red]A[/bold red] [link=https://evil.example]x[/link] <b>"
+    files = _written_tiny(tmp_path, name=name, aliases=["[i]Alpha[/i]"])
+    _no_graph(monkeypatch)
+    monkeypatch.setenv("FORCE_COLOR", "1")  # a terminal: markup would become escape codes
+    assert run(["route", "[i]alpha[/i]", "station:d", *files]) == 0
+    out = capsys.readouterr().out
+    assert f"Route 1 of 1: {name} -> D" in out and "\x1b]8;" not in out  # no hyperlink
+    assert run(["-q", "route", "[i]Alpa[/i]", "station:d", *files]) == 1
+    assert capsys.readouterr().err == (
+        "error: unknown place '[i]Alpa[/i]'; did you mean '[bold red]A[/bold red] "
+        "[link=https://evil.example]x[/link] <b>'?\n"
+    )

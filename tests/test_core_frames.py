@@ -13,9 +13,10 @@ import corridors
 from corridors.analysis.avoid import Avoid
 from corridors.analysis.routing import route
 from corridors.core import CompiledNetwork, compile_network
-from corridors.core.from_frames import CoreNetwork, core_route
+from corridors.core.network import CoreNetwork, graph_core
 from corridors.exceptions import DataError, NoRouteError, UnknownPlaceError
 from corridors.network.io import load_core
+from corridors.network.lookup import find_place, find_places
 from tests import tiny
 
 GEODATA = Path(corridors.__file__).parent.parent / "geodata"
@@ -77,28 +78,25 @@ def test_routes_on_the_core_are_the_graphs(
     commodity: str,
     by: Any,
 ) -> None:
-    best = route(bundled, origin, destination, commodity=commodity, by=by)[0]
-    got = core_route(bundled_core, origin, destination, commodity=commodity, by=by)
-    assert got.links == tuple(best.links)
-    assert got.length_km == pytest.approx(best.total.length_km)
-    assert got.time_h == pytest.approx(best.total.time_h)
-    assert got.cost_usd_per_t == pytest.approx(best.total.cost_usd_per_t)
-    assert got.co2_kg_per_t == pytest.approx(best.total.co2_kg_per_t)
+    expected = route(bundled, origin, destination, commodity=commodity, by=by, k=3)
+    got = route(bundled_core, origin, destination, commodity=commodity, by=by, k=3)
+    assert [r.to_dict() for r in got] == [r.to_dict() for r in expected]
+    assert got[0].links and got[0].kind == expected[0].kind
 
 
 def test_the_tiny_network_routes_by_hand(tiny_files: tuple[Path, Path]) -> None:
     core = load_core(*tiny_files)
-    by_time = core_route(core, "station:a", "station:d", by="time")
-    assert by_time.links == ("rail:a-g", "rail:g-c", "rail:c-d")  # by land: 16 h, $50/t
-    assert (by_time.time_h, by_time.cost_usd_per_t) == pytest.approx((16.0, 50.0))
-    by_cost = core_route(core, "station:a", "station:d", by="cost")
-    assert by_cost.links == ("rail:a-b", "sea:b-c", "rail:c-d")  # by sea: 21 h, $28/t
-    assert (by_cost.time_h, by_cost.cost_usd_per_t) == pytest.approx((21.0, 28.0))
-    assert core_route(core, "terminal:p1", "terminal:p2", commodity="oil").time_h == 20.0
+    (by_time,) = route(core, "station:a", "station:d", by="time")
+    assert by_time.links == ["rail:a-g", "rail:g-c", "rail:c-d"]  # by land: 16 h, $50/t
+    assert (by_time.total.time_h, by_time.total.cost_usd_per_t) == pytest.approx((16.0, 50.0))
+    (by_cost,) = route(core, "station:a", "station:d", by="cost")
+    assert by_cost.links == ["rail:a-b", "sea:b-c", "rail:c-d"]  # by sea: 21 h, $28/t
+    assert (by_cost.total.time_h, by_cost.total.cost_usd_per_t) == pytest.approx((21.0, 28.0))
+    assert route(core, "terminal:p1", "terminal:p2", commodity="oil")[0].total.time_h == 20.0
     with pytest.raises(NoRouteError):  # the pipeline is one way
-        core_route(core, "terminal:p2", "terminal:p1", commodity="oil")
+        route(core, "terminal:p2", "terminal:p1", commodity="oil")
     with pytest.raises(UnknownPlaceError):
-        core_route(core, "station:zz", "station:d")
+        route(core, "station:zz", "station:d")
 
 
 def test_geoparquet_reads_into_the_same_core(
@@ -117,3 +115,25 @@ def test_a_bad_network_is_refused_with_the_readers_message(tmp_path: Path) -> No
     paths = tiny.write(tmp_path, *tiny.modified("link", "rail:a-b", mode="air"))
     with pytest.raises(DataError, match="'rail:a-b' field 'mode': found 'air'"):
         load_core(*paths)
+
+
+@pytest.mark.parametrize("query", ["port:alat", "Constanța", "constanta", "Istanbul", "Baku"])
+def test_the_core_finds_places_as_the_graph_does(
+    bundled: nx.MultiDiGraph, bundled_core: CoreNetwork, query: str
+) -> None:
+    assert bundled_core.find_places(query) == find_places(bundled, query)
+    assert bundled_core.find_place(query) == find_place(bundled, query)
+
+
+def test_the_core_knows_the_graphs_links_and_ports(
+    bundled: nx.MultiDiGraph, bundled_core: CoreNetwork
+) -> None:
+    graph = graph_core(bundled)
+    ports = [p for p, d in bundled.nodes(data=True) if d["kind"] == "port"]
+    ocean = {p for p in ports if bundled_core.reaches_ocean(p)}
+    assert ocean == {p for p in ports if graph.reaches_ocean(p)}
+    assert "port:poti" in ocean and "port:aktau" not in ocean  # the Caspian reaches no ocean
+    for _, _, k, d in bundled.edges(keys=True, data=True):
+        assert bundled_core.link(k).get("corridors", []) == d.get("corridors", []), k
+    with pytest.raises(UnknownPlaceError, match="did you mean 'Constanța'"):
+        bundled_core.find_place("Konstanta")

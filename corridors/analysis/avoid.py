@@ -18,6 +18,8 @@ from corridors.network.reference import MODES
 if TYPE_CHECKING:
     import networkx as nx
 
+    from corridors.core.network import CoreNetwork
+
 __all__ = ["Avoid"]
 
 
@@ -67,9 +69,10 @@ class Avoid:
         return cls(**sets)
 
     @classmethod
-    def checked(cls, G: nx.MultiDiGraph, **kinds: Iterable[str] | None) -> Avoid:
-        """As :meth:`of`, and every place, link and corridor must be in ``G``: places by id,
-        name or alias (they come back as ids), links by id, corridors by name.
+    def checked(cls, G: nx.MultiDiGraph | CoreNetwork, **kinds: Iterable[str] | None) -> Avoid:
+        """As :meth:`of`, and every place, link and corridor must be in ``G`` (a graph, or a
+        network held in the core's columns): places by id, name or alias (they come back as
+        ids), links by id, corridors by name.
 
         Raises
         ------
@@ -83,17 +86,24 @@ class Avoid:
         >>> Avoid.checked(load_network(), places=["Aktau"], corridors=["northern"]).places
         frozenset({'port:aktau'})
         """
-        from corridors.network.lookup import did_you_mean, find_place
+        from corridors.core.tables import corridor_names, tables
+        from corridors.network.lookup import did_you_mean, place_names
 
         avoid = cls.of(**kinds)
-        links = {k for _, _, k in G.edges(keys=True)}
-        corridors = {c for _, _, d in G.edges(data=True) for c in d.get("corridors", ())}
-        for kind, known in (("links", links), ("corridors", corridors)):
-            for name in sorted(getattr(avoid, kind)):
+        if hasattr(G, "places"):  # a CoreNetwork: without importing it, which imports this
+            columns, names = G.tables, G.places
+        else:
+            columns, names = tables(G), place_names(G)
+        for kind in ("links", "corridors"):
+            wanted = sorted(getattr(avoid, kind))
+            if not wanted:
+                continue
+            known = columns.key_names if kind == "links" else corridor_names(columns)
+            for name in wanted:
                 if name not in known:
                     hint = did_you_mean(name, known)
                     raise DataError(f"unknown {kind[:-1]} {name[:60]!r}{hint}")
-        places = frozenset(find_place(G, p) for p in sorted(avoid.places))
+        places = frozenset(names.find(p) for p in sorted(avoid.places))
         return dataclasses.replace(avoid, places=places)
 
 

@@ -28,6 +28,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import networkx as nx
 
+    from corridors.core.network import CoreNetwork
+
 __all__ = ["KINDS", "CorridorKind", "RouteKind", "route_kind"]
 
 #: How a corridor name of the data reads in a label.
@@ -72,7 +74,7 @@ class _SeaLeg:
 
 
 def route_kind(
-    G: nx.MultiDiGraph,
+    network: nx.MultiDiGraph | CoreNetwork,
     countries: Sequence[str],
     sea_legs: Sequence[tuple[str, str, str]],
 ) -> RouteKind:
@@ -80,8 +82,9 @@ def route_kind(
 
     Parameters
     ----------
-    G
-        The network (for the sea links' attributes and the ports' countries).
+    network
+        The network (for the sea links' attributes and the ports' countries): a graph, or one
+        held in the core's columns (:class:`~corridors.core.network.CoreNetwork`).
     countries
         The countries the route passes, in order (consecutive repeats merged).
     sea_legs
@@ -94,6 +97,9 @@ def route_kind(
     >>> route(G, "Aktau", "Tbilisi")[0].kind
     'Middle Corridor, by sea Aktau -> Port of Baku'
     """
+    from corridors.core.network import as_core
+
+    core = as_core(network)
     transit = [c for c in countries if c and c not in (countries[0], countries[-1])]
     for rule in KINDS:
         if rule.country in transit:
@@ -101,45 +107,25 @@ def route_kind(
             exit_to = after[0] if after else ""
             return RouteKind((rule.key,), f"{rule.title} to {exit_to}")
     legs = [_SeaLeg(*leg) for leg in sea_legs]
-    ocean = [leg for leg in legs if G.edges[leg.from_, leg.to, leg.link].get("unlimited")]
+    ocean = [leg for leg in legs if core.link(leg.link).get("unlimited")]
     if ocean:
-        names = sorted({n for leg in ocean for n in _names(G, leg)})
+        names = sorted({n for leg in ocean for n in _names(core, leg)})
         return RouteKind(("sea", *names), " ".join(["by sea", *(_title(n) for n in names)]))
     for leg in legs:
-        if _country(G, leg.from_) != _country(G, leg.to) and not _reaches_ocean(G, leg.from_):
-            title = ", ".join(_title(n) for n in _names(G, leg))
-            ends = f"{G.nodes[leg.from_].get('name', leg.from_)} -> "
-            ends += str(G.nodes[leg.to].get("name", leg.to))
+        if core.country(leg.from_) != core.country(leg.to) and not core.reaches_ocean(leg.from_):
+            title = ", ".join(_title(n) for n in _names(core, leg))
+            ends = f"{core.name(leg.from_)} -> {core.name(leg.to)}"
             label = f"{title}, by sea {ends}" if title else f"by closed sea {ends}"
-            return RouteKind(("closed_sea", *_names(G, leg)), label)
+            return RouteKind(("closed_sea", *_names(core, leg)), label)
     through = sorted(set(transit))
     return RouteKind(
         ("overland", *through), "overland" + (f" through {', '.join(through)}" if through else "")
     )
 
 
-def _names(G: nx.MultiDiGraph, leg: _SeaLeg) -> list[str]:
-    return sorted(G.edges[leg.from_, leg.to, leg.link].get("corridors") or ())
+def _names(core: CoreNetwork, leg: _SeaLeg) -> list[str]:
+    return sorted(core.link(leg.link).get("corridors") or ())
 
 
 def _title(name: str) -> str:
     return TITLES.get(name, name)
-
-
-def _country(G: nx.MultiDiGraph, place: str) -> str:
-    return str(G.nodes[place].get("country") or "")
-
-
-def _reaches_ocean(G: nx.MultiDiGraph, port: str) -> bool:
-    """Whether sea links lead from the port to an ocean lane (a link marked ``unlimited``)."""
-    seen, todo = {port}, [port]
-    while todo:
-        for _, other, data in G.edges(todo.pop(), data=True):
-            if data.get("mode") != "sea":
-                continue
-            if data.get("unlimited"):
-                return True
-            if other not in seen:
-                seen.add(other)
-                todo.append(other)
-    return False

@@ -7,8 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import networkx as nx
-
+from corridors.analysis.avoid import Avoid
 from corridors.analysis.corridor_kinds import RouteKind, route_kind
 from corridors.core import (
     ACCESS,
@@ -22,13 +21,13 @@ from corridors.core import (
     criterion_weights,
     edge_weight,
 )
-from corridors.core.expand import Avoid
+from corridors.core.network import CoreNetwork, as_core
 from corridors.core.paths import PathFinder, path_weight
 from corridors.exceptions import DataError, NoRouteError
-from corridors.network.lookup import find_places
 
 if TYPE_CHECKING:
     import geopandas as gpd
+    import networkx as nx
     import pandas as pd
 
 __all__ = [
@@ -196,13 +195,13 @@ class _Search:
 
     def __init__(
         self,
-        G: nx.MultiDiGraph,
+        core: CoreNetwork,
         net: CompiledNetwork,
         by: Criterion,
         origins: list[str],
         destinations: list[str],
     ) -> None:
-        self.G, self.net = G, net
+        self.core, self.net = core, net
         self.weights = net.weights(by)
         self.finder = path_finder(net)
         self.simple = None if self.finder.heap else self.finder.routing_graph_for(by)
@@ -277,7 +276,7 @@ class _Search:
         """The :class:`Route` of a path of edge ids."""
         net = self.net
         origin = net.nodes[net.tail[path[0]]][0]
-        return _build_route(self.G, net, path, origin, net.nodes[net.head[path[-1]]][0])
+        return _build_route(self.core, net, path, origin, net.nodes[net.head[path[-1]]][0])
 
 
 def _nodes(net: CompiledNetwork, places: list[str], role: str) -> list[int]:
@@ -333,7 +332,7 @@ def _legs(net: CompiledNetwork, path: list[int]) -> tuple[list[Leg], list[Transf
 
 
 def _build_route(
-    G: nx.MultiDiGraph, net: CompiledNetwork, path: list[int], origin: str, destination: str
+    core: CoreNetwork, net: CompiledNetwork, path: list[int], origin: str, destination: str
 ) -> Route:
     nodes = [net.nodes[net.tail[path[0]]]] + [net.nodes[net.head[e]] for e in path]
     places = [place for place, _ in itertools.groupby(node[0] for node in nodes)]
@@ -347,9 +346,9 @@ def _build_route(
     )
     km: dict[str, float] = {}
     for leg in legs:
-        for name in G.edges[leg.from_, leg.to, leg.link].get("corridors", ()):
+        for name in core.link(leg.link).get("corridors") or ():
             km[name] = km.get(name, 0.0) + leg.length_km
-    countries = [G.nodes[p].get("country") or "" for p in places]
+    countries = [core.country(p) for p in places]
     in_order = tuple(c for c, _ in itertools.groupby(countries))
     return Route(
         origin,
@@ -362,13 +361,13 @@ def _build_route(
         total,
         corridors=tuple(sorted(km, key=lambda name: (-km[name], name))),
         countries=in_order,
-        kind=_route_kind(G, in_order, legs).label,
+        kind=_route_kind(core, in_order, legs).label,
     )
 
 
-def _route_kind(G: nx.MultiDiGraph, countries: tuple[str, ...], legs: list[Leg]) -> RouteKind:
+def _route_kind(core: CoreNetwork, countries: tuple[str, ...], legs: list[Leg]) -> RouteKind:
     sea = [(leg.link, leg.from_, leg.to) for leg in legs if leg.mode == "sea"]
-    return route_kind(G, countries, sea)
+    return route_kind(core, countries, sea)
 
 
 def _cost_at(net: CompiledNetwork, weights: Any, path: list[int]) -> dict[str, float]:
@@ -420,9 +419,9 @@ def _differs(candidate: Route, accepted: Iterable[Route], min_difference: float)
     return True
 
 
-def _kind(G: nx.MultiDiGraph, r: Route) -> tuple[str, ...]:
+def _kind(core: CoreNetwork, r: Route) -> tuple[str, ...]:
     """What tells corridors apart (:func:`corridors.analysis.corridor_kinds.route_kind`)."""
-    return _route_kind(G, r.countries, r.legs).key
+    return _route_kind(core, r.countries, r.legs).key
 
 
 def _transit(r: Route) -> list[str]:
@@ -440,7 +439,7 @@ def _corridors(search: _Search, best: list[int], k: int) -> list[list[int]]:
     """
     import heapq
 
-    chosen, kinds = [best], {_kind(search.G, search.route(best))}
+    chosen, kinds = [best], {_kind(search.core, search.route(best))}
     pool: list[tuple[float, int, frozenset[str], list[int]]] = []
     tried: set[frozenset[str]] = {frozenset()}
     budget = MAX_CANDIDATES
@@ -461,8 +460,8 @@ def _corridors(search: _Search, best: list[int], k: int) -> list[list[int]]:
     while pool and len(chosen) < k:
         _, _, banned, path = heapq.heappop(pool)
         r = search.route(path)
-        if _kind(search.G, r) not in kinds:
-            kinds.add(_kind(search.G, r))
+        if _kind(search.core, r) not in kinds:
+            kinds.add(_kind(search.core, r))
             chosen.append(path)
         spawn(banned, r)
     return chosen
@@ -501,7 +500,7 @@ def _variants(
 
 
 def route(
-    G: nx.MultiDiGraph,
+    G: nx.MultiDiGraph | CoreNetwork,
     origin: str | Sequence[str],
     destination: str | Sequence[str],
     *,
@@ -517,7 +516,9 @@ def route(
     Parameters
     ----------
     G
-        A network from :func:`~corridors.load_network` or :func:`~corridors.read_network`.
+        A network from :func:`~corridors.load_network` or :func:`~corridors.read_network`, or
+        one held only in the core's columns, from :func:`~corridors.network.io.load_core`
+        (for networks too big for a graph): the same routes either way.
     origin, destination
         Place ids, names or aliases (case- and accent-insensitive), or a city that several
         terminals serve (their ``city`` attribute, see
@@ -573,7 +574,7 @@ def route(
 
 
 def _query(
-    G: nx.MultiDiGraph,
+    G: nx.MultiDiGraph | CoreNetwork,
     origin: str | Sequence[str],
     destination: str | Sequence[str],
     *,
@@ -583,13 +584,17 @@ def _query(
     avoid: Avoid | None,
 ) -> _Search:
     """The search of one query: its ends resolved, checked and present on the network."""
-    origins, destinations = _ends(G, origin), _ends(G, destination)
+    core = as_core(G)
+    origins, destinations = _ends(core, origin), _ends(core, destination)
     same = sorted(set(origins) & set(destinations))
     if same:
         raise DataError(f"origin and destination are the same place '{same[0]}'")
     criterion_weights(by)
-    net = compile_network(G, commodity=commodity, year=year, avoid=avoid)
-    search = _Search(G, net, by, origins, destinations)
+    if isinstance(G, CoreNetwork):
+        net = G.compile(commodity=commodity, year=year, avoid=avoid)
+    else:  # the graph's cache, shared with the other jobs on it
+        net = compile_network(G, commodity=commodity, year=year, avoid=avoid)
+    search = _Search(core, net, by, origins, destinations)
     if not search.source or not search.target:
         missing = " or ".join(origins if not search.source else destinations)
         raise NoRouteError(
@@ -599,12 +604,12 @@ def _query(
     return search
 
 
-def _ends(G: nx.MultiDiGraph, query: str | Sequence[str]) -> list[str]:
+def _ends(core: CoreNetwork, query: str | Sequence[str]) -> list[str]:
     """The places one end of a query stands for: a city's terminals, or those of a list."""
     names = [query] if isinstance(query, str) else list(query)
     if not names:
         raise DataError("an end of the route names no place")
-    found = (p for name in names for p in find_places(G, name))
+    found = (p for name in names for p in core.find_places(name))
     return list(dict.fromkeys(found))
 
 

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     import networkx as nx
     from rich.console import Console
 
+    from corridors.core.network import CoreNetwork
+
 __all__ = [
     "LinksOpt",
     "OfflineOpt",
@@ -29,6 +31,7 @@ __all__ = [
     "checked_file",
     "checked_folder",
     "console",
+    "core_network",
     "fail",
     "finite",
     "map_tiles",
@@ -185,6 +188,15 @@ def network(places: Path | None, links: Path | None) -> nx.MultiDiGraph:
         fail("--places and --links go together")
     with working(f"reading {places} and {links}"):
         return read_network(places, links)  # type: ignore[arg-type]
+
+
+def core_network(places: Path, links: Path) -> CoreNetwork:
+    """A pair of files read straight into the core's columns, with no graph (for the jobs that
+    run on them: a network too big for a graph still reads in seconds)."""
+    from corridors.network.io import load_core
+
+    with working(f"reading {places} and {links}"):
+        return load_core(places, links)
 
 
 YearOpt = Annotated[

@@ -21,6 +21,7 @@ from corridors.cli.app import (
     app,
     checked_folder,
     console,
+    core_network,
     fail,
     map_tiles,
     network,
@@ -34,15 +35,16 @@ if TYPE_CHECKING:
     import networkx as nx
 
     from corridors.analysis.routing import Route
+    from corridors.core.network import CoreNetwork
 
 __all__ = ["export", "info", "route", "validate"]
 
 
-def _route_table(G: nx.MultiDiGraph, r: Route, title: str) -> None:
+def _route_table(core: CoreNetwork, r: Route, title: str) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    name = {n: str(d.get("name", n)) for n, d in G.nodes(data=True)}
+    name = core.name
     table = Table(title=title, title_justify="left")
     for column, justify in (
         ("#", "right"),
@@ -58,8 +60,8 @@ def _route_table(G: nx.MultiDiGraph, r: Route, title: str) -> None:
     for i, leg in enumerate(r.legs, start=1):
         table.add_row(
             str(i),
-            name[leg.from_],
-            name[leg.to],
+            name(leg.from_),
+            name(leg.to),
             leg.mode,
             leg.link,
             f"{leg.length_km:,.0f}",
@@ -71,7 +73,7 @@ def _route_table(G: nx.MultiDiGraph, r: Route, title: str) -> None:
     for t in r.transfers:
         what = "gauge change" if t.kind == "gauge_change" else "transfer"
         out.print(
-            f"  {what} at {name[t.place]}: {t.from_layer} -> {t.to_layer}, "
+            f"  {what} at {name(t.place)}: {t.from_layer} -> {t.to_layer}, "
             f"{t.time_h:,.1f} h, {t.cost_usd_per_t:,.2f} USD/t"
         )
     for b in r.borders:
@@ -133,8 +135,14 @@ def route(
     """
     from corridors.analysis.avoid import Avoid
     from corridors.analysis.routing import route as find_routes
+    from corridors.core.network import CoreNetwork, as_core
 
-    G = _loaded(network(places, links), places, demand, demand_scale, free_flow, commodity, year)
+    G: nx.MultiDiGraph | CoreNetwork
+    if places is not None and links is not None and map_file is None and demand is None:
+        G = core_network(places, links)  # no graph: a big network routes in its columns
+    else:  # a map draws the links' lines, a load is assigned on the graph: both need it
+        graph = network(places, links)
+        G = _loaded(graph, places, demand, demand_scale, free_flow, commodity, year)
     avoid = Avoid.checked(
         G,
         countries=split_list(avoid_country),
@@ -156,18 +164,19 @@ def route(
     if map_file is not None:
         from corridors.maps.interactive import route_map
 
+        assert not isinstance(G, CoreNetwork)  # --map reads the graph
         write_map(route_map(G, routes, tiles=map_tiles(offline)), map_file, offline=offline)
-    load = G.graph.get("load")
+    load = None if isinstance(G, CoreNetwork) else G.graph.get("load")
     if as_json:
         print_json({"routes": [r.to_dict() for r in routes], "load": load})
         return
+    core = as_core(G)
     for i, r in enumerate(routes, start=1):
-        name = G.nodes
         title = (
-            f"Route {i} of {len(routes)}: {name[r.origin]['name']} -> "
-            f"{name[r.destination]['name']} ({commodity}, by {by})"
+            f"Route {i} of {len(routes)}: {core.name(r.origin)} -> "
+            f"{core.name(r.destination)} ({commodity}, by {by})"
         )
-        _route_table(G, r, title)
+        _route_table(core, r, title)
     if load is not None:
         console().print(
             f"  times at the load of {load['demand']} x {load['scale']:g} "

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from corridors.analysis.avoid import Avoid
 from corridors.core.build import EdgeColumns, build_edges
 from corridors.core.criteria import BORDER, Criterion, criterion_weights
-from corridors.core.tables import paused_gc, tables
+from corridors.core.tables import Tables, paused_gc, tables
 from corridors.exceptions import DataError
 from corridors.network.reference import commodities
 
@@ -35,6 +35,7 @@ __all__ = [
     "CompiledNetwork",
     "Simple",
     "compile_network",
+    "compile_tables",
 ]
 
 LINK, TRANSFER, GAUGE_CHANGE, ACCESS = 0, 1, 2, 3
@@ -329,15 +330,36 @@ def compile_network(
     >>> ("terminal:ceyhan", "pipeline") in net.node_index
     True
     """
+    cache = _CACHE.setdefault(G, {})
+    return compile_tables(tables(G), cache, commodity=commodity, year=year, avoid=avoid)
+
+
+def compile_tables(
+    t: Tables,
+    cache: dict[Any, Any],
+    *,
+    commodity: str = "container",
+    year: int | None = None,
+    avoid: Avoid | None = None,
+) -> CompiledNetwork:
+    """The expanded network of a network's columns for one commodity, year and avoid set,
+    kept in ``cache`` under ``(commodity, year, avoid)``: what :func:`compile_network` gives
+    for a graph and :meth:`corridors.core.network.CoreNetwork.compile` for its columns.
+
+    Raises
+    ------
+    DataError
+        For an unknown commodity.
+    """
     if commodity not in commodities():
         raise DataError(
             f"unknown commodity '{commodity}'; expected one of {', '.join(sorted(commodities()))}"
         )
     avoid = avoid or Avoid()
-    cache = _CACHE.setdefault(G, {})
     key = (commodity, year, avoid)
     if key not in cache:
         with paused_gc():  # many small containers, no cycles: see paused_gc
-            cols = build_edges(tables(G), commodity, year, avoid)
+            cols = build_edges(t, commodity, year, avoid)
             cache[key] = _assemble(cols, commodity, year, avoid)
-    return cache[key]
+    compiled: CompiledNetwork = cache[key]
+    return compiled

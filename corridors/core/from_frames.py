@@ -5,23 +5,19 @@
 :class:`~corridors.network.column_checks.FeatureColumns` of a places and a links file, with numpy:
 every attribute is typed once per distinct value (as :func:`corridors.read_network` types it),
 and the few figures the core reads from a place's or link's attributes go into small mappings
-shared by all the places (links) that have the same figures. A :class:`CoreNetwork` holds those
-tables and compiles them per commodity, year and avoid set (:meth:`CoreNetwork.compile`), to
-the same :class:`~corridors.core.CompiledNetwork` that :func:`~corridors.core.compile_network`
-makes of the graph; :func:`core_route` finds the best route on it.
+shared by all the places (links) that have the same figures. :func:`frame_network` holds those
+tables with the places' names in a :class:`~corridors.core.network.CoreNetwork`, which compiles
+them to the same :class:`~corridors.core.CompiledNetwork` that
+:func:`~corridors.core.compile_network` makes of the graph, and which
+:func:`corridors.route` routes on as it routes on the graph.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from corridors.analysis.avoid import Avoid
-from corridors.core.build import build_edges
-from corridors.core.compiled import CompiledNetwork, _assemble  # the one assembler of arrays
-from corridors.core.criteria import Criterion
+from corridors.core.network import CoreNetwork
 from corridors.core.tables import Tables
-from corridors.exceptions import DataError, NoRouteError, UnknownPlaceError
 from corridors.network.column_checks import (
     ABSENT,
     Factor,
@@ -29,14 +25,14 @@ from corridors.network.column_checks import (
     combinations,
     typed_value,
 )
-from corridors.network.reference import commodities
+from corridors.network.lookup import PlaceNames
 from corridors.network.schema import schema
 
 if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-__all__ = ["CoreNetwork", "CoreRoute", "core_route", "frame_tables"]
+__all__ = ["CoreNetwork", "frame_network", "frame_tables"]
 
 #: Attributes of a place and of a link that the core reads from its mapping of attributes.
 PLACE_FIGURES = (
@@ -48,7 +44,7 @@ PLACE_FIGURES = (
     "capacity_by_year",
     "sources",
 )
-LINK_FIGURES = ("capacity_tpy", "capacity_by_year", "sources", "corridors")
+LINK_FIGURES = ("capacity_tpy", "capacity_by_year", "sources", "corridors", "unlimited")
 
 
 def _typed(columns: FeatureColumns, name: str, feature: str) -> Factor:
@@ -244,82 +240,28 @@ def frame_tables(places: FeatureColumns, links: FeatureColumns) -> Tables:
     return Tables(**columns, **_link_columns(links, start, end))
 
 
-@dataclass(frozen=True, eq=False)
-class CoreNetwork:
-    """A network held only in the core's columns; ``names`` maps a place id to its name."""
-
-    tables: Tables
-    names: dict[str, str]
-    cache: dict[Any, CompiledNetwork] = field(default_factory=dict, repr=False)
-
-    def compile(
-        self, *, commodity: str = "container", year: int | None = None, avoid: Avoid | None = None
-    ) -> CompiledNetwork:
-        """The compiled network of a commodity, year and avoid set (cached), as
-        :func:`~corridors.core.compile_network` gives it for the graph of the same files."""
-        if commodity not in commodities():
-            known = ", ".join(sorted(commodities()))
-            raise DataError(f"unknown commodity '{commodity}'; expected one of {known}")
-        avoid = avoid or Avoid()
-        key = (commodity, year, avoid)
-        if key not in self.cache:
-            self.cache[key] = _assemble(
-                build_edges(self.tables, commodity, year, avoid), commodity, year, avoid
-            )
-        return self.cache[key]
-
-
-@dataclass(frozen=True)
-class CoreRoute:
-    """The best route on a :class:`CoreNetwork`: its links in order and its totals."""
-
-    origin: str
-    destination: str
-    links: tuple[str, ...]
-    length_km: float
-    time_h: float
-    cost_usd_per_t: float
-    co2_kg_per_t: float
-
-
-def core_route(
-    network: CoreNetwork,
-    origin: str,
-    destination: str,
-    *,
-    commodity: str = "container",
-    by: Criterion = "time",
-    year: int | None = None,
-    avoid: Avoid | None = None,
-) -> CoreRoute:
-    """The best route between two place ids, found as :func:`corridors.route` finds its
-    first route (the same path, the same totals), on the core's columns alone.
-
-    Raises
-    ------
-    UnknownPlaceError
-        An end is not a place id of the network.
-    NoRouteError
-        No route exists under the given conditions.
-    """
-    from corridors.analysis.routing import _Search
-    from corridors.core.compiled import LINK
-
-    for place in (origin, destination):
-        if place not in network.names:
-            raise UnknownPlaceError(f"unknown place id '{place}'")
-    net = network.compile(commodity=commodity, year=year, avoid=avoid)
-    search = _Search(None, net, by, [origin], [destination])  # no graph: no Route built
-    path = search.path() if search.source and search.target else None
-    if path is None:
-        raise NoRouteError(f"no route from '{origin}' to '{destination}' for {commodity}")
-    links = tuple(net.link_ids[int(net.link[e])] for e in path if net.kind[e] == LINK)
-    return CoreRoute(
-        origin,
-        destination,
-        links,
-        length_km=float(sum(net.length_km[e] for e in path)),
-        time_h=float(sum(net.time_h[e] + net.border_h[e] for e in path)),
-        cost_usd_per_t=float(sum(net.cost_usd_per_t[e] + net.border_usd_per_t[e] for e in path)),
-        co2_kg_per_t=float(sum(net.co2_kg_per_t[e] for e in path)),
+def _place_names(places: FeatureColumns) -> PlaceNames:
+    """The names, aliases and cities of the places, as lookups read them."""
+    ids = places.ids
+    names = places.attr("name").column().tolist()
+    aliases, cities = (_typed(places, n, "places") for n in ("aliases", "city"))
+    return PlaceNames(
+        dict(zip(ids, names, strict=True)),
+        aliases={ids[i]: aliases.values[c] for i, c in _present(aliases)},
+        cities={ids[i]: cities.values[c] for i, c in _present(cities)},
     )
+
+
+def _present(factor: Factor) -> list[tuple[int, int]]:
+    """``(row, code)`` of the rows that have a value other than an empty one."""
+    import numpy as np
+
+    given = np.array([v is not ABSENT and bool(v) for v in factor.values], dtype=bool)
+    rows = np.flatnonzero(given[factor.codes])
+    return list(zip(rows.tolist(), factor.codes[rows].tolist(), strict=True))
+
+
+def frame_network(places: FeatureColumns, links: FeatureColumns) -> CoreNetwork:
+    """The :class:`~corridors.core.network.CoreNetwork` of validated place and link columns:
+    their :func:`frame_tables` and their places' names, aliases and cities."""
+    return CoreNetwork(frame_tables(places, links), _place_names(places))

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Tables",
+    "corridor_names",
     "in_service_mask",
     "object_column",
     "paused_gc",
@@ -245,6 +246,12 @@ def tables(G: nx.MultiDiGraph) -> Tables:
         with paused_gc():
             _CACHE[G] = _read(G)
     return _CACHE[G]
+
+
+def corridor_names(t: Tables) -> frozenset[str]:
+    """Every corridor name on the links of the columns."""
+    distinct = {id(d): d for d in t.link_raw.tolist()}  # mappings shared by links read once
+    return frozenset(c for d in distinct.values() for c in d.get("corridors") or ())
 
 
 def in_service_mask(

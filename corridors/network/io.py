@@ -386,15 +386,15 @@ def load_core(
 
     For networks too big for a networkx graph: GeoParquet (or GeoPackage, GeoJSON) files are
     read and checked as :func:`read_network` reads and checks them, and held as the arrays
-    every solver shares (:class:`~corridors.core.from_frames.CoreNetwork`);
-    :func:`~corridors.core.from_frames.core_route` finds routes on it.
+    every solver shares, with the places' names (:class:`~corridors.core.network.CoreNetwork`);
+    :func:`corridors.route` finds routes on it.
 
     Raises
     ------
     DataError
         As :func:`read_network`.
     """
-    from corridors.core.from_frames import CoreNetwork, frame_tables
+    from corridors.core.from_frames import frame_network
 
     places, links = Path(places), Path(links)
     place_columns, link_columns, _, report = _load(
@@ -402,8 +402,7 @@ def load_core(
     )
     if not report.ok:
         raise DataError(f"{len(report.errors)} error(s) in the network:\n{report.summary()}")
-    names = dict(zip(place_columns.ids, place_columns.attr("name").column().tolist(), strict=True))
-    return CoreNetwork(frame_tables(place_columns, link_columns), names)
+    return frame_network(place_columns, link_columns)
 
 
 def load_network() -> nx.MultiDiGraph:

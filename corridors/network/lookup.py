@@ -13,10 +13,11 @@ import json
 import unicodedata
 import weakref
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from corridors.brief import brief
 from corridors.exceptions import DataError, UnknownPlaceError
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     import networkx as nx
 
 __all__ = [
+    "PlaceNames",
     "city_places",
     "country_codes",
     "did_you_mean",
@@ -35,6 +37,7 @@ __all__ = [
     "is_country",
     "modes_at",
     "normalize",
+    "place_names",
     "search_places",
     "suggest_places",
 ]
@@ -72,23 +75,103 @@ def normalize(text: str) -> str:
     return " ".join(text.translate(_FOLD).split())
 
 
-_INDEX: weakref.WeakKeyDictionary[nx.MultiDiGraph, tuple[int, dict[str, set[str]]]] = (
-    weakref.WeakKeyDictionary()
-)
+@dataclass(frozen=True, eq=False)
+class PlaceNames:
+    """What places are looked up by: the name of each place (its id where it has none), and
+    the aliases and city of those that have them.
+
+    The lookups of this module read a graph's through :func:`place_names`; a network held in
+    the core's columns (:class:`~corridors.core.network.CoreNetwork`) has its own.
+
+    Examples
+    --------
+    >>> names = PlaceNames({"port:a": "Alpha", "port:b": "Beta"}, aliases={"port:b": ("Bêta",)})
+    >>> names.find("beta"), names.find("port:a")
+    ('port:b', 'port:a')
+    """
+
+    names: Mapping[str, str]
+    aliases: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    cities: Mapping[str, str] = field(default_factory=dict)
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def __contains__(self, place: object) -> bool:
+        return place in self.names
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def name(self, place: str) -> str:
+        """The name of a place."""
+        return self.names[place]
+
+    def index(self) -> dict[str, set[str]]:
+        """Normalised id, name and alias -> place ids (built on first use)."""
+        if "index" not in self._cache:
+            index: dict[str, set[str]] = defaultdict(set)
+            for place, name in self.names.items():
+                for key in (place, name, *self.aliases.get(place, ())):
+                    if key:
+                        index[normalize(key)].add(place)
+            self._cache["index"] = index
+        found: dict[str, set[str]] = self._cache["index"]
+        return found
+
+    def find(self, query: str) -> str:
+        """The id of the place ``query`` names: see :func:`find_place`."""
+        if query in self.names:
+            return query
+        found = self.index().get(normalize(query), set())
+        if len(found) == 1:
+            return next(iter(found))
+        if found:
+            raise UnknownPlaceError(
+                f"'{query}' is ambiguous: it names {', '.join(sorted(found))}; give the id"
+            )
+        hints = self.suggest(query)
+        suggestion = f"; did you mean {', '.join(repr(h) for h in hints)}?" if hints else ""
+        raise UnknownPlaceError(f"unknown place '{query}'{suggestion}")
+
+    def city(self, city: str) -> list[str]:
+        """The ids of the places of a city: see :func:`city_places`."""
+        if "cities" not in self._cache:
+            by_city: dict[str, list[str]] = defaultdict(list)
+            for place, name in sorted(self.cities.items()):
+                if name:
+                    by_city[normalize(name)].append(place)
+            self._cache["cities"] = by_city
+        return list(self._cache["cities"].get(normalize(city), ()))
+
+    def find_all(self, query: str) -> list[str]:
+        """The places ``query`` stands for where a set will do: see :func:`find_places`."""
+        if query in self.names:
+            return [query]
+        group = self.city(query)
+        return group if len(group) > 1 else [self.find(query)]
+
+    def suggest(self, query: str, *, n: int = 5) -> list[str]:
+        """Names close to ``query``: see :func:`suggest_places`."""
+        index = self.index()
+        close = difflib.get_close_matches(normalize(query), list(index), n=n, cutoff=0.6)
+        return sorted({self.names[p] for c in close for p in index[c]})
 
 
-def _index(G: nx.MultiDiGraph) -> dict[str, set[str]]:
-    """Normalised id, name and alias -> place ids; cached per graph while its size holds."""
-    cached = _INDEX.get(G)
-    if cached is not None and cached[0] == len(G):
-        return cached[1]
-    index: dict[str, set[str]] = defaultdict(set)
-    for node, data in G.nodes(data=True):
-        for key in (node, data.get("name", ""), *data.get("aliases", ())):
-            if key:
-                index[normalize(key)].add(node)
-    _INDEX[G] = (len(G), index)
-    return index
+_NAMES: weakref.WeakKeyDictionary[nx.MultiDiGraph, PlaceNames] = weakref.WeakKeyDictionary()
+
+
+def place_names(G: nx.MultiDiGraph) -> PlaceNames:
+    """The :class:`PlaceNames` of a graph's places; cached per graph while its size holds."""
+    cached = _NAMES.get(G)
+    if cached is not None and len(cached) == len(G):
+        return cached
+    nodes = G.nodes(data=True)
+    names = PlaceNames(
+        {n: d.get("name", n) for n, d in nodes},
+        aliases={n: d["aliases"] for n, d in nodes if d.get("aliases")},
+        cities={n: d["city"] for n, d in nodes if d.get("city")},
+    )
+    _NAMES[G] = names
+    return names
 
 
 def find_place(G: nx.MultiDiGraph, query: str) -> str:
@@ -105,20 +188,7 @@ def find_place(G: nx.MultiDiGraph, query: str) -> str:
     >>> find_place(load_network(), "constanta")
     'port:constanta'
     """
-    if query in G:
-        return query
-    index = _index(G)
-    key = normalize(query)
-    found = index.get(key, set())
-    if len(found) == 1:
-        return next(iter(found))
-    if found:
-        raise UnknownPlaceError(
-            f"'{query}' is ambiguous: it names {', '.join(sorted(found))}; give the id"
-        )
-    hints = suggest_places(G, query)
-    suggestion = f"; did you mean {', '.join(repr(h) for h in hints)}?" if hints else ""
-    raise UnknownPlaceError(f"unknown place '{query}'{suggestion}")
+    return query if query in G else place_names(G).find(query)
 
 
 def city_places(G: nx.MultiDiGraph, city: str) -> list[str]:
@@ -130,8 +200,7 @@ def city_places(G: nx.MultiDiGraph, city: str) -> list[str]:
     >>> city_places(load_network(), "istanbul")
     ['port:ambarli', 'station:gebze', 'station:halkali']
     """
-    key = normalize(city)
-    return sorted(n for n, d in G.nodes(data=True) if d.get("city") and normalize(d["city"]) == key)
+    return place_names(G).city(city)
 
 
 def find_places(G: nx.MultiDiGraph, query: str) -> list[str]:
@@ -152,10 +221,7 @@ def find_places(G: nx.MultiDiGraph, query: str) -> list[str]:
     >>> find_places(load_network(), "Baku"), find_places(load_network(), "Alat")
     (['port:alat', 'station:baku'], ['port:alat'])
     """
-    if query in G:
-        return [query]
-    group = city_places(G, query)
-    return group if len(group) > 1 else [find_place(G, query)]
+    return [query] if query in G else place_names(G).find_all(query)
 
 
 def modes_at(G: nx.MultiDiGraph, place: str) -> list[str]:
@@ -193,9 +259,7 @@ def search_places(G: nx.MultiDiGraph, query: str = "") -> list[str]:
 
 def suggest_places(G: nx.MultiDiGraph, query: str, *, n: int = 5) -> list[str]:
     """Names close to ``query``, for a "did you mean" when :func:`search_places` finds none."""
-    index = _index(G)
-    close = difflib.get_close_matches(normalize(query), list(index), n=n, cutoff=0.6)
-    return sorted({G.nodes[p].get("name", p) for c in close for p in index[c]})
+    return place_names(G).suggest(query, n=n)
 
 
 def did_you_mean(name: str, known: Iterable[str], *, n: int = 3) -> str:
