@@ -24,11 +24,11 @@ from corridors.exceptions import (
 
 if TYPE_CHECKING:
     from corridors.analysis.assignment import Assignment, assign
-    from corridors.analysis.avoid import Avoid
     from corridors.analysis.capacity import Throughput, max_throughput
     from corridors.analysis.criticality import Criticality, criticality
     from corridors.analysis.demand import read_demand
     from corridors.analysis.routing import Route, route
+    from corridors.core.avoid import Avoid
     from corridors.core.expand import expand
     from corridors.maps.interactive import diff_map, flow_map, network_map, route_map, save_map
     from corridors.network.io import (
@@ -46,11 +46,11 @@ if TYPE_CHECKING:
 
 _LAZY = {
     "analysis.assignment": ["Assignment", "assign"],
-    "analysis.avoid": ["Avoid"],
     "analysis.capacity": ["Throughput", "max_throughput"],
     "analysis.criticality": ["Criticality", "criticality"],
     "analysis.demand": ["read_demand"],
     "analysis.routing": ["Route", "route"],
+    "core.avoid": ["Avoid"],
     "core.expand": ["expand"],
     "maps.interactive": ["diff_map", "flow_map", "network_map", "route_map", "save_map"],
     "network.io": [

@@ -23,8 +23,8 @@ from hypothesis import strategies as st
 
 from corridors import read_network
 from corridors.analysis.assignment import Assignment, assign, build_programme
-from corridors.analysis.avoid import Avoid
 from corridors.analysis.routing import route
+from corridors.core.avoid import Avoid
 from corridors.network.model import build_graph
 from tests import tiny
 

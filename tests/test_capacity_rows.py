@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from corridors.analysis.avoid import Avoid
 from corridors.analysis.capacity import handled_edges
 from corridors.analysis.capacity_rows import CapacityRows, handled, networkx_nodes, networkx_order
 from corridors.core import compile_network
+from corridors.core.avoid import Avoid
 from corridors.core.expand import expand
 
 

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 import corridors
-from corridors.analysis.avoid import Avoid
 from corridors.analysis.routing import route
 from corridors.core import CompiledNetwork, compile_network
+from corridors.core.avoid import Avoid
 from corridors.core.network import CoreNetwork, graph_core
 from corridors.exceptions import DataError, NoRouteError, UnknownPlaceError
 from corridors.network.io import load_core

@@ -99,3 +99,25 @@ def test_a_new_cycle_is_found(tmp_path: Path) -> None:
 def test_no_import_cycles() -> None:
     cycles = {frozenset(c) for c in nx.strongly_connected_components(import_graph()) if len(c) > 1}
     assert sorted(sorted(c) for c in cycles - KNOWN) == []
+
+
+#: The ground every job stands on: the model and the core import no job, scenario, plan, map
+#: or command line.
+GROUND = ("corridors.network", "corridors.core")
+ABOVE = ("corridors.analysis", "corridors.scenarios", "corridors.planning", "corridors.maps")
+#: Imports up from the ground left in place, each with the reason.
+KNOWN_UP = {
+    # import-osm names each place's country from the Natural Earth outlines, which ship with
+    # the maps' assets (corridors.maps.offline finds them)
+    ("corridors.network.osm", "corridors.maps.basemap"),
+}
+
+
+def test_the_model_and_the_core_import_nothing_above_them() -> None:
+    up = {
+        (module, target)
+        for module, target in import_graph().edges
+        if module.startswith(GROUND)
+        and (target.startswith(ABOVE) or target.startswith("corridors.cli"))
+    }
+    assert sorted(up - KNOWN_UP) == []

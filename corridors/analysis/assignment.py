@@ -58,10 +58,10 @@ from corridors.analysis.assignment_results import (
     key_paths,
     unserved_table,
 )
-from corridors.analysis.avoid import Avoid
 from corridors.analysis.capacity_rows import CapacityRows, members_matrix
 from corridors.analysis.demand import demand_ends
 from corridors.analysis.routing import Criterion, criterion_weights
+from corridors.core.avoid import Avoid
 from corridors.core.colgen import PathDemand, PathNetwork, PathSolution, solve_paths
 from corridors.core.compiled import CompiledNetwork
 

@@ -27,10 +27,10 @@ from corridors.analysis.assignment_results import (
     end_labels,
     unserved_table,
 )
-from corridors.analysis.avoid import Avoid
 from corridors.analysis.capacity_rows import CapacityRows, networkx_nodes, networkx_order
 from corridors.analysis.demand import demand_ends, read_demand
 from corridors.analysis.routing import Criterion, criterion_weights
+from corridors.core.avoid import Avoid
 from corridors.core.build import DST, SRC
 from corridors.core.compiled import LINK, CompiledNetwork, compile_network
 

@@ -40,9 +40,9 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from corridors.analysis.avoid import Avoid
 from corridors.analysis.decompose import FlowPath, cut_network_paths
 from corridors.core import DST, SRC, compile_network
+from corridors.core.avoid import Avoid
 from corridors.core.flow import (
     SINK,
     SOURCE,

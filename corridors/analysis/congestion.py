@@ -40,8 +40,8 @@ if TYPE_CHECKING:
     import networkx as nx
     import pandas as pd
 
-    from corridors.analysis.avoid import Avoid
     from corridors.core import CompiledNetwork
+    from corridors.core.avoid import Avoid
     from corridors.core.equilibrium import (
         Algorithm,
         AssignmentProblem,
@@ -448,8 +448,8 @@ def equilibrium_metrics(
     """
     import math
 
-    from corridors.analysis.avoid import Avoid
     from corridors.core import DST, SRC, compile_network
+    from corridors.core.avoid import Avoid
     from corridors.network.lookup import find_places
 
     jobs = [j for j in routes if j.commodity in DRY]
@@ -520,7 +520,7 @@ def calibrate(
     """
     from scipy.optimize import minimize
 
-    from corridors.analysis.avoid import Avoid
+    from corridors.core.avoid import Avoid
 
     avoid = Avoid.of(countries=list(avoid_countries))
     observations = observed_times()
@@ -564,8 +564,8 @@ def loaded_times(
     wait and any border queue beyond the free dwell included; its ``wait_h`` becomes 0); a
     place's rows are its ``handling_h`` and ``gauge_change_h`` at load (the slower direction).
     """
-    from corridors.analysis.avoid import Avoid
     from corridors.core import GAUGE_CHANGE, LINK, TRANSFER
+    from corridors.core.avoid import Avoid
 
     avoid = Avoid.of(countries=TITR_AVOIDS if demand is None else ())
     run = corridor_equilibrium(G, demand, year=year, avoid=avoid, scale=scale)

@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from corridors.analysis.avoid import Avoid
+from corridors.core.avoid import Avoid
 from corridors.exceptions import DataError
 from corridors.network.borders import eu_members
 from corridors.network.reference import MODES

@@ -45,11 +45,11 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from corridors.analysis.avoid import Avoid
 from corridors.analysis.capacity import FlowProblem
 from corridors.analysis.demand import read_pairs
 from corridors.analysis.routing import path_finder
 from corridors.core import DST, SRC, CompiledNetwork, Criterion, compile_network, criterion_weights
+from corridors.core.avoid import Avoid
 from corridors.core.flow import flow_arrays
 from corridors.exceptions import DataError, UnknownPlaceError
 from corridors.network.lookup import find_place

@@ -7,7 +7,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from corridors.analysis.avoid import Avoid
 from corridors.analysis.corridor_kinds import RouteKind, route_kind
 from corridors.core import (
     ACCESS,
@@ -21,6 +20,7 @@ from corridors.core import (
     criterion_weights,
     edge_weight,
 )
+from corridors.core.avoid import Avoid
 from corridors.core.network import CoreNetwork, as_core
 from corridors.core.paths import PathFinder, path_weight
 from corridors.exceptions import DataError, NoRouteError

@@ -41,7 +41,7 @@ __all__ = ["assign", "capacity", "criticality"]
 
 
 def _avoid(countries: list[str] | None) -> Any:
-    from corridors.analysis.avoid import Avoid
+    from corridors.core.avoid import Avoid
 
     codes = split_list(countries)
     return Avoid.of(countries=codes) if codes else None

@@ -133,8 +133,8 @@ def route(
     Dry cargo on the bundled network is routed at the times of the bundled 2024 demand
     (user equilibrium, see ``corridors equilibrium``) unless --free-flow says otherwise.
     """
-    from corridors.analysis.avoid import Avoid
     from corridors.analysis.routing import route as find_routes
+    from corridors.core.avoid import Avoid
     from corridors.core.network import CoreNetwork, as_core
 
     G: nx.MultiDiGraph | CoreNetwork

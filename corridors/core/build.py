@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-    from corridors.analysis.avoid import Avoid
+    from corridors.core.avoid import Avoid
 
 __all__ = ["DST", "SRC", "EdgeColumns", "build_edges"]
 

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from corridors.analysis.avoid import Avoid
+from corridors.core.avoid import Avoid
 from corridors.core.build import EdgeColumns, build_edges
 from corridors.core.criteria import BORDER, Criterion, criterion_weights
 from corridors.core.tables import Tables, paused_gc, tables

@@ -23,7 +23,7 @@ from typing import Any
 
 import networkx as nx
 
-from corridors.analysis.avoid import Avoid
+from corridors.core.avoid import Avoid
 from corridors.core.build import DST, SRC
 from corridors.core.compiled import CompiledNetwork, compile_network
 from corridors.core.tables import per_commodity

@@ -27,7 +27,7 @@ from corridors.network.lookup import PlaceNames, place_names
 if TYPE_CHECKING:
     import networkx as nx
 
-    from corridors.analysis.avoid import Avoid
+    from corridors.core.avoid import Avoid
 
 __all__ = ["CoreNetwork", "as_core", "graph_core"]
 
