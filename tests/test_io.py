@@ -336,3 +336,33 @@ def test_only_the_features_the_column_screen_cannot_clear_are_checked_one_by_one
     flagged = {(i.file, i.feature) for i in report.errors + report.warnings}
     assert flagged >= {("links", fid) for fid in clean_links}  # each has a warning
     assert len(clean_links) < len(links) // 4  # the rest are cleared over columns
+
+
+def test_readers_pause_the_garbage_collector_and_restore_it(tmp_path, monkeypatch) -> None:
+    """Reading pauses collection (millions of containers without a cycle) and leaves it as
+    it found it, on success and on a bad file alike."""
+    import gc
+
+    import corridors.network.io as io
+
+    folder, read, enabled = io.data_dir(), io._read_columns, []
+
+    def spy(path: Path, feature: str) -> Any:
+        enabled.append(gc.isenabled())
+        return read(path, feature)
+
+    monkeypatch.setattr(io, "_read_columns", spy)
+    places, links = folder / "places.geojson", folder / "links.geojson"
+    assert corridors.read_network(places, links).number_of_edges() > 0
+    assert enabled == [False, False] and gc.isenabled()
+    bad = tmp_path / "links.geojson"
+    bad.write_text("{", encoding="utf-8")
+    with pytest.raises(DataError, match="not valid JSON"):
+        io.load_core(places, bad)
+    assert enabled[2:] == [False, False] and gc.isenabled()
+    gc.disable()
+    try:
+        assert corridors.validate_network(places, links).ok
+        assert not gc.isenabled()  # the caller's choice kept
+    finally:
+        gc.enable()
