@@ -141,11 +141,11 @@ def _figures(attrs: Mapping[str, Any], table: Mapping[str, Any]) -> tuple[Figure
     return tuple(out)
 
 
-def _draw_figures(figures: Sequence[Figure], rng: np.random.Generator) -> dict[str, Any]:
-    """New values for the figures of one feature, one number of ``rng`` each, in order."""
+def _draw_figures(figures: Sequence[Figure], quantiles: Iterator[float]) -> dict[str, Any]:
+    """New values for the figures of one feature, one of ``quantiles`` each, in order."""
     new = {}
     for name, value, bounds, kind in figures:
-        new[name] = _drawn(value, bounds, float(rng.random()), kind)
+        new[name] = _drawn(value, bounds, next(quantiles), kind)
     return new
 
 
@@ -199,11 +199,14 @@ class UncertainFigures:
         self.places = [(n, f) for n in sorted(G) if (f := _figures(G.nodes[n], places))]
         links = schema("links")
         self.links = [(u, v, k, d, _figures(d, links)) for u, v, k, d in link_edges(G)]
+        #: how many numbers a draw takes from its generator
+        self.count = len(self.modes) + sum(len(f) for _, f in self.places)
+        self.count += sum(len(f) for *_, f in self.links)
 
-    def _mode_defaults(self, rng: np.random.Generator) -> dict[str, dict[str, float]]:
+    def _mode_defaults(self, quantiles: Iterator[float]) -> dict[str, dict[str, float]]:
         defaults: dict[str, dict[str, float]] = {}
         for mode, column, value, bounds in self.modes:
-            q = float(rng.random())
+            q = next(quantiles)
             if bounds is not None:
                 value = _tri_ppf(q, bounds[0], value, bounds[1])
             defaults.setdefault(mode, {})[column] = value
@@ -212,11 +215,14 @@ class UncertainFigures:
     def drawn(self, rng: np.random.Generator) -> Drawn:
         """The drawn figures of the places (by id) and of the links (by index into
         ``links``): the one order in which every draw takes its numbers from ``rng``."""
-        defaults = self._mode_defaults(rng)
-        node_new = {n: _draw_figures(f, rng) for n, f in self.places}
+        # one number of rng per mode default, then per figure: drawn at once, they are the
+        # numbers one call each gives (numpy's generators fill arrays in stream order)
+        quantiles = iter(rng.random(self.count).tolist())
+        defaults = self._mode_defaults(quantiles)
+        node_new = {n: _draw_figures(f, quantiles) for n, f in self.places}
         link_new = []
         for i, (_, _, _, attrs, figures) in enumerate(self.links):
-            new = _draw_figures(figures, rng)
+            new = _draw_figures(figures, quantiles)
             _mode_fallbacks(attrs, new, defaults.get(attrs["mode"], {}))
             if new:
                 link_new.append((i, new))
