@@ -5,7 +5,9 @@ the ``*_low``/``*_high`` columns of ``modes.csv`` (default speed, rate per t-km 
 mode, used by links without figures of their own). Each draw takes every uncertain figure from a
 triangular distribution between its low and high with its stated value as the mode (uniform when
 the figure itself is absent). Draw ``i`` uses a generator seeded with ``(seed, i)``, so the
-numbers do not depend on how draws are split among processes or machines.
+numbers do not depend on how draws are split among processes or machines. A draw writes its
+figures into a copy of the network's core columns and the route and throughput jobs compile
+and run on those (:meth:`UncertainFigures.draw_core`): no graph is built per draw.
 
 Draws run on a local process pool by default, or on a Dask cluster given a scheduler address
 (``pip install corridors[dask]``). Results come back in draw order whatever finishes first.
