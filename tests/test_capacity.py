@@ -16,6 +16,7 @@ import pytest
 
 from corridors import Avoid, DataError, UnknownPlaceError, read_network
 from corridors.analysis.capacity import max_throughput, resolve_places
+from corridors.core.network import graph_core
 from corridors.network.model import build_graph
 from tests import tiny
 
@@ -94,6 +95,22 @@ def test_sets_of_places_and_countries(tiny_graph: nx.MultiDiGraph) -> None:
     result = max_throughput(tiny_graph, "country:XA", ["port:c", "Delta"])
     assert result.destinations == ["port:c", "station:d"]
     assert result.throughput_tpy == pytest.approx(1_300_000)
+
+
+def test_a_network_held_in_the_core_gives_the_graphs_throughput(
+    tiny_graph: nx.MultiDiGraph,
+) -> None:
+    """The core's columns of the tiny network (as a sweep draws them) give its 1.3M and cut;
+    its places resolve as on the graph; the paths, which need the graph, are refused."""
+    core = graph_core(tiny_graph)
+    assert resolve_places(core, "country:XA") == resolve_places(tiny_graph, "country:XA")
+    assert resolve_places(core, "Delta,Alpha") == ["station:d", "station:a"]
+    result = max_throughput(core, "country:XA", ["port:c", "Delta"], paths=False)
+    on_graph = max_throughput(tiny_graph, "country:XA", ["port:c", "Delta"], paths=False)
+    assert result == on_graph and result.throughput_tpy == 1_300_000
+    assert [c.id for c in result.bottleneck] == ["sea:b-c", "border:g"]
+    with pytest.raises(DataError, match="paths need the network as a graph"):
+        max_throughput(core, "station:a", "station:d")
 
 
 def test_bad_sets_raise(tiny_graph: nx.MultiDiGraph) -> None:

@@ -19,10 +19,20 @@ import pytest
 
 import corridors
 from corridors import DataError
+from corridors.core.tables import Tables, tables
 from corridors.network.reference import modes
-from corridors.scenarios.apply import RouteJob, Scenario, ThroughputJob
+from corridors.scenarios.apply import (
+    RouteJob,
+    Scenario,
+    ThroughputJob,
+    apply_scenario,
+    load_scenario,
+)
 from corridors.scenarios.sweep import (
     UncertainFigures,
+    _draw_options,
+    _route_rows,
+    _throughput_rows,
     _tri_ppf,
     perturb,
     run_draws,
@@ -43,6 +53,7 @@ JOBS = {
     "routes": [("station:a", "station:d")],
     "capacity": [(("station:a",), ("station:d",))],
 }
+ZANGEZUR = Path(__file__).parent.parent / "examples" / "scenarios" / "zangezur_opens.yaml"
 LAND_SHARE = 66 / 70
 MEDIAN_TPY = 800_000 + 900_000 - math.sqrt(0.5 * 600_000 * 400_000)
 
@@ -241,3 +252,94 @@ def test_bad_arguments(uncertain: nx.MultiDiGraph) -> None:
         sweep(uncertain, samples=0, **JOBS)
     with pytest.raises(DataError, match="nothing to sweep"):
         sweep(uncertain, samples=5)
+
+
+def _rows_on_graphs(G: nx.MultiDiGraph, draws: range, kwargs: dict) -> list[tuple]:
+    """The rows of :func:`run_draws` as they were made before draws wrote into the core's
+    columns: perturb the graph, run the jobs on it."""
+    rows: list[tuple] = []
+    for draw in draws:
+        H = perturb(G, np.random.default_rng([kwargs["seed"], draw]))
+        for job in kwargs["routes"]:
+            rows += _route_rows(H, draw, job, kwargs["year"])
+        for flow in kwargs["throughput"]:
+            rows += _throughput_rows(H, draw, flow, kwargs["year"])
+    return rows
+
+
+def _same_columns(a: Tables, b: Tables) -> list[str]:
+    """The columns in which two tables differ (NaN equal to NaN, dtypes too)."""
+    import dataclasses
+
+    differ = []
+    for field in dataclasses.fields(Tables):
+        x, y = getattr(a, field.name), getattr(b, field.name)
+        if isinstance(x, np.ndarray) and x.dtype != object:
+            same = x.dtype == y.dtype and np.array_equal(x, y, equal_nan=True)
+        else:
+            same = list(x) == list(y) if isinstance(x, np.ndarray) else x == y
+        if not same:
+            differ.append(field.name)
+    return differ
+
+
+def test_draws_on_the_core_give_the_rows_of_draws_on_graphs(uncertain: nx.MultiDiGraph) -> None:
+    """Exactly (==), draw by draw: routes by time and by cost (the slow rail link on its
+    mode's drawn defaults), throughput, with a year, and with a scenario applied first."""
+    jobs = {
+        "seed": 13,
+        "routes": (RouteJob("station:a", "station:d"), RouteJob("station:a", "port:c", by="cost")),
+        "throughput": (ThroughputJob(("station:a",), ("station:d",)),),
+    }
+    closed = apply_scenario(uncertain, Scenario("no-sea", close=("sea:b-c",)))
+    for G, year in ((uncertain, None), (uncertain, 2030), (closed, None)):
+        kwargs = {**jobs, "year": year}
+        rows = run_draws(G, range(60), **kwargs)
+        assert rows == _rows_on_graphs(G, range(60), kwargs)
+        assert len({r[4] for r in rows if r[1] == "throughput_tpy"}) > 30  # the draws differ
+    sea_less = [r for r in run_draws(closed, range(5), **jobs, year=None) if r[1] == "route"]
+    assert all("sea:b-c" not in r[5] for r in sea_less)
+
+
+def test_draws_on_the_core_give_the_rows_of_draws_on_graphs_on_the_bundled_network(
+    bundled: nx.MultiDiGraph,
+) -> None:
+    """The benchmark's jobs on the bundled network, and Zangezur opened in 2030 with its own."""
+    scenario = load_scenario(ZANGEZUR)
+    opened = apply_scenario(bundled, scenario)
+    routes = [("Khorgos", "Kars"), ("Aktau", "Poti"), ("Tashkent", "Constanța")]
+    capacity = [(("Aktau", "Kuryk", "Turkmenbashi"), ("Kars",), "general")]
+    for G, kwargs in (
+        (bundled, _draw_options(bundled, None, routes, capacity, seed=2, equilibrium=False)),
+        (opened, _draw_options(opened, scenario, None, None, seed=5, equilibrium=False)),
+    ):
+        for year in (None, 2030):
+            kwargs["year"] = year
+            rows = run_draws(G, range(12), **kwargs)
+            assert rows == _rows_on_graphs(G, range(12), kwargs)
+    assert {r[2] for r in rows} >= {"Baku -> Nakhchivan", "Caspian ports to Kars"}
+
+
+def test_drawn_columns_are_those_of_the_drawn_graph(bundled: nx.MultiDiGraph) -> None:
+    base = tables(bundled)
+    stated = base.time_h.copy(), base.link_raw.tolist(), base.place_raw
+    figures = UncertainFigures(bundled)
+    for i in (0, 1, 0):  # reused, in any order: nothing of one draw leaks into the next
+        core = figures.draw_core(np.random.default_rng([5, i]))
+        assert _same_columns(core.tables, tables(figures.draw(np.random.default_rng([5, i])))) == []
+        assert _same_columns(core.tables, base) != []  # the figures moved
+    assert np.array_equal(base.time_h, stated[0], equal_nan=True)  # the base keeps its own
+    assert base.link_raw.tolist() == stated[1] and base.place_raw == stated[2]
+
+
+def test_a_drawn_gauge_moves_the_link_to_another_layer(uncertain: nx.MultiDiGraph) -> None:
+    """A figure the layers are read from (a rail gauge) has every edge's codes read again."""
+    for u, v in (("station:a", "border:g"), ("border:g", "station:a")):
+        attrs = uncertain.edges[u, v, "rail:a-g"]
+        attrs["ranges"] = {**attrs["ranges"], "gauge_mm": [1435, 1520]}
+    figures = UncertainFigures(uncertain)
+    core = figures.draw_core(np.random.default_rng([1, 0]))
+    H = figures.draw(np.random.default_rng([1, 0]))
+    assert _same_columns(core.tables, tables(H)) == []
+    gauge = H.edges["station:a", "border:g", "rail:a-g"]["gauge_mm"]
+    assert 1435 < gauge < 1520 and f"rail:{gauge}" in core.tables.layer_names

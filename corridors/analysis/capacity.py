@@ -51,6 +51,7 @@ from corridors.core.flow import (
     max_flow,
     unbounded_reach,
 )
+from corridors.core.network import CoreNetwork, compiled_of
 from corridors.exceptions import DataError, UnknownPlaceError
 from corridors.network.lookup import find_places
 
@@ -146,7 +147,7 @@ class Throughput:
         return throughput_html(self)
 
 
-def resolve_places(G: nx.MultiDiGraph, specs: str | Iterable[str]) -> list[str]:
+def resolve_places(G: nx.MultiDiGraph | CoreNetwork, specs: str | Iterable[str]) -> list[str]:
     """Place ids for ids, names, aliases, cities or ``country:XX`` (comma-separated in one string).
 
     A city that several places serve (their ``city`` attribute, e.g. Istanbul) stands for all
@@ -168,19 +169,29 @@ def resolve_places(G: nx.MultiDiGraph, specs: str | Iterable[str]) -> list[str]:
         spec = raw.strip()
         if not spec:
             continue
-        if spec.casefold().startswith("country:") and spec not in G:
+        if spec.casefold().startswith("country:") and not _has_place(G, spec):
             code = spec.split(":", 1)[1].strip().upper()
-            found = sorted(
-                p
-                for p, d in G.nodes(data=True)
-                if d.get("country") == code and d.get("kind") in TERMINAL_KINDS
-            )
+            found = [p for p, c, kind in _place_facts(G) if c == code and kind in TERMINAL_KINDS]
             if not found:
                 raise UnknownPlaceError(f"no place of country '{code}' in the network")
             out.extend(found)
+        elif isinstance(G, CoreNetwork):
+            out.extend(G.find_places(spec))
         else:
             out.extend(find_places(G, spec))  # a city: all its terminals
     return list(dict.fromkeys(out))
+
+
+def _has_place(G: nx.MultiDiGraph | CoreNetwork, place: str) -> bool:
+    return place in (G.tables.place_index if isinstance(G, CoreNetwork) else G)
+
+
+def _place_facts(G: nx.MultiDiGraph | CoreNetwork) -> Iterable[tuple[str, Any, Any]]:
+    """``(id, country, kind)`` of every place, by id."""
+    if isinstance(G, CoreNetwork):
+        t = G.tables
+        return zip(t.place_ids, t.place_country, t.place_kind, strict=True)
+    return ((p, G.nodes[p].get("country"), G.nodes[p].get("kind")) for p in sorted(G))
 
 
 def _capacity(attrs: Mapping[str, Any]) -> float | None:
@@ -265,7 +276,7 @@ def _check_sets(origins: list[str], destinations: list[str]) -> None:
 
 
 def max_throughput(
-    G: nx.MultiDiGraph,
+    G: nx.MultiDiGraph | CoreNetwork,
     origins: str | Iterable[str],
     destinations: str | Iterable[str],
     *,
@@ -279,7 +290,9 @@ def max_throughput(
     Parameters
     ----------
     G
-        A network from :func:`~corridors.load_network` or :func:`~corridors.read_network`.
+        A network from :func:`~corridors.load_network` or :func:`~corridors.read_network`, or
+        one held in the core's columns (:class:`~corridors.core.network.CoreNetwork`, as a
+        sweep draws it) with ``paths=False``.
     origins, destinations
         Place ids, names or aliases, or ``country:XX`` for the terminals of a country; a list,
         or one comma-separated string. The two sets must not overlap.
@@ -302,7 +315,8 @@ def max_throughput(
     UnknownPlaceError
         A place matches nothing.
     DataError
-        An empty or overlapping set, or an unknown commodity.
+        An empty or overlapping set, an unknown commodity, or ``paths`` on a network held
+        only in the core's columns (the assignment programme behind them reads a graph).
 
     Examples
     --------
@@ -314,11 +328,16 @@ def max_throughput(
     o = resolve_places(G, origins)
     d = resolve_places(G, destinations)
     _check_sets(o, d)
-    net = compile_network(G, commodity=commodity, year=year, avoid=avoid)
+    net = compiled_of(G, commodity=commodity, year=year, avoid=avoid)
     problem = FlowProblem(flow_arrays(net, o, d))
     value, cut, _ = problem.solve(carriers=False, flows=paths)
     if not paths:
         return Throughput(o, d, commodity, year, value, cut)
+    if isinstance(G, CoreNetwork):
+        raise DataError(
+            "max_throughput: paths need the network as a graph (the assignment programme "
+            "reads one); pass paths=False for a network held in the core's columns"
+        )
     if math.isfinite(value) and value > 0:
         sent = least_cost_paths(G, o, d, value, commodity=commodity, year=year, avoid=avoid)
     else:

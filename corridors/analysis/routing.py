@@ -16,12 +16,11 @@ from corridors.core import (
     SRC,
     CompiledNetwork,
     Criterion,
-    compile_network,
     criterion_weights,
     edge_weight,
 )
 from corridors.core.avoid import Avoid
-from corridors.core.network import CoreNetwork, as_core
+from corridors.core.network import CoreNetwork, as_core, compiled_of
 from corridors.core.paths import PathFinder, path_weight
 from corridors.exceptions import DataError, NoRouteError
 
@@ -590,10 +589,7 @@ def _query(
     if same:
         raise DataError(f"origin and destination are the same place '{same[0]}'")
     criterion_weights(by)
-    if isinstance(G, CoreNetwork):
-        net = G.compile(commodity=commodity, year=year, avoid=avoid)
-    else:  # the graph's cache, shared with the other jobs on it
-        net = compile_network(G, commodity=commodity, year=year, avoid=avoid)
+    net = compiled_of(G, commodity=commodity, year=year, avoid=avoid)
     search = _Search(core, net, by, origins, destinations)
     if not search.source or not search.target:
         missing = " or ".join(origins if not search.source else destinations)

@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from corridors.core.compiled import CompiledNetwork, compile_tables
+from corridors.core.compiled import CompiledNetwork, compile_network, compile_tables
 from corridors.core.tables import Tables, tables
 from corridors.network.lookup import PlaceNames, place_names
 
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
     from corridors.core.avoid import Avoid
 
-__all__ = ["CoreNetwork", "as_core", "graph_core"]
+__all__ = ["CoreNetwork", "as_core", "compiled_of", "graph_core"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -152,3 +152,18 @@ def graph_core(G: nx.MultiDiGraph) -> CoreNetwork:
 def as_core(network: nx.MultiDiGraph | CoreNetwork) -> CoreNetwork:
     """A :class:`CoreNetwork` as it is, a graph as :func:`graph_core` sees it."""
     return network if isinstance(network, CoreNetwork) else graph_core(network)
+
+
+def compiled_of(
+    network: nx.MultiDiGraph | CoreNetwork,
+    *,
+    commodity: str = "container",
+    year: int | None = None,
+    avoid: Avoid | None = None,
+) -> CompiledNetwork:
+    """The compiled network of a :class:`CoreNetwork` (:meth:`CoreNetwork.compile`) or of a
+    graph (:func:`~corridors.core.compile_network`: the graph's cache, shared with every job
+    on it)."""
+    if isinstance(network, CoreNetwork):
+        return network.compile(commodity=commodity, year=year, avoid=avoid)
+    return compile_network(network, commodity=commodity, year=year, avoid=avoid)

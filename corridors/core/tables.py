@@ -29,6 +29,7 @@ __all__ = [
     "paused_gc",
     "per_commodity",
     "tables",
+    "with_attributes",
 ]
 
 _CACHE: weakref.WeakKeyDictionary[nx.MultiDiGraph, Tables] = weakref.WeakKeyDictionary()
@@ -160,10 +161,17 @@ def _edge_columns(G: nx.MultiDiGraph, index: dict[str, int]) -> dict[str, Any]:
     key, key_names = _codes(keys)
     order = np.lexsort((tail, key))
     raw = object_column(rows)[order].tolist()
-    present: set[str] = set().union(*raw)  # the attribute names any edge has
     out: dict[str, Any] = {"key_names": key_names, "key": key[order], "tail": tail[order]}
     out["head"] = head[order]
-    out["length_km"] = np.array([d["length_km"] for d in raw], dtype=float)
+    return out | _edge_fields(raw) | _mode_layers(raw)
+
+
+def _edge_fields(raw: list[dict[str, Any]]) -> dict[str, Any]:
+    """The columns read from the edges' attributes, but for the mode and layer codes."""
+    import numpy as np
+
+    present: set[str] = set().union(*raw)  # the attribute names any edge has
+    out: dict[str, Any] = {"length_km": np.array([d["length_km"] for d in raw], dtype=float)}
     for name in ("time_h", "co2_g_per_tkm"):
         out[name] = _number_column(raw, name, present)
     speed = _number_column(raw, "speed_kmh", present)
@@ -178,6 +186,12 @@ def _edge_columns(G: nx.MultiDiGraph, index: dict[str, int]) -> dict[str, Any]:
     ):
         out[name] = object_column(_column(raw, source, present))
     out["link_raw"] = object_column(raw)
+    return out
+
+
+def _mode_layers(raw: list[dict[str, Any]]) -> dict[str, Any]:
+    """The mode and layer codes of every edge (a rail edge's layer is its gauge)."""
+    out: dict[str, Any] = {}
     mode = [d["mode"] for d in raw]
     out["mode"], out["mode_names"] = _codes(mode)
     layers = [
@@ -201,23 +215,72 @@ def _no_edges() -> dict[str, Any]:
     return out
 
 
+def _place_fields(nodes: list[Mapping[str, Any]]) -> dict[str, Any]:
+    """The columns read from the places' attributes."""
+    return {
+        "place_country": tuple(d.get("country") for d in nodes),
+        "place_kind": tuple(d.get("kind") for d in nodes),
+        "place_status": tuple(d.get("status", "operational") for d in nodes),
+        "place_open": _optional([d.get("open_year") for d in nodes]),
+        "place_close": _optional([d.get("close_year") for d in nodes]),
+        "border_h": _numbers([d.get("border_h") for d in nodes]),
+        "border_usd_per_t": _numbers([d.get("border_usd_per_t") for d in nodes]),
+        "place_raw": tuple(nodes),
+    }
+
+
 def _read(G: nx.MultiDiGraph) -> Tables:
     place_ids = tuple(sorted(G))
     index = {p: i for i, p in enumerate(place_ids)}
-    nodes = [G.nodes[p] for p in place_ids]
     return Tables(
         place_ids=place_ids,
         place_index=index,
-        place_country=tuple(d.get("country") for d in nodes),
-        place_kind=tuple(d.get("kind") for d in nodes),
-        place_status=tuple(d.get("status", "operational") for d in nodes),
-        place_open=_optional([d.get("open_year") for d in nodes]),
-        place_close=_optional([d.get("close_year") for d in nodes]),
-        border_h=_numbers([d.get("border_h") for d in nodes]),
-        border_usd_per_t=_numbers([d.get("border_usd_per_t") for d in nodes]),
-        place_raw=tuple(nodes),
+        **_place_fields([G.nodes[p] for p in place_ids]),
         **(_edge_columns(G, index) or _no_edges()),
     )
+
+
+def _scattered(column: Any, at: list[int], values: Any) -> Any:
+    """A copy of a column (a tuple or an array) with ``values`` at positions ``at``."""
+    if isinstance(column, tuple):
+        out = list(column)
+        for i, v in zip(at, values, strict=True):
+            out[i] = v
+        return tuple(out)
+    column = column.copy()
+    column[at] = values
+    return column
+
+
+def with_attributes(
+    t: Tables,
+    places: Mapping[int, Mapping[str, Any]],
+    edges: Mapping[int, dict[str, Any]],
+) -> Tables:
+    """The columns with the attributes of some places (by index into ``place_ids``) and of
+    some edges (by position) replaced, each column read from them as :func:`tables` reads a
+    graph: the columns of the same graph with those attributes. ``t`` is not changed.
+
+    A network drawn anew per Monte Carlo draw (:mod:`corridors.scenarios.sweep`) changes
+    only figures; one that changes a mode or a gauge has the codes of every edge read again.
+    """
+    import dataclasses
+
+    new: dict[str, Any] = {}
+    for at, fields in (
+        (list(places), _place_fields(list(places.values())) if places else {}),
+        (list(edges), _edge_fields(list(edges.values())) if edges else {}),
+    ):
+        new |= {name: _scattered(getattr(t, name), at, v) for name, v in fields.items()}
+    before = t.link_raw[list(edges)].tolist()
+    if any(_layer_of(d) != _layer_of(b) for d, b in zip(edges.values(), before, strict=True)):
+        new |= _mode_layers(new["link_raw"].tolist())
+    return dataclasses.replace(t, **new)
+
+
+def _layer_of(attrs: Mapping[str, Any]) -> tuple[Any, Any]:
+    """What an edge's mode and layer codes are read from."""
+    return attrs["mode"], attrs.get("gauge_mm")
 
 
 @contextmanager

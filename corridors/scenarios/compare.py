@@ -57,6 +57,8 @@ from corridors.scenarios.report import BASE, CATEGORICAL, COLUMNS
 if TYPE_CHECKING:
     import pandas as pd
 
+    from corridors.core.network import CoreNetwork
+
 __all__ = [
     "compare",
     "demand_frame",
@@ -136,7 +138,7 @@ def _scenarios(
 
 
 def route_figures(
-    G: nx.MultiDiGraph, job: RouteJob, year: int | None
+    G: nx.MultiDiGraph | CoreNetwork, job: RouteJob, year: int | None
 ) -> list[tuple[str, float, str]] | None:
     """``(metric, value, detail)`` of the best route of a job: each of :data:`ROUTE_METRICS`
     (per tonne), then ``route`` (the number of legs; the links in order) and ``corridor`` (1;

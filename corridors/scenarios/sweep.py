@@ -5,7 +5,9 @@ the ``*_low``/``*_high`` columns of ``modes.csv`` (default speed, rate per t-km 
 mode, used by links without figures of their own). Each draw takes every uncertain figure from a
 triangular distribution between its low and high with its stated value as the mode (uniform when
 the figure itself is absent). Draw ``i`` uses a generator seeded with ``(seed, i)``, so the
-numbers do not depend on how draws are split among processes or machines.
+numbers do not depend on how draws are split among processes or machines. A draw writes its
+figures into a copy of the network's core columns and the route and throughput jobs compile
+and run on those (:meth:`UncertainFigures.draw_core`): no graph is built per draw.
 
 Draws run on a local process pool by default, or on a Dask cluster given a scheduler address
 (``pip install corridors[dask]``). Results come back in draw order whatever finishes first.
@@ -14,6 +16,7 @@ Draws run on a local process pool by default, or on a Dask cluster given a sched
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import math
 import os
@@ -23,6 +26,8 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
+from corridors.core.network import CoreNetwork, graph_core
+from corridors.core.tables import with_attributes
 from corridors.exceptions import DataError
 from corridors.network.model import link_edges
 from corridors.network.reference import modes
@@ -122,6 +127,8 @@ def _drawn(value: Any, bounds: Sequence[float], u: float, kind: str) -> Any:
 #: in SciPy's integers instead of Python's, :mod:`corridors.core.flow`).
 _STEPS = frozenset({"int", "t/yr"})
 Figure = tuple[str, Any, Sequence[float], str]  # name, stated value, [low, high], _STEPS kind
+#: The figures of one draw: new values per place id, and per link (index, new values).
+Drawn = tuple[dict[str, dict[str, Any]], list[tuple[int, dict[str, Any]]]]
 
 
 def _figures(attrs: Mapping[str, Any], table: Mapping[str, Any]) -> tuple[Figure, ...]:
@@ -136,11 +143,11 @@ def _figures(attrs: Mapping[str, Any], table: Mapping[str, Any]) -> tuple[Figure
     return tuple(out)
 
 
-def _draw_figures(figures: Sequence[Figure], rng: np.random.Generator) -> dict[str, Any]:
-    """New values for the figures of one feature, one number of ``rng`` each, in order."""
+def _draw_figures(figures: Sequence[Figure], quantiles: Iterator[float]) -> dict[str, Any]:
+    """New values for the figures of one feature, one of ``quantiles`` each, in order."""
     new = {}
     for name, value, bounds, kind in figures:
-        new[name] = _drawn(value, bounds, float(rng.random()), kind)
+        new[name] = _drawn(value, bounds, next(quantiles), kind)
     return new
 
 
@@ -166,11 +173,14 @@ def _mode_fallbacks(
 
 
 class UncertainFigures:
-    """Where the uncertain figures of a network are, found once; :meth:`draw` draws them all.
+    """Where the uncertain figures of a network are, found once; each draw then draws them all.
 
     Building this scans every place and link for ranges; a sweep builds it once per process
-    and each draw then only draws numbers and builds the drawn network in one pass. The
-    stated values are read when it is built: do not change ``G`` while it is in use.
+    and each draw then only draws numbers: :meth:`draw_core` writes them into a copy of the
+    network's core columns, which the jobs compile from (no graph), and :meth:`draw` merges
+    the same numbers into a new graph. The stated values are read when it is built, and the
+    core columns of ``G`` are read and cached with it (:func:`corridors.core.tables.tables`):
+    do not change ``G`` afterwards.
     """
 
     def __init__(self, G: nx.MultiDiGraph) -> None:
@@ -191,27 +201,47 @@ class UncertainFigures:
         self.places = [(n, f) for n in sorted(G) if (f := _figures(G.nodes[n], places))]
         links = schema("links")
         self.links = [(u, v, k, d, _figures(d, links)) for u, v, k, d in link_edges(G)]
+        #: how many numbers a draw takes from its generator
+        self.count = len(self.modes) + sum(len(f) for _, f in self.places)
+        self.count += sum(len(f) for *_, f in self.links)
 
-    def _mode_defaults(self, rng: np.random.Generator) -> dict[str, dict[str, float]]:
+    def _mode_defaults(self, quantiles: Iterator[float]) -> dict[str, dict[str, float]]:
         defaults: dict[str, dict[str, float]] = {}
         for mode, column, value, bounds in self.modes:
-            q = float(rng.random())
+            q = next(quantiles)
             if bounds is not None:
                 value = _tri_ppf(q, bounds[0], value, bounds[1])
             defaults.setdefault(mode, {})[column] = value
         return defaults
 
+    def drawn(self, rng: np.random.Generator) -> Drawn:
+        """The drawn figures of the places (by id) and of the links (by index into
+        ``links``): the one order in which every draw takes its numbers from ``rng``."""
+        # one number of rng per mode default, then per figure: drawn at once, they are the
+        # numbers one call each gives (numpy's generators fill arrays in stream order)
+        quantiles = iter(rng.random(self.count).tolist())
+        defaults = self._mode_defaults(quantiles)
+        node_new = {n: _draw_figures(f, quantiles) for n, f in self.places}
+        link_new = []
+        for i, (_, _, _, attrs, figures) in enumerate(self.links):
+            new = _draw_figures(figures, quantiles)
+            _mode_fallbacks(attrs, new, defaults.get(attrs["mode"], {}))
+            if new:
+                link_new.append((i, new))
+        return node_new, link_new
+
     def draw(self, rng: np.random.Generator) -> nx.MultiDiGraph:
         """A new network with every uncertain figure drawn once from ``rng`` (see
         :func:`perturb`)."""
-        defaults = self._mode_defaults(rng)
-        node_new = {n: _draw_figures(f, rng) for n, f in self.places}
+        return self.graph_of(self.drawn(rng))
+
+    def graph_of(self, drawn: Drawn) -> nx.MultiDiGraph:
+        """``G`` with the figures of :meth:`drawn` merged in, as a new graph."""
+        node_new, link_new = drawn
         edge_new: dict[tuple[str, str, str], dict[str, Any]] = {}
-        for u, v, key, attrs, figures in self.links:
-            new = _draw_figures(figures, rng)
-            _mode_fallbacks(attrs, new, defaults.get(attrs["mode"], {}))
-            if new:
-                edge_new[u, v, key] = edge_new[v, u, key] = new
+        for i, new in link_new:
+            u, v, key = self.links[i][:3]
+            edge_new[u, v, key] = edge_new[v, u, key] = new
         G = self.G
         H = G.__class__()  # as G.copy(): fresh attribute dicts, drawn values merged in
         H.graph.update(G.graph)
@@ -225,6 +255,44 @@ class UncertainFigures:
             for k, d in keyed.items()
         )
         return H
+
+    def draw_core(self, rng: np.random.Generator) -> CoreNetwork:
+        """The network of :meth:`draw` for the same ``rng``, held in the core's columns: a
+        copy of those of ``G`` with the drawn figures written in (links, places and the mode
+        defaults links fall back on), on which routes and throughput compile as on the graph
+        of :meth:`draw`, number for number."""
+        return self.core_of(self.drawn(rng))
+
+    def core_of(self, drawn: Drawn) -> CoreNetwork:
+        """The core columns of ``G`` with the figures of :meth:`drawn` written in (copies)."""
+        node_new, link_new = drawn
+        base, place_at, edges_at = self._core
+        places = {
+            place_at[n]: {**base.tables.place_raw[place_at[n]], **new}
+            for n, new in node_new.items()
+        }
+        edges = {at: {**d, **new} for i, new in link_new for at, d in edges_at[i]}
+        return CoreNetwork(with_attributes(base.tables, places, edges), base.places)
+
+    @functools.cached_property
+    def _core(
+        self,
+    ) -> tuple[CoreNetwork, dict[str, int], list[tuple[tuple[int, dict[str, Any]], ...]]]:
+        """The core view of ``G``, the index of each place in its columns, and the position
+        and attributes of each link's edges there (both directions), found on the first
+        :meth:`draw_core` (:func:`perturb` needs none of it)."""
+        core = graph_core(self.G)
+        t = core.tables
+        raw = t.link_raw.tolist()
+        at = {
+            (t.key_names[k], t.place_ids[u]): i
+            for i, (k, u) in enumerate(zip(t.key.tolist(), t.tail.tolist(), strict=True))
+        }
+        edges_at = [
+            tuple((at[key, end], raw[at[key, end]]) for end in (u, v) if (key, end) in at)
+            for u, v, key, _, _ in self.links
+        ]
+        return core, t.place_index, edges_at
 
 
 def perturb(G: nx.MultiDiGraph, rng: np.random.Generator) -> nx.MultiDiGraph:
@@ -245,7 +313,9 @@ def perturb(G: nx.MultiDiGraph, rng: np.random.Generator) -> nx.MultiDiGraph:
     return UncertainFigures(G).draw(rng)
 
 
-def _route_rows(H: nx.MultiDiGraph, draw: int, job: RouteJob, year: int | None) -> list[tuple]:
+def _route_rows(
+    H: nx.MultiDiGraph | CoreNetwork, draw: int, job: RouteJob, year: int | None
+) -> list[tuple]:
     from corridors.scenarios.compare import ROUTE_METRICS, route_figures
 
     figures = route_figures(H, job, year)
@@ -259,7 +329,7 @@ def _route_rows(H: nx.MultiDiGraph, draw: int, job: RouteJob, year: int | None) 
 
 
 def _throughput_rows(
-    H: nx.MultiDiGraph, draw: int, job: ThroughputJob, year: int | None
+    H: nx.MultiDiGraph | CoreNetwork, draw: int, job: ThroughputJob, year: int | None
 ) -> list[tuple]:
     from corridors.analysis.capacity import max_throughput
 
@@ -302,9 +372,12 @@ def run_draws(
 ) -> list[tuple]:
     """Rows ``(draw, metric, pair, commodity, value, detail)`` of the given draws of ``G``.
 
-    Draw ``i`` perturbs ``G`` with a generator seeded ``[seed, i]``; this is the unit of work
-    the process pool and Dask run. With ``equilibrium``, the same generator then draws the
-    delay parameters and ``demand`` (None: the bundled 2024 table) is assigned under load.
+    Draw ``i`` draws the figures of ``G`` with a generator seeded ``[seed, i]``, as
+    :func:`perturb` does, into a copy of the core columns of ``G``
+    (:meth:`UncertainFigures.draw_core`), on which the jobs compile and run without a graph;
+    this is the unit of work the process pool and Dask run. With ``equilibrium``, the same
+    generator then draws the delay parameters and ``demand`` (None: the bundled 2024 table)
+    is assigned under load, on the same draw as a graph.
     ``figures`` are those of ``G`` when already found (a worker finds them once).
     """
     import numpy as np
@@ -315,13 +388,19 @@ def run_draws(
     rows: list[tuple] = []
     for draw in draws:
         rng = np.random.default_rng([seed, draw])
-        H = figures.draw(rng)
+        drawn = figures.drawn(rng)
+        core = figures.core_of(drawn)  # the jobs compile from the drawn columns: no graph
         for job in routes:
-            rows += _route_rows(H, draw, job, year)
+            rows += _route_rows(core, draw, job, year)
         for flow in throughput:
-            rows += _throughput_rows(H, draw, flow, year)
+            rows += _throughput_rows(core, draw, flow, year)
         if equilibrium:
+            # The congestion model reads the network through networkx: its link and place
+            # attributes (vdf, headway_h, service_capacity_tpy) from G.edges and G.nodes, and
+            # the demand table resolved on a graph (analysis.demand.read_demand); so it gets
+            # the same draw as a graph.
             params = draw_delay_parameters(rng)
+            H = figures.graph_of(drawn)
             metrics = equilibrium_metrics(H, routes, demand=demand, year=year, params=params)
             rows += [(draw, *values) for values in metrics]
     return rows
@@ -349,10 +428,11 @@ def _dask_chunk(draws: list[int], G: nx.MultiDiGraph, kwargs: dict[str, Any]) ->
 def _frozen_heap() -> Iterator[None]:
     """Keep the objects that exist before the draws out of garbage collection while they run.
 
-    Each draw builds and drops whole graphs, so the collector runs often; without this it
-    rescans the network and every loaded module each time, and in forked workers it also
-    copies the parent's pages by touching them. Measured on 300 draws: serial 10.4 s -> 8.7 s,
-    pool of 2 7.2 s -> 4.0 s.
+    Each draw builds and drops many containers (attribute dicts, columns, compiled arrays), so
+    the collector runs often; without this it rescans the network and every loaded module
+    each time, and in forked workers it also copies the parent's pages by touching them.
+    Measured on 300 draws when each built a graph: serial 10.4 s -> 8.7 s, pool of 2
+    7.2 s -> 4.0 s.
     """
     gc.freeze()
     try:
