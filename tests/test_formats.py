@@ -133,7 +133,8 @@ def test_geoparquet_link_ends_and_ids_are_checked_as_in_geojson(
     tiny_graph: nx.MultiDiGraph, tmp_path: Path
 ) -> None:
     """Link ends and ids found among the place ids with pyarrow give the errors GeoJSON
-    gives: an unknown place (with its hint) and a link id that is a place's id."""
+    gives: an unknown place (with its hint), a link id that is a place's id, and an id used
+    twice."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -147,10 +148,16 @@ def test_geoparquet_link_ends_and_ids_are_checked_as_in_geojson(
             data = json.loads(links.read_text())
             data["features"][0]["properties"]["to"] = "port:bb"
             data["features"][1]["properties"]["id"] = "station:a"
+            data["features"][2]["properties"]["id"] = data["features"][3]["properties"]["id"]
             links.write_text(json.dumps(data))
         else:
             table = pq.read_table(links)
-            for name, row, value in (("to", 0, "port:bb"), ("id", 1, "station:a")):
+            again = table["id"][3].as_py()
+            for name, row, value in (
+                ("to", 0, "port:bb"),
+                ("id", 1, "station:a"),
+                ("id", 2, again),
+            ):
                 column = table[name].to_pylist()
                 column[row] = value
                 table = table.set_column(table.schema.get_field_index(name), name, pa.array(column))
@@ -159,6 +166,7 @@ def test_geoparquet_link_ends_and_ids_are_checked_as_in_geojson(
         found[suffix] = [(e.feature, e.field, e.message) for e in report.errors]
     assert found[".parquet"] == found[".geojson"]
     assert {f[1] for f in found[".parquet"]} >= {"to", "id"}
+    assert any("duplicate id" in f[2] for f in found[".parquet"])
 
 
 def test_geoparquet_in_another_crs_reads_as_its_lon_lat_copy(

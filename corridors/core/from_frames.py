@@ -243,7 +243,7 @@ def frame_tables(places: FeatureColumns, links: FeatureColumns) -> Tables:
 def _place_names(places: FeatureColumns) -> PlaceNames:
     """The names, aliases and cities of the places, as lookups read them."""
     ids = places.ids
-    names = places.attr("name").column().tolist()
+    names = places.attr("name").per_row()
     aliases, cities = (_typed(places, n, "places") for n in ("aliases", "city"))
     return PlaceNames(
         dict(zip(ids, names, strict=True)),

@@ -56,6 +56,7 @@ __all__ = [
     "text_index",
     "text_rows",
     "typed_value",
+    "unique_ids",
 ]
 
 #: Attribute types a table (GeoPackage, GeoParquet) holds as JSON text.
@@ -102,6 +103,13 @@ class Factor:
         if self._values is None:
             return self.texts[i].as_py()
         return self._values[int(self.codes[i])]
+
+    def per_row(self) -> list[Any]:
+        """The value of every feature as a list (for texts, the values themselves)."""
+        if self.texts is not None:  # a text per feature
+            return self.values
+        out: list[Any] = self.column().tolist()
+        return out
 
     def column(self) -> npt.NDArray[np.object_]:
         """The value of every feature (``ABSENT`` where it has none)."""
@@ -553,17 +561,35 @@ def end_rows(links: FeatureColumns, places: FeatureColumns) -> tuple[Any, Any] |
 
 
 def id_order(columns: FeatureColumns) -> npt.NDArray[np.int64]:
-    """The rows in the order of their ids (a stable sort): by pyarrow where the ids are a
-    column of non-empty pyarrow texts (their UTF-8 bytes sort as the texts do), else numpy."""
+    """The rows in the order of their ids (a stable sort, kept in ``columns.found``): by
+    pyarrow where the ids are a column of non-empty pyarrow texts (their UTF-8 bytes sort as
+    the texts do), else numpy."""
     import numpy as np
 
+    if "id_order" in columns.found:
+        found: npt.NDArray[np.int64] = columns.found["id_order"]
+        return found
     texts = _nonempty_texts(columns.attr("id"))
     if texts is not None:
         import pyarrow.compute as pc
 
-        return as_numpy(pc.sort_indices(texts)).astype(np.int64)
-    order: npt.NDArray[np.int64] = np.argsort(np.array(columns.ids, dtype=object), kind="stable")
+        order = as_numpy(pc.sort_indices(texts)).astype(np.int64)
+    else:
+        order = np.argsort(np.array(columns.ids, dtype=object), kind="stable")
+    columns.found["id_order"] = order
     return order
+
+
+def unique_ids(columns: FeatureColumns) -> bool:
+    """Whether no two features share an id: on the ids sorted (:func:`id_order`, which the
+    core's tables sort by too) where they are pyarrow texts, else with a set."""
+    texts = _nonempty_texts(columns.attr("id"))
+    if texts is None or len(texts) < 2:
+        return len(set(columns.ids)) == len(columns.ids)
+    import pyarrow.compute as pc
+
+    ids = texts.take(from_numpy(id_order(columns)))
+    return not pc.any(pc.equal(ids[1:], ids[:-1])).as_py()
 
 
 def _texts(values: list[Any]) -> Any:

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from corridors.brief import brief
-from corridors.network.column_checks import FeatureColumns, feature_columns, screen
+from corridors.network.column_checks import FeatureColumns, feature_columns, screen, unique_ids
 from corridors.network.field_checks import (
     ENDPOINT_TOLERANCE_KM,
     LENGTH_TOLERANCE,
@@ -111,7 +111,7 @@ def validate_columns(
 
 def _id_issues(check: FieldChecker, columns: FeatureColumns) -> None:
     """Features that are not Features with properties, and the second use of an id."""
-    if columns.shaped.all() and len(set(columns.ids)) == len(columns.ids):
+    if columns.shaped.all() and unique_ids(columns):
         return
     seen: Counter[str] = Counter()
     for fid, shaped in zip(columns.ids, columns.shaped.tolist(), strict=True):
