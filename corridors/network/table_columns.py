@@ -191,16 +191,16 @@ def _geometry(kind: Any, xy: Any, owner: Any, feature: str) -> _Geometry:
 
     n = len(kind)
     count = np.bincount(owner, minlength=n)
-    bad = ~np.isfinite(xy).all(axis=1) | (np.abs(xy[:, 0]) > 180) | (np.abs(xy[:, 1]) > 90)
+    in_range = (np.abs(xy[:, 0]) <= 180) & (np.abs(xy[:, 1]) <= 90)  # False for NaN and inf
     ok = (kind == (0 if feature == "places" else 1)) & (count >= (1 if feature == "places" else 2))
-    ok &= np.bincount(owner, weights=bad, minlength=n) == 0
+    ok[owner[~in_range]] = False
     starts = np.zeros(n, dtype=np.int64)
     np.cumsum(count[:-1], out=starts[1:])
     first, last = np.full((n, 2), np.nan), np.full((n, 2), np.nan)
     first[ok], last[ok] = xy[starts[ok]], xy[starts[ok] + count[ok] - 1]
-    within = np.flatnonzero(owner[1:] == owner[:-1])  # steps from a point to the next
-    step = haversine_rows(xy[within], xy[within + 1])
-    drawn = np.bincount(owner[within], weights=step, minlength=n).astype(float)
+    steps = np.flatnonzero(owner[1:] == owner[:-1])  # from a point to the next of its line
+    step = haversine_rows(xy[steps], xy[steps + 1])
+    drawn = np.bincount(owner[steps], weights=step, minlength=n).astype(float)
     return ok, first, last, drawn
 
 

@@ -40,9 +40,10 @@ def _uint32(data: npt.NDArray[np.uint8], at: npt.NDArray[np.int64]) -> npt.NDArr
     return _at_every_byte(data, "<u4")[at].astype(np.int64)
 
 
-def _doubles(data: npt.NDArray[np.uint8], at: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
-    """The little-endian 64-bit floats at byte positions ``at``."""
-    out: npt.NDArray[np.float64] = _at_every_byte(data, "<f8")[at]
+def _pairs(data: npt.NDArray[np.uint8], at: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+    """The pairs of little-endian 64-bit floats at byte positions ``at``, as rows."""
+    pairs = _at_every_byte(data, "<f8,<f8")[at]
+    out: npt.NDArray[np.float64] = pairs.view("<f8").reshape(-1, 2)
     return out
 
 
@@ -92,10 +93,12 @@ def wkb_coordinates(array: Any) -> tuple[Any, Any, Any] | None:
     count[lines] = _uint32(data, start[lines] + 5)
     if (size[lines] != 9 + 16 * count[lines]).any():
         return None
-    first = np.where(points, start + 5, start + 9)
+    # point k of a record is 16 bytes on from its first: its byte is the record's first byte
+    # less 16 for each point before the record, plus 16 k over all the points
+    before = np.cumsum(count) - count
+    at = np.repeat(np.where(points, start + 5, start + 9) - 16 * before, count)
+    at += 16 * np.arange(len(at))
+    xy = _pairs(data, at)
     owner = np.repeat(np.arange(len(start)), count)
-    ends = np.cumsum(count)
-    at = first[owner] + 16 * (np.arange(len(owner)) - (ends - count)[owner])
-    xy = _doubles(data, (at[:, None] + np.array([0, 8])).ravel()).reshape(-1, 2)
     shapely_id = np.where(kind >= 3, kind, kind - 1)  # shapely puts LinearRing (2) before Polygon
     return np.where(given, shapely_id, -1), xy, owner
