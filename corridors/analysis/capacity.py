@@ -51,9 +51,8 @@ from corridors.core.flow import (
     max_flow,
     unbounded_reach,
 )
-from corridors.core.network import CoreNetwork, compiled_of
+from corridors.core.network import CoreNetwork, as_core, compiled_of
 from corridors.exceptions import DataError, UnknownPlaceError
-from corridors.network.lookup import find_places
 
 if TYPE_CHECKING:
     import numpy as np
@@ -164,34 +163,26 @@ def resolve_places(G: nx.MultiDiGraph | CoreNetwork, specs: str | Iterable[str])
     """
     if isinstance(specs, str):
         specs = specs.split(",")
+    core = as_core(G)
+    t = core.tables
     out: list[str] = []
     for raw in specs:
         spec = raw.strip()
         if not spec:
             continue
-        if spec.casefold().startswith("country:") and not _has_place(G, spec):
+        if spec.casefold().startswith("country:") and spec not in t.place_index:
             code = spec.split(":", 1)[1].strip().upper()
-            found = [p for p, c, kind in _place_facts(G) if c == code and kind in TERMINAL_KINDS]
+            found = [
+                p
+                for p, c, kind in zip(t.place_ids, t.place_country, t.place_kind, strict=True)
+                if c == code and kind in TERMINAL_KINDS
+            ]
             if not found:
                 raise UnknownPlaceError(f"no place of country '{code}' in the network")
             out.extend(found)
-        elif isinstance(G, CoreNetwork):
-            out.extend(G.find_places(spec))
         else:
-            out.extend(find_places(G, spec))  # a city: all its terminals
+            out.extend(core.find_places(spec))  # a city: all its terminals
     return list(dict.fromkeys(out))
-
-
-def _has_place(G: nx.MultiDiGraph | CoreNetwork, place: str) -> bool:
-    return place in (G.tables.place_index if isinstance(G, CoreNetwork) else G)
-
-
-def _place_facts(G: nx.MultiDiGraph | CoreNetwork) -> Iterable[tuple[str, Any, Any]]:
-    """``(id, country, kind)`` of every place, by id."""
-    if isinstance(G, CoreNetwork):
-        t = G.tables
-        return zip(t.place_ids, t.place_country, t.place_kind, strict=True)
-    return ((p, G.nodes[p].get("country"), G.nodes[p].get("kind")) for p in sorted(G))
 
 
 def _capacity(attrs: Mapping[str, Any]) -> float | None:

@@ -221,7 +221,7 @@ def find_places(G: nx.MultiDiGraph, query: str) -> list[str]:
     >>> find_places(load_network(), "Baku"), find_places(load_network(), "Alat")
     (['port:alat', 'station:baku'], ['port:alat'])
     """
-    return [query] if query in G else place_names(G).find_all(query)
+    return place_names(G).find_all(query)
 
 
 def modes_at(G: nx.MultiDiGraph, place: str) -> list[str]:
