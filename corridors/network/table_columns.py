@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from corridors.network.arrow import as_numpy
 from corridors.network.column_checks import (
     ABSENT,
+    JSON_TYPES,
     Factor,
     FeatureColumns,
     decode_cell,
@@ -93,8 +94,6 @@ def _table_columns(
 
 def _verbatim(attr: Attribute | None) -> bool:
     """Whether a text cell of this attribute is read as it is (not as JSON text)."""
-    from corridors.network.column_checks import JSON_TYPES
-
     return attr is None or attr.type not in JSON_TYPES
 
 
